@@ -1,0 +1,101 @@
+import { InvalidOptionError } from './errors.ts';
+
+/** Options of {@link exponentialBackoff}. */
+export interface ExponentialBackoffOptions {
+  /** The open duration after the first open since the circuit last closed, in milliseconds. */
+  initialMs: number;
+  /** The longest open duration, in milliseconds. */
+  maxMs: number;
+  /**
+   * How much longer each further open lasts than the one before.
+   * @defaultValue 2
+   */
+  factor?: number;
+  /**
+   * The fraction of each duration to randomise, in [0, 1]: the duration is multiplied by a random
+   * number between `1 - jitter` and 1, so a fleet of processes does not probe in lock step.
+   * @defaultValue 0 (no jitter)
+   */
+  jitter?: number;
+}
+
+/** How long a circuit stays open, given how many times it has opened since it last closed. */
+export type OpenDurationFn = (attempt: number) => number;
+
+/**
+ * An open duration that grows while an outage lasts: `initialMs` after the first open since the
+ * circuit last closed, multiplied by `factor` after each failed trial, never more than `maxMs`.
+ * Jitter is added only when asked for.
+ *
+ * @example
+ * ```ts
+ * const breaker = new CircuitBreaker({
+ *   openDurationMs: exponentialBackoff({ initialMs: 1_000, maxMs: 60_000 }),
+ * });
+ * // opens for 1 s, then 2 s, 4 s, ... 60 s while trials keep failing
+ * ```
+ */
+export function exponentialBackoff(options: ExponentialBackoffOptions): OpenDurationFn {
+  const { initialMs, maxMs, factor = 2, jitter = 0 } = validateBackoff(options, 'openDurationMs');
+  return (attempt) => {
+    const exponent = Math.max(0, Math.floor(attempt) - 1);
+    const base = Math.min(maxMs, initialMs * factor ** exponent);
+    return jitter === 0 ? base : base * (1 - jitter * Math.random());
+  };
+}
+
+/** @internal Validates backoff options, naming them under `path` in errors. */
+export function validateBackoff(
+  options: unknown,
+  path: string,
+  breakerName?: string,
+): ExponentialBackoffOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError(
+      path,
+      options,
+      'an object { initialMs, maxMs, factor?, jitter? }',
+      breakerName,
+    );
+  }
+  const { initialMs, maxMs, factor, jitter, ...rest } = options as Record<string, unknown>;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) {
+    throw new InvalidOptionError(
+      `${path}.${unknown}`,
+      rest[unknown],
+      'no such option; allowed: initialMs, maxMs, factor, jitter',
+      breakerName,
+    );
+  }
+  if (!isPositive(initialMs)) {
+    throw new InvalidOptionError(
+      `${path}.initialMs`,
+      initialMs,
+      'a finite number of milliseconds > 0',
+      breakerName,
+    );
+  }
+  if (!isPositive(maxMs) || maxMs < initialMs) {
+    throw new InvalidOptionError(
+      `${path}.maxMs`,
+      maxMs,
+      `a finite number of milliseconds >= initialMs (${initialMs})`,
+      breakerName,
+    );
+  }
+  if (
+    factor !== undefined &&
+    !(typeof factor === 'number' && Number.isFinite(factor) && factor >= 1)
+  ) {
+    throw new InvalidOptionError(`${path}.factor`, factor, 'a finite number >= 1', breakerName);
+  }
+  if (jitter !== undefined && !(typeof jitter === 'number' && jitter >= 0 && jitter <= 1)) {
+    throw new InvalidOptionError(`${path}.jitter`, jitter, 'a number in [0, 1]', breakerName);
+  }
+  return options as ExponentialBackoffOptions;
+}
+
+function isPositive(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}

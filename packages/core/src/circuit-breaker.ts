@@ -1,0 +1,817 @@
+import { Bulkhead } from './bulkhead.ts';
+import type { Clock } from './clock.ts';
+import {
+  type BulkheadFullError,
+  CircuitOpenError,
+  CircuitTimeoutError,
+  InvalidOptionError,
+} from './errors.ts';
+import {
+  type BreakerEventName,
+  type BreakerListener,
+  type IgnoreReason,
+  Listeners,
+  type RejectionReason,
+  type TransitionReason,
+} from './events.ts';
+import { type CircuitBreakerOptions, resolveOptions, type Settings } from './options.ts';
+import { BreakerPermit, type Permit, type Settler } from './permit.ts';
+import type { BreakerSnapshot, CircuitState } from './snapshot.ts';
+import { CountWindow } from './windows/count-window.ts';
+import type { OutcomeWindow } from './windows/outcome-window.ts';
+import { TimeWindow } from './windows/time-window.ts';
+
+/** Options of a single call through {@link CircuitBreaker.execute}. */
+export interface ExecuteOptions {
+  /**
+   * Cancels the call. A call cancelled by its caller rejects with the signal's reason at once
+   * and is ignored: neither a success nor a failure.
+   */
+  signal?: AbortSignal;
+}
+
+/** What {@link CircuitBreaker.stats} reports: the window now, and totals since the breaker was built. */
+export interface BreakerStats {
+  name: string;
+  state: CircuitState;
+  /** Failed calls in the window, in percent of its calls (0 when it is empty). */
+  failureRate: number;
+  /** Slow calls in the window, in percent of its calls (0 when it is empty). */
+  slowCallRate: number;
+  /** Calls in the window. */
+  calls: number;
+  /** Failed calls in the window. */
+  failures: number;
+  /** Slow calls in the window. */
+  slowCalls: number;
+  /** Failures since the last success. */
+  consecutiveFailures: number;
+  /** Calls admitted and not yet settled. */
+  inFlight: number;
+  /** When the circuit opened, while it is open. */
+  openedAt: number | undefined;
+  /** Milliseconds until the circuit admits a trial call, while it is open. */
+  retryAfterMs: number | undefined;
+  /** Running bulkhead calls and waiting ones, when a bulkhead is set. */
+  bulkhead: { active: number; queued: number } | undefined;
+  /** Counts since the breaker was built. `failures` includes `timeouts`. */
+  totals: {
+    successes: number;
+    failures: number;
+    timeouts: number;
+    ignored: number;
+    rejected: number;
+    slowCalls: number;
+    fallbacks: number;
+  };
+}
+
+type Phase =
+  | { readonly kind: 'closed' | 'disabled' | 'forced-open' }
+  | {
+      readonly kind: 'open';
+      readonly openedAt: number;
+      readonly until: number;
+      readonly attempt: number;
+    }
+  | {
+      readonly kind: 'half-open';
+      readonly attempt: number;
+      readonly timeoutMs: number;
+      succeeded: number;
+      /** Trials in flight: ticket → when it was admitted. */
+      readonly trials: Map<number, number>;
+    };
+
+const noArgs: readonly unknown[] = [];
+let sharedNeverAborted: AbortSignal | undefined;
+
+/**
+ * Calls that need no cancellation share one signal that never aborts, rather than an
+ * AbortController each. Created on first use, not at import.
+ */
+function neverAborted(): AbortSignal {
+  sharedNeverAborted ??= new AbortController().signal;
+  return sharedNeverAborted;
+}
+
+/**
+ * A circuit breaker: it watches the outcome of calls to a dependency and, when too many fail or
+ * are slow, refuses further calls for a while (open), then lets a few trial calls through
+ * (half-open) and closes again when they succeed.
+ *
+ * Time is read lazily from the clock; a breaker starts no timers of its own except a call's
+ * `timeoutMs`, which is cleared when the call settles.
+ *
+ * @typeParam TFallback - what the `fallback` option returns.
+ *
+ * @example
+ * ```ts
+ * import { CircuitBreaker, isCircuitOpenError } from '@tripswitch/core';
+ *
+ * const breaker = new CircuitBreaker({ name: 'payments', timeoutMs: 2_000 });
+ * breaker.on('stateChange', ({ from, to, reason }) => console.log(`${from} -> ${to} (${reason})`));
+ *
+ * const receipt = await breaker.execute((signal) => fetch(paymentsUrl, { signal }));
+ * ```
+ */
+export class CircuitBreaker<TFallback = never> {
+  readonly #settings: Settings;
+  readonly #clock: Clock;
+  readonly #window: OutcomeWindow;
+  readonly #minimumCalls: number;
+  readonly #bulkhead: Bulkhead | undefined;
+  readonly #listeners: Listeners;
+  readonly #settler: Settler;
+  /** Used when an `openDurationMs` function returns nonsense at run time. */
+  readonly #firstOpenDurationMs: number;
+  #phase: Phase;
+  /** The ticket the next admitted call receives; tickets below #epochStart are from a past state. */
+  #nextTicket = 0;
+  #epochStart = 0;
+  #consecutiveFailures = 0;
+  #inFlight = 0;
+  #lastRefusal: RejectionReason = 'open';
+  readonly #totals: BreakerStats['totals'] = {
+    successes: 0,
+    failures: 0,
+    timeouts: 0,
+    ignored: 0,
+    rejected: 0,
+    slowCalls: 0,
+    fallbacks: 0,
+  };
+
+  constructor(options?: CircuitBreakerOptions<TFallback>) {
+    const settings = resolveOptions(options as CircuitBreakerOptions<unknown>);
+    this.#settings = settings;
+    this.#clock = settings.clock;
+    const window = settings.window;
+    this.#window =
+      window.type === 'count'
+        ? new CountWindow(window.size)
+        : new TimeWindow(window.durationMs, window.buckets);
+    this.#minimumCalls = Math.min(settings.minimumCalls, this.#window.capacity);
+    this.#bulkhead = settings.bulkhead && new Bulkhead(settings.bulkhead, settings.name);
+    this.#listeners = new Listeners(settings.name);
+    this.#firstOpenDurationMs = settings.openDuration(1);
+    this.#phase = initialPhase(settings.initialState);
+    this.#settler = {
+      succeed: (ticket, startedAt, durationMs) => this.#succeed(ticket, startedAt, durationMs),
+      failOrIgnore: (ticket, startedAt, durationMs, error) =>
+        this.#failOrIgnore(ticket, startedAt, durationMs, error),
+      ignore: (ticket, startedAt, error) => this.#ignore(ticket, startedAt, 'cancelled', error),
+    };
+  }
+
+  /** The breaker's name. */
+  get name(): string {
+    return this.#settings.name;
+  }
+
+  /**
+   * The circuit's state. Time moves it lazily: an open circuit whose open period is over reads
+   * `'open'` until the next call asks for a permit and becomes its first trial.
+   */
+  get state(): CircuitState {
+    return this.#phase.kind;
+  }
+
+  /** Calls admitted and not yet settled. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /**
+   * Calls `fn` through the breaker. `fn` receives an `AbortSignal` that aborts when the call
+   * times out (`timeoutMs`) or its caller aborts `options.signal`; pass it on to the I/O.
+   *
+   * @returns what `fn` returns, or what `fallback` returns when the call fails or is refused.
+   * @throws {@link CircuitOpenError} when the circuit refuses the call (and no fallback is set).
+   * @throws {@link CircuitTimeoutError} when the call outlives `timeoutMs`.
+   * @throws {@link BulkheadFullError} when the bulkhead is full.
+   *
+   * @example
+   * ```ts
+   * const user = await breaker.execute((signal) => fetch(`${api}/users/42`, { signal }), { signal: request.signal });
+   * ```
+   */
+  execute<T>(
+    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+    options?: ExecuteOptions,
+  ): Promise<Awaited<T> | TFallback> {
+    if (typeof fn !== 'function') {
+      return Promise.reject(new TypeError(`execute() needs a function to call; got ${typeof fn}`));
+    }
+    return this.#call(fn, noArgs, options?.signal);
+  }
+
+  /**
+   * Returns a function with `fn`'s parameters that calls `fn` through the breaker. Its result
+   * is always a promise. `this` is passed through; `fallback` receives the call's arguments.
+   *
+   * @example
+   * ```ts
+   * const getUser = breaker.wrap(async (id: string) => (await fetch(`${api}/users/${id}`)).json());
+   * const user = await getUser('42');
+   * ```
+   */
+  wrap<A extends unknown[], R>(
+    fn: (...args: A) => R,
+  ): (...args: A) => Promise<Awaited<R> | TFallback> {
+    if (typeof fn !== 'function') {
+      throw new TypeError(`wrap() needs a function to wrap; got ${typeof fn}`);
+    }
+    const call = (self: unknown, args: A): Promise<Awaited<R> | TFallback> =>
+      this.#call(() => fn.apply(self, args), args, undefined);
+    return function wrapped(this: unknown, ...args: A) {
+      return call(this, args);
+    };
+  }
+
+  /**
+   * Asks for a permit to make one call, without waiting. Returns `null` when the circuit
+   * refuses (or the bulkhead is full); {@link openError} then builds the matching error. In
+   * half-open, each permit is a trial: at most `halfOpenMaxCalls` are out at once.
+   */
+  tryAcquire(): Permit | null {
+    const ticket = this.#admit();
+    if (ticket < 0) return null;
+    return new BreakerPermit(this.#settler, ticket, this.#clock.now());
+  }
+
+  /**
+   * Asks for a permit, waiting in the bulkhead's queue when it is full and queueing is allowed.
+   * Rejects with the error {@link openError} would build, or the signal's reason.
+   */
+  async acquire(options?: ExecuteOptions): Promise<Permit> {
+    const ticket = await this.#acquireTicket(options?.signal);
+    return new BreakerPermit(this.#settler, ticket, this.#clock.now());
+  }
+
+  /**
+   * The error that explains the most recent refusal: a {@link CircuitOpenError} (open,
+   * half-open with every trial slot taken, forced open), or a {@link BulkheadFullError}.
+   */
+  openError(): CircuitOpenError | BulkheadFullError {
+    const reason = this.#lastRefusal;
+    if (reason === 'bulkhead' && this.#bulkhead !== undefined) return this.#bulkhead.fullError();
+    const phase = this.#phase;
+    const retryAfterMs =
+      phase.kind === 'open' ? Math.max(0, Math.ceil(phase.until - this.#clock.now())) : undefined;
+    return new CircuitOpenError(this.name, reason === 'bulkhead' ? 'open' : reason, retryAfterMs);
+  }
+
+  /**
+   * Subscribes to an event; returns the function that unsubscribes. Listeners run synchronously;
+   * one that throws does not disturb the breaker (see the `callbackError` event).
+   *
+   * @example
+   * ```ts
+   * const off = breaker.on('stateChange', ({ name, from, to, reason }) => log.warn({ name, from, to, reason }));
+   * ```
+   */
+  on<K extends BreakerEventName>(event: K, listener: BreakerListener<K>): () => void {
+    return this.#listeners.add(event, listener);
+  }
+
+  /** Forces the circuit open: every call is refused until {@link reset}. */
+  isolate(): void {
+    this.#transition({ kind: 'forced-open' }, 'isolate');
+  }
+
+  /** Lets every call through and keeps measuring, but never trips, until {@link reset}. */
+  disable(): void {
+    this.#transition({ kind: 'disabled' }, 'disable');
+  }
+
+  /** Closes the circuit with an empty window, from any state. */
+  reset(): void {
+    this.#transition({ kind: 'closed' }, 'reset');
+  }
+
+  /** The window's counts and rates now, and totals since the breaker was built. */
+  stats(): BreakerStats {
+    const now = this.#clock.now();
+    const window = this.#window;
+    window.advance(now);
+    const phase = this.#phase;
+    const open = phase.kind === 'open';
+    return {
+      name: this.name,
+      state: phase.kind,
+      failureRate: percent(window.failures, window.calls),
+      slowCallRate: percent(window.slowCalls, window.calls),
+      calls: window.calls,
+      failures: window.failures,
+      slowCalls: window.slowCalls,
+      consecutiveFailures: this.#consecutiveFailures,
+      inFlight: this.#inFlight,
+      openedAt: open ? phase.openedAt : undefined,
+      retryAfterMs: open ? Math.max(0, phase.until - now) : undefined,
+      bulkhead: this.#bulkhead && { active: this.#bulkhead.active, queued: this.#bulkhead.queued },
+      totals: { ...this.#totals },
+    };
+  }
+
+  /**
+   * The state and its timing, to restore later with the `initialState` option. A half-open
+   * circuit is saved as open with its open period over, so the restored breaker starts fresh
+   * trials on its next call.
+   *
+   * @example
+   * ```ts
+   * const saved = JSON.stringify(breaker); // e.g. into a key-value store between invocations
+   * const restored = new CircuitBreaker({ ...options, initialState: JSON.parse(saved) });
+   * ```
+   */
+  toJSON(): BreakerSnapshot {
+    const phase = this.#phase;
+    switch (phase.kind) {
+      case 'open':
+        return {
+          version: 1,
+          state: 'open',
+          openedAt: phase.openedAt,
+          openUntil: phase.until,
+          attempt: phase.attempt,
+        };
+      case 'half-open': {
+        const now = this.#clock.now();
+        return {
+          version: 1,
+          state: 'open',
+          openedAt: now - phase.timeoutMs,
+          openUntil: now,
+          attempt: phase.attempt,
+        };
+      }
+      default:
+        return { version: 1, state: phase.kind };
+    }
+  }
+
+  // --- calls -------------------------------------------------------------------------------
+
+  #call<T>(
+    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+    args: readonly unknown[],
+    signal: AbortSignal | undefined,
+  ): Promise<Awaited<T> | TFallback> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#bulkhead !== undefined) return this.#callWhenAdmitted(fn, args, signal);
+    const ticket = this.#admit();
+    if (ticket < 0) return this.#fallbackOrThrow(this.openError(), args);
+    return this.#settings.timeoutMs === undefined && signal === undefined
+      ? this.#run(fn, args, ticket)
+      : this.#runGuarded(fn, args, ticket, signal);
+  }
+
+  /** The closed-state fast path: no timer, no cancellation, nothing allocated but the promise. */
+  async #run<T>(
+    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+    args: readonly unknown[],
+    ticket: number,
+  ): Promise<Awaited<T> | TFallback> {
+    const startedAt = this.#clock.now();
+    let value: Awaited<T>;
+    try {
+      value = await fn(neverAborted());
+    } catch (error) {
+      return this.#onError(ticket, startedAt, error, args);
+    }
+    this.#onValue(ticket, startedAt, value);
+    return value;
+  }
+
+  /** A call with a timeout or a caller's signal: it settles on whichever comes first. */
+  #runGuarded<T>(
+    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+    args: readonly unknown[],
+    ticket: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Awaited<T> | TFallback> {
+    const timeoutMs = this.#settings.timeoutMs;
+    const startedAt = this.#clock.now();
+    return new Promise<Awaited<T> | TFallback>((resolve, reject) => {
+      const controller = timeoutMs === undefined ? undefined : new AbortController();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let done = false;
+      const finish = (): boolean => {
+        if (done) return false;
+        done = true;
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        return true;
+      };
+      const onAbort = (): void => {
+        if (!finish()) return;
+        const reason = (signal as AbortSignal).reason;
+        controller?.abort(reason);
+        this.#ignore(ticket, startedAt, 'cancelled', reason);
+        reject(reason);
+      };
+      if (controller !== undefined) {
+        timer = setTimeout(() => {
+          if (!finish()) return;
+          const error = new CircuitTimeoutError(this.name, timeoutMs as number);
+          controller.abort(error);
+          this.#timedOut(ticket, startedAt, error);
+          this.#fallbackOrThrow(error, args).then(resolve, reject);
+        }, timeoutMs);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      new Promise<Awaited<T>>((run) =>
+        run(fn(controller?.signal ?? (signal as AbortSignal)) as Awaited<T>),
+      ).then(
+        (value) => {
+          if (!finish()) return;
+          this.#onValue(ticket, startedAt, value);
+          resolve(value);
+        },
+        (error: unknown) => {
+          if (!finish()) return;
+          this.#onError(ticket, startedAt, error, args).then(resolve, reject);
+        },
+      );
+    });
+  }
+
+  /** The path with a bulkhead: a call may wait for a slot before it runs. */
+  async #callWhenAdmitted<T>(
+    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+    args: readonly unknown[],
+    signal: AbortSignal | undefined,
+  ): Promise<Awaited<T> | TFallback> {
+    let ticket: number;
+    try {
+      ticket = await this.#acquireTicket(signal);
+    } catch (error) {
+      if (signal?.aborted && error === signal.reason) throw error;
+      return this.#fallbackOrThrow(error, args);
+    }
+    return this.#settings.timeoutMs === undefined && signal === undefined
+      ? this.#run(fn, args, ticket)
+      : this.#runGuarded(fn, args, ticket, signal);
+  }
+
+  async #acquireTicket(signal: AbortSignal | undefined): Promise<number> {
+    if (signal?.aborted) throw signal.reason;
+    const bulkhead = this.#bulkhead;
+    if (bulkhead === undefined || bulkhead.canQueue() === false) {
+      const ticket = this.#admit();
+      if (ticket < 0) throw this.openError();
+      return ticket;
+    }
+    // Ask the circuit first, so an open circuit refuses at once rather than after a wait.
+    const ticket = this.#admitCircuit();
+    if (ticket < 0) throw this.openError();
+    if (bulkhead.tryTake()) return ticket;
+    // Wait without holding the circuit's permit (a half-open trial slot above all).
+    this.#abandon(ticket);
+    try {
+      await bulkhead.wait(signal);
+    } catch (error) {
+      if (!signal?.aborted) this.#refuse('bulkhead');
+      throw error;
+    }
+    const admitted = this.#admitCircuit();
+    if (admitted < 0) {
+      bulkhead.release();
+      throw this.openError();
+    }
+    return admitted;
+  }
+
+  #onValue(ticket: number, startedAt: number, value: unknown): void {
+    const isResultFailure = this.#settings.isResultFailure;
+    if (
+      isResultFailure !== undefined &&
+      this.#ask('isResultFailure', isResultFailure, value, false)
+    ) {
+      this.#fail(ticket, startedAt, undefined, undefined, value);
+    } else {
+      this.#succeed(ticket, startedAt, undefined);
+    }
+  }
+
+  #onError(
+    ticket: number,
+    startedAt: number,
+    error: unknown,
+    args: readonly unknown[],
+  ): Promise<TFallback> {
+    return this.#failOrIgnore(ticket, startedAt, undefined, error)
+      ? this.#fallbackOrThrow(error, args)
+      : Promise.reject(error);
+  }
+
+  #fallbackOrThrow(error: unknown, args: readonly unknown[]): Promise<TFallback> {
+    const fallback = this.#settings.fallback;
+    if (fallback === undefined) return Promise.reject(error);
+    this.#totals.fallbacks++;
+    if (this.#listeners.lists.fallback)
+      this.#listeners.emit('fallback', { name: this.name, error });
+    return new Promise<TFallback>((resolve) => resolve(fallback(error, ...args) as TFallback));
+  }
+
+  /** Calls a user's predicate; if it throws, reports that and returns `otherwise`. */
+  #ask(
+    callback: string,
+    predicate: (value: unknown) => boolean,
+    value: unknown,
+    otherwise: boolean,
+  ): boolean {
+    try {
+      return Boolean(predicate(value));
+    } catch (error) {
+      this.#listeners.report(callback, error);
+      return otherwise;
+    }
+  }
+
+  // --- admission -----------------------------------------------------------------------------
+
+  /** Admits a call (circuit, then bulkhead) and returns its ticket, or -1 when refused. */
+  #admit(): number {
+    const ticket = this.#admitCircuit();
+    if (ticket < 0 || this.#bulkhead === undefined || this.#bulkhead.tryTake()) return ticket;
+    this.#abandon(ticket);
+    return this.#refuse('bulkhead');
+  }
+
+  #admitCircuit(): number {
+    const kind = this.#phase.kind;
+    if (kind === 'closed' || kind === 'disabled') {
+      this.#inFlight++;
+      return this.#nextTicket++;
+    }
+    return this.#admitTrial(this.#clock.now());
+  }
+
+  /** Admission outside the closed state, where time moves the circuit. */
+  #admitTrial(now: number): number {
+    const phase = this.#phase;
+    switch (phase.kind) {
+      case 'closed':
+      case 'disabled':
+        return this.#admitCircuit();
+      case 'forced-open':
+        return this.#refuse('forced-open');
+      case 'open':
+        if (now < phase.until) return this.#refuse('open');
+        this.#transition(
+          {
+            kind: 'half-open',
+            attempt: phase.attempt,
+            timeoutMs: this.#settings.halfOpenTimeoutMs ?? phase.until - phase.openedAt,
+            succeeded: 0,
+            trials: new Map(),
+          },
+          'open-duration-elapsed',
+        );
+        // A stateChange listener may have moved the circuit again; judge the state it is in now.
+        return this.#admitTrial(now);
+      case 'half-open': {
+        if (this.#expireTrials(phase, now)) return this.#refuse('open');
+        if (phase.trials.size + phase.succeeded >= this.#settings.halfOpenMaxCalls) {
+          return this.#refuse('half-open-full');
+        }
+        const ticket = this.#nextTicket++;
+        phase.trials.set(ticket, now);
+        this.#inFlight++;
+        return ticket;
+      }
+    }
+  }
+
+  /** Reopens the circuit when a trial has been out longer than the half-open timeout. */
+  #expireTrials(phase: Extract<Phase, { kind: 'half-open' }>, now: number): boolean {
+    for (const admittedAt of phase.trials.values()) {
+      if (now - admittedAt >= phase.timeoutMs) {
+        this.#open(now, phase.attempt + 1, 'trial-timeout');
+        return true;
+      }
+    }
+    return false;
+  }
+
+  #refuse(reason: RejectionReason): -1 {
+    this.#lastRefusal = reason;
+    this.#totals.rejected++;
+    if (this.#listeners.lists.rejected)
+      this.#listeners.emit('rejected', { name: this.name, reason });
+    return -1;
+  }
+
+  /** Takes back an admission that will not be used, leaving no trace. */
+  #abandon(ticket: number): void {
+    this.#inFlight--;
+    const phase = this.#phase;
+    if (phase.kind === 'half-open') phase.trials.delete(ticket);
+  }
+
+  // --- settlement ----------------------------------------------------------------------------
+
+  #succeed(ticket: number, startedAt: number, durationMs: number | undefined): void {
+    const now = this.#settle();
+    const duration = durationMs ?? now - startedAt;
+    const slow = this.#countSlow(duration, true);
+    this.#totals.successes++;
+    if (this.#listeners.lists.success)
+      this.#listeners.emit('success', { name: this.name, durationMs: duration });
+    if (ticket < this.#epochStart) return;
+    const phase = this.#phase;
+    if (phase.kind === 'half-open') {
+      if (this.#expireTrials(phase, now)) return;
+      phase.trials.delete(ticket);
+      phase.succeeded++;
+      if (phase.succeeded >= this.#settings.halfOpenMaxCalls)
+        this.#transition({ kind: 'closed' }, 'trials-succeeded');
+      return;
+    }
+    this.#consecutiveFailures = 0;
+    this.#window.record(false, slow, now);
+    if (phase.kind === 'closed') this.#tripIfNeeded(now);
+  }
+
+  /** Records a failure, or an ignored call when `isFailure` rejects the error; true for a failure. */
+  #failOrIgnore(
+    ticket: number,
+    startedAt: number,
+    durationMs: number | undefined,
+    error: unknown,
+  ): boolean {
+    const isFailure = this.#settings.isFailure;
+    if (isFailure !== undefined && !this.#ask('isFailure', isFailure, error, true)) {
+      this.#ignore(ticket, startedAt, 'not-a-failure', error, durationMs);
+      return false;
+    }
+    this.#fail(ticket, startedAt, durationMs, error, undefined);
+    return true;
+  }
+
+  #timedOut(ticket: number, startedAt: number, error: CircuitTimeoutError): void {
+    this.#totals.timeouts++;
+    if (this.#listeners.lists.timeout) {
+      this.#listeners.emit('timeout', {
+        name: this.name,
+        durationMs: this.#clock.now() - startedAt,
+        timeoutMs: error.timeoutMs,
+      });
+    }
+    this.#fail(ticket, startedAt, undefined, error, undefined);
+  }
+
+  #fail(
+    ticket: number,
+    startedAt: number,
+    durationMs: number | undefined,
+    error: unknown,
+    result: unknown,
+  ): void {
+    const now = this.#settle();
+    const duration = durationMs ?? now - startedAt;
+    const slow = this.#countSlow(duration, false);
+    this.#totals.failures++;
+    if (this.#listeners.lists.failure) {
+      this.#listeners.emit(
+        'failure',
+        result === undefined
+          ? { name: this.name, durationMs: duration, error }
+          : { name: this.name, durationMs: duration, result },
+      );
+    }
+    if (ticket < this.#epochStart) return;
+    const phase = this.#phase;
+    if (phase.kind === 'half-open') {
+      if (!this.#expireTrials(phase, now)) this.#open(now, phase.attempt + 1, 'trial-failed');
+      return;
+    }
+    this.#consecutiveFailures++;
+    this.#window.record(true, slow, now);
+    if (phase.kind === 'closed') this.#tripIfNeeded(now);
+  }
+
+  #ignore(
+    ticket: number,
+    startedAt: number,
+    reason: IgnoreReason,
+    error: unknown,
+    durationMs?: number,
+  ): void {
+    const now = this.#settle();
+    this.#totals.ignored++;
+    if (this.#listeners.lists.ignored) {
+      const duration = durationMs ?? now - startedAt;
+      this.#listeners.emit(
+        'ignored',
+        error === undefined
+          ? { name: this.name, durationMs: duration, reason }
+          : { name: this.name, durationMs: duration, reason, error },
+      );
+    }
+    const phase = this.#phase;
+    // An ignored trial frees its slot, unless it had already outlived the half-open timeout.
+    if (
+      ticket >= this.#epochStart &&
+      phase.kind === 'half-open' &&
+      !this.#expireTrials(phase, now)
+    ) {
+      phase.trials.delete(ticket);
+    }
+  }
+
+  /** Frees what an admitted call held; returns the time of settlement. */
+  #settle(): number {
+    this.#inFlight--;
+    this.#bulkhead?.release();
+    return this.#clock.now();
+  }
+
+  #countSlow(durationMs: number, succeeded: boolean): boolean {
+    if (durationMs < this.#settings.slowCallDurationMs) return false;
+    this.#totals.slowCalls++;
+    if (this.#listeners.lists.slowCall) {
+      this.#listeners.emit('slowCall', { name: this.name, durationMs, succeeded });
+    }
+    return true;
+  }
+
+  // --- transitions ---------------------------------------------------------------------------
+
+  #tripIfNeeded(now: number): void {
+    const window = this.#window;
+    const settings = this.#settings;
+    let reason: TransitionReason | undefined;
+    if (window.calls >= this.#minimumCalls) {
+      // Compared multiplied out, so that e.g. 1 of 3 at a threshold of 33.34 % is exact.
+      if (window.failures * 100 >= settings.failureRateThreshold * window.calls)
+        reason = 'failure-rate';
+      else if (window.slowCalls * 100 >= settings.slowCallRateThreshold * window.calls)
+        reason = 'slow-call-rate';
+    }
+    if (reason === undefined && this.#consecutiveFailures >= settings.consecutiveFailures) {
+      reason = 'consecutive-failures';
+    }
+    if (reason !== undefined) this.#open(now, 1, reason);
+  }
+
+  #open(now: number, attempt: number, reason: TransitionReason): void {
+    const durationMs = this.#openDurationFor(attempt);
+    this.#transition({ kind: 'open', openedAt: now, until: now + durationMs, attempt }, reason);
+  }
+
+  #openDurationFor(attempt: number): number {
+    let durationMs: unknown;
+    try {
+      durationMs = this.#settings.openDuration(attempt);
+    } catch (error) {
+      this.#listeners.report('openDurationMs', error);
+      return this.#firstOpenDurationMs;
+    }
+    if (typeof durationMs === 'number' && Number.isFinite(durationMs) && durationMs > 0)
+      return durationMs;
+    this.#listeners.report(
+      'openDurationMs',
+      new InvalidOptionError(
+        'openDurationMs',
+        durationMs,
+        `a finite number of milliseconds > 0 for attempt ${attempt}`,
+        this.name,
+      ),
+    );
+    return this.#firstOpenDurationMs;
+  }
+
+  #transition(next: Phase, reason: TransitionReason): void {
+    const from = this.#phase.kind;
+    this.#phase = next;
+    // Calls admitted before this moment no longer count toward the circuit's state.
+    this.#epochStart = this.#nextTicket;
+    if (next.kind === 'closed' || next.kind === 'disabled') {
+      this.#window.clear();
+      this.#consecutiveFailures = 0;
+    }
+    if (from !== next.kind && this.#listeners.lists.stateChange) {
+      this.#listeners.emit('stateChange', { name: this.name, from, to: next.kind, reason });
+    }
+  }
+}
+
+function initialPhase(snapshot: BreakerSnapshot | undefined): Phase {
+  if (snapshot === undefined) return { kind: 'closed' };
+  if (snapshot.state === 'open') {
+    return {
+      kind: 'open',
+      openedAt: snapshot.openedAt,
+      until: snapshot.openUntil,
+      attempt: snapshot.attempt,
+    };
+  }
+  return { kind: snapshot.state };
+}
+
+function percent(part: number, whole: number): number {
+  return whole === 0 ? 0 : (part / whole) * 100;
+}

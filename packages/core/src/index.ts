@@ -1,0 +1,57 @@
+/**
+ * @module
+ * `@tripswitch/core`: the circuit-breaker engine. A breaker watches the calls to one dependency
+ * and refuses them for a while when too many fail or are slow. No dependencies, no timers, no
+ * Node-only APIs: it runs unchanged in Node.js, Bun, Deno and edge runtimes.
+ *
+ * @example
+ * ```ts
+ * import { CircuitBreaker } from '@tripswitch/core';
+ *
+ * const breaker = new CircuitBreaker({ name: 'inventory', timeoutMs: 2_000 });
+ * const stock = await breaker.execute((signal) => fetch(inventoryUrl, { signal }).then((r) => r.json()));
+ * ```
+ */
+export {
+  type ExponentialBackoffOptions,
+  exponentialBackoff,
+  type OpenDurationFn,
+} from './backoff.ts';
+export { type BreakerStats, CircuitBreaker, type ExecuteOptions } from './circuit-breaker.ts';
+export { type Clock, systemClock } from './clock.ts';
+export {
+  BulkheadFullError,
+  CircuitOpenError,
+  type CircuitRefusal,
+  CircuitTimeoutError,
+  InvalidOptionError,
+  isBulkheadFullError,
+  isCircuitOpenError,
+  isCircuitTimeoutError,
+  isInvalidOptionError,
+  isTripswitchError,
+  TripswitchError,
+  type TripswitchErrorCode,
+} from './errors.ts';
+export type {
+  BreakerEventName,
+  BreakerEvents,
+  BreakerListener,
+  IgnoreReason,
+  RejectionReason,
+  TransitionReason,
+} from './events.ts';
+export type {
+  BulkheadOptions,
+  CircuitBreakerOptions,
+  OpenDuration,
+  WindowOptions,
+} from './options.ts';
+export type { Permit } from './permit.ts';
+export {
+  BreakerRegistry,
+  type BreakerRegistryOptions,
+  type RegistryBreakerOptions,
+  type RegistryHealth,
+} from './registry.ts';
+export type { BreakerSnapshot, CircuitState } from './snapshot.ts';

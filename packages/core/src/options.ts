@@ -1,0 +1,361 @@
+import {
+  type ExponentialBackoffOptions,
+  exponentialBackoff,
+  type OpenDurationFn,
+  validateBackoff,
+} from './backoff.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { InvalidOptionError } from './errors.ts';
+import { type BreakerSnapshot, validateSnapshot } from './snapshot.ts';
+
+/**
+ * Which recent calls a breaker judges: the last `size` calls (`count`), or the calls of the last
+ * `durationMs`, kept in `buckets` slices that age out one at a time (`time`).
+ */
+export type WindowOptions =
+  | { type: 'count'; size: number }
+  | { type: 'time'; durationMs: number; buckets?: number };
+
+/** Limits how many calls run at once through a breaker, and how many wait for a turn. */
+export interface BulkheadOptions {
+  /** How many calls may run at once. */
+  maxConcurrent: number;
+  /**
+   * How many calls may wait for a slot; a call beyond that is refused with `BulkheadFullError`.
+   * Only `execute`, `wrap` and `acquire` wait; `tryAcquire` never does.
+   * @defaultValue 0
+   */
+  maxQueue?: number;
+  /**
+   * How long a call may wait in the queue, in milliseconds, before it is refused.
+   * @defaultValue no limit
+   */
+  queueTimeoutMs?: number;
+}
+
+/**
+ * How long a circuit stays open before it lets trial calls through: milliseconds, a function of
+ * the attempt (opens since the circuit last closed, from 1), or the options of
+ * {@link exponentialBackoff} (handy in JSON configuration).
+ */
+export type OpenDuration = number | OpenDurationFn | ExponentialBackoffOptions;
+
+/**
+ * Options of a {@link CircuitBreaker}. Every option is checked when the breaker is built; a bad
+ * one throws `InvalidOptionError` naming it.
+ *
+ * @typeParam TFallback - what `fallback` returns, so `execute` is typed with it.
+ */
+export interface CircuitBreakerOptions<TFallback = never> {
+  /**
+   * The breaker's name, in errors, events and snapshots.
+   * @defaultValue `'default'`
+   */
+  name?: string;
+  /**
+   * The sliding window of recent calls the rates are computed over.
+   * @defaultValue `{ type: 'count', size: 20 }`
+   */
+  window?: WindowOptions;
+  /**
+   * How many calls the window must hold before a rate can open the circuit. Larger than a count
+   * window's size means "when the window is full".
+   * @defaultValue 10
+   */
+  minimumCalls?: number;
+  /**
+   * The failure rate, in percent of the calls in the window, at which the circuit opens.
+   * @defaultValue 50
+   */
+  failureRateThreshold?: number;
+  /**
+   * Opens the circuit after this many failures in a row, whatever the window holds.
+   * @defaultValue off
+   */
+  consecutiveFailures?: number;
+  /**
+   * A call that takes at least this long, in milliseconds, is slow, whether it succeeds or fails.
+   * @defaultValue off: no call is slow
+   */
+  slowCallDurationMs?: number;
+  /**
+   * The rate of slow calls, in percent of the calls in the window, at which the circuit opens.
+   * @defaultValue 50
+   */
+  slowCallRateThreshold?: number;
+  /**
+   * How long the circuit stays open before trial calls are let through.
+   * @defaultValue `exponentialBackoff({ initialMs: 1_000, maxMs: 30_000 })`: 1 s, 2 s, 4 s ... 30 s
+   */
+  openDurationMs?: OpenDuration;
+  /**
+   * How many trial calls a half-open circuit admits; when that many have succeeded it closes.
+   * @defaultValue 3
+   */
+  halfOpenMaxCalls?: number;
+  /**
+   * A trial call still unsettled this long after it was admitted counts as failed, so a hung
+   * call cannot hold the circuit half-open.
+   * @defaultValue the open duration that preceded the half-open period
+   */
+  halfOpenTimeoutMs?: number;
+  /**
+   * Aborts a call through `execute` or `wrap` after this many milliseconds and counts it as a
+   * failure; the call rejects with `CircuitTimeoutError`.
+   * @defaultValue no timeout
+   */
+  timeoutMs?: number;
+  /**
+   * Whether a thrown error counts as a failure. Return false to ignore it: it is neither a
+   * success nor a failure, takes no window slot, and is passed to the caller unchanged.
+   * @defaultValue every error is a failure
+   */
+  isFailure?: (error: unknown) => boolean;
+  /**
+   * Whether a returned value counts as a failure (an error response returned rather than
+   * thrown). The caller still receives the value.
+   * @defaultValue no result is a failure
+   */
+  isResultFailure?: (result: unknown) => boolean;
+  /**
+   * Produces the result of a call that failed, timed out or was refused (open circuit, full
+   * bulkhead), from the error and the wrapped function's arguments. Not called for ignored errors
+   * or calls aborted by their caller.
+   */
+  fallback?: (error: unknown, ...args: never[]) => TFallback | PromiseLike<TFallback>;
+  /** Limits concurrent calls. @defaultValue no limit */
+  bulkhead?: BulkheadOptions;
+  /** The source of time. @defaultValue the wall clock, `Date.now()` */
+  clock?: Clock;
+  /** A snapshot from `toJSON()` to start from, for example one saved by a previous invocation. */
+  initialState?: BreakerSnapshot;
+}
+
+/** @internal Options resolved to their defaults and checked; what the breaker reads at run time. */
+export interface Settings {
+  readonly name: string;
+  readonly window: Readonly<
+    { type: 'count'; size: number } | { type: 'time'; durationMs: number; buckets: number }
+  >;
+  readonly minimumCalls: number;
+  readonly failureRateThreshold: number;
+  readonly consecutiveFailures: number;
+  readonly slowCallDurationMs: number;
+  readonly slowCallRateThreshold: number;
+  readonly openDuration: OpenDurationFn;
+  readonly halfOpenMaxCalls: number;
+  readonly halfOpenTimeoutMs: number | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly isFailure: ((error: unknown) => boolean) | undefined;
+  readonly isResultFailure: ((result: unknown) => boolean) | undefined;
+  readonly fallback: ((error: unknown, ...args: unknown[]) => unknown) | undefined;
+  readonly bulkhead:
+    | Readonly<
+        Required<Omit<BulkheadOptions, 'queueTimeoutMs'>> & { queueTimeoutMs: number | undefined }
+      >
+    | undefined;
+  readonly clock: Clock;
+  readonly initialState: BreakerSnapshot | undefined;
+}
+
+/** The names of every option, for the unknown-option check. */
+const optionNames: ReadonlySet<string> = new Set([
+  'name',
+  'window',
+  'minimumCalls',
+  'failureRateThreshold',
+  'consecutiveFailures',
+  'slowCallDurationMs',
+  'slowCallRateThreshold',
+  'openDurationMs',
+  'halfOpenMaxCalls',
+  'halfOpenTimeoutMs',
+  'timeoutMs',
+  'isFailure',
+  'isResultFailure',
+  'fallback',
+  'bulkhead',
+  'clock',
+  'initialState',
+]);
+
+const defaultOpenDuration: OpenDurationFn = exponentialBackoff({ initialMs: 1_000, maxMs: 30_000 });
+
+/** @internal Applies defaults to `options` and checks every one of them. */
+export function resolveOptions(options: CircuitBreakerOptions<unknown> = {}): Settings {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('options', options, 'an object of breaker options');
+  }
+  const name = options.name ?? 'default';
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new InvalidOptionError('name', name, 'a non-empty string');
+  }
+  const check = new Checker(name);
+  for (const key of Object.keys(options)) {
+    if (!optionNames.has(key)) {
+      throw new InvalidOptionError(
+        key,
+        (options as Record<string, unknown>)[key],
+        `no such option; allowed: ${[...optionNames].join(', ')}`,
+        name,
+      );
+    }
+  }
+  const o = options as Record<string, unknown>;
+  const window = resolveWindow(o.window, check);
+  return {
+    name,
+    window,
+    minimumCalls: check.integer('minimumCalls', o.minimumCalls, 10),
+    failureRateThreshold: check.percent('failureRateThreshold', o.failureRateThreshold, 50),
+    consecutiveFailures: check.integer(
+      'consecutiveFailures',
+      o.consecutiveFailures,
+      Number.POSITIVE_INFINITY,
+    ),
+    slowCallDurationMs:
+      check.duration('slowCallDurationMs', o.slowCallDurationMs) ?? Number.POSITIVE_INFINITY,
+    slowCallRateThreshold: check.percent('slowCallRateThreshold', o.slowCallRateThreshold, 50),
+    openDuration: resolveOpenDuration(o.openDurationMs, check),
+    halfOpenMaxCalls: check.integer('halfOpenMaxCalls', o.halfOpenMaxCalls, 3),
+    halfOpenTimeoutMs: check.duration('halfOpenTimeoutMs', o.halfOpenTimeoutMs),
+    timeoutMs: check.duration('timeoutMs', o.timeoutMs),
+    isFailure: check.fn('isFailure', o.isFailure) as Settings['isFailure'],
+    isResultFailure: check.fn('isResultFailure', o.isResultFailure) as Settings['isResultFailure'],
+    fallback: check.fn('fallback', o.fallback) as Settings['fallback'],
+    bulkhead: resolveBulkhead(o.bulkhead, check),
+    clock: resolveClock(o.clock, check),
+    initialState: o.initialState === undefined ? undefined : validateSnapshot(o.initialState, name),
+  };
+}
+
+function resolveWindow(value: unknown, check: Checker): Settings['window'] {
+  if (value === undefined) return { type: 'count', size: 20 };
+  const expected = "{ type: 'count', size } or { type: 'time', durationMs, buckets? }";
+  if (typeof value !== 'object' || value === null) throw check.fail('window', value, expected);
+  const { type, ...rest } = value as Record<string, unknown>;
+  if (type === 'count') {
+    check.noOthers('window', rest, ['size']);
+    return { type, size: check.integer('window.size', rest.size) };
+  }
+  if (type === 'time') {
+    check.noOthers('window', rest, ['durationMs', 'buckets']);
+    const durationMs = check.duration('window.durationMs', rest.durationMs);
+    if (durationMs === undefined)
+      throw check.fail('window.durationMs', undefined, 'a finite number of milliseconds > 0');
+    return { type, durationMs, buckets: check.integer('window.buckets', rest.buckets, 10) };
+  }
+  throw check.fail('window.type', type, "'count' or 'time'");
+}
+
+function resolveOpenDuration(value: unknown, check: Checker): OpenDurationFn {
+  if (value === undefined) return defaultOpenDuration;
+  if (typeof value === 'number') {
+    const ms = check.duration('openDurationMs', value) as number;
+    return () => ms;
+  }
+  if (typeof value === 'function') {
+    const fn = value as OpenDurationFn;
+    // Probe the first attempt so a function that returns nonsense fails now, not mid-outage.
+    const first = fn(1);
+    if (!(typeof first === 'number' && Number.isFinite(first) && first > 0)) {
+      throw check.fail(
+        'openDurationMs',
+        value,
+        'a function returning a finite number of milliseconds > 0 (it returned ' +
+          String(first) +
+          ' for attempt 1)',
+      );
+    }
+    return fn;
+  }
+  if (typeof value === 'object' && value !== null) {
+    return exponentialBackoff(validateBackoff(value, 'openDurationMs', check.breakerName));
+  }
+  throw check.fail(
+    'openDurationMs',
+    value,
+    'milliseconds > 0, a function of the attempt, or { initialMs, maxMs, factor?, jitter? }',
+  );
+}
+
+function resolveBulkhead(value: unknown, check: Checker): Settings['bulkhead'] {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) {
+    throw check.fail('bulkhead', value, 'an object { maxConcurrent, maxQueue?, queueTimeoutMs? }');
+  }
+  const b = value as Record<string, unknown>;
+  check.noOthers('bulkhead', b, ['maxConcurrent', 'maxQueue', 'queueTimeoutMs']);
+  return {
+    maxConcurrent: check.integer('bulkhead.maxConcurrent', b.maxConcurrent),
+    maxQueue: check.count('bulkhead.maxQueue', b.maxQueue),
+    queueTimeoutMs: check.duration('bulkhead.queueTimeoutMs', b.queueTimeoutMs),
+  };
+}
+
+function resolveClock(value: unknown, check: Checker): Clock {
+  if (value === undefined) return systemClock;
+  if (typeof value !== 'object' || value === null || typeof (value as Clock).now !== 'function') {
+    throw check.fail('clock', value, 'an object with a now() method returning milliseconds');
+  }
+  return value as Clock;
+}
+
+/** Checks option values and builds errors that name the option, the value and the breaker. */
+class Checker {
+  readonly breakerName: string;
+
+  constructor(breakerName: string) {
+    this.breakerName = breakerName;
+  }
+
+  fail(option: string, value: unknown, expected: string): InvalidOptionError {
+    return new InvalidOptionError(option, value, expected, this.breakerName);
+  }
+
+  /** An integer >= 1 (or the default when undefined and a default is given). */
+  integer(option: string, value: unknown, fallback?: number): number {
+    if (value === undefined && fallback !== undefined) return fallback;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
+    throw this.fail(option, value, 'an integer >= 1');
+  }
+
+  /** An integer >= 0, 0 when undefined. */
+  count(option: string, value: unknown): number {
+    if (value === undefined) return 0;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+    throw this.fail(option, value, 'an integer >= 0');
+  }
+
+  /** A percentage in (0, 100]. */
+  percent(option: string, value: unknown, fallback: number): number {
+    if (value === undefined) return fallback;
+    if (typeof value === 'number' && value > 0 && value <= 100) return value;
+    throw this.fail(option, value, 'a percentage in (0, 100]');
+  }
+
+  /** A finite duration > 0 in milliseconds, or undefined. */
+  duration(option: string, value: unknown): number | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+    throw this.fail(option, value, 'a finite number of milliseconds > 0');
+  }
+
+  fn(option: string, value: unknown): ((...args: never[]) => unknown) | undefined {
+    if (value === undefined || typeof value === 'function')
+      return value as (...args: never[]) => unknown;
+    throw this.fail(option, value, 'a function');
+  }
+
+  noOthers(option: string, value: Record<string, unknown>, allowed: readonly string[]): void {
+    for (const key of Object.keys(value)) {
+      if (!allowed.includes(key)) {
+        throw this.fail(
+          `${option}.${key}`,
+          value[key],
+          `no such option; allowed: ${allowed.join(', ')}`,
+        );
+      }
+    }
+  }
+}

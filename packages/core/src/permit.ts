@@ -1,0 +1,90 @@
+/**
+ * The right to make one call through a breaker, and the duty to report how it ended. Every
+ * adapter is built on it: take a permit with `tryAcquire()` (or `acquire()`), make the call, then
+ * settle the permit exactly once. Settling again is a no-op.
+ *
+ * A permit that is never settled holds a half-open trial slot until `halfOpenTimeoutMs` passes,
+ * so settle on every path — `ignore()` when the call was cancelled.
+ *
+ * @example
+ * ```ts
+ * const permit = breaker.tryAcquire();
+ * if (!permit) throw breaker.openError();
+ * try {
+ *   const response = await send(request);
+ *   if (response.status >= 500) permit.failure(new Error(`HTTP ${response.status}`));
+ *   else permit.success();
+ *   return response;
+ * } catch (error) {
+ *   if (isAbort(error)) permit.ignore();
+ *   else permit.failure(error);
+ *   throw error;
+ * }
+ * ```
+ */
+export interface Permit {
+  /**
+   * The call succeeded.
+   * @param durationMs - how long it took; measured from the permit's admission when omitted.
+   */
+  success(durationMs?: number): void;
+  /**
+   * The call failed with `error`. It is ignored instead when the breaker's `isFailure` says the
+   * error is not a failure.
+   * @param durationMs - how long it took; measured from the permit's admission when omitted.
+   */
+  failure(error: unknown, durationMs?: number): void;
+  /** The call ended without a verdict (cancelled); it is not counted and frees its slot. */
+  ignore(): void;
+}
+
+/** @internal What a permit reports to; implemented by the breaker. */
+export interface Settler {
+  succeed(ticket: number, startedAt: number, durationMs: number | undefined): void;
+  failOrIgnore(
+    ticket: number,
+    startedAt: number,
+    durationMs: number | undefined,
+    error: unknown,
+  ): void;
+  ignore(ticket: number, startedAt: number, error: unknown): void;
+}
+
+/** @internal */
+export class BreakerPermit implements Permit {
+  readonly #settler: Settler;
+  readonly #ticket: number;
+  readonly #startedAt: number;
+  #settled = false;
+
+  constructor(settler: Settler, ticket: number, startedAt: number) {
+    this.#settler = settler;
+    this.#ticket = ticket;
+    this.#startedAt = startedAt;
+  }
+
+  success(durationMs?: number): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#settler.succeed(this.#ticket, this.#startedAt, validDuration(durationMs));
+  }
+
+  failure(error: unknown, durationMs?: number): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#settler.failOrIgnore(this.#ticket, this.#startedAt, validDuration(durationMs), error);
+  }
+
+  ignore(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#settler.ignore(this.#ticket, this.#startedAt, undefined);
+  }
+}
+
+// A duration that is not a finite number >= 0 is treated as not given: settling must not throw.
+function validDuration(durationMs: number | undefined): number | undefined {
+  return typeof durationMs === 'number' && Number.isFinite(durationMs) && durationMs >= 0
+    ? durationMs
+    : undefined;
+}

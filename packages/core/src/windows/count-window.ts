@@ -1,0 +1,45 @@
+import type { OutcomeWindow } from './outcome-window.ts';
+
+const failedBit = 1;
+const slowBit = 2;
+
+/** The last `size` outcomes, in a ring buffer of one byte per call. */
+export class CountWindow implements OutcomeWindow {
+  calls = 0;
+  failures = 0;
+  slowCalls = 0;
+  readonly capacity: number;
+  readonly #ring: Uint8Array;
+  #next = 0;
+
+  constructor(size: number) {
+    this.capacity = size;
+    this.#ring = new Uint8Array(size);
+  }
+
+  record(failed: boolean, slow: boolean): void {
+    const ring = this.#ring;
+    const index = this.#next;
+    if (this.calls === this.capacity) {
+      const evicted = ring[index] as number;
+      this.failures -= evicted & failedBit;
+      this.slowCalls -= evicted >> 1;
+    } else {
+      this.calls++;
+    }
+    const outcome = (failed ? failedBit : 0) | (slow ? slowBit : 0);
+    ring[index] = outcome;
+    this.failures += outcome & failedBit;
+    this.slowCalls += outcome >> 1;
+    this.#next = index + 1 === this.capacity ? 0 : index + 1;
+  }
+
+  advance(): void {}
+
+  clear(): void {
+    this.calls = 0;
+    this.failures = 0;
+    this.slowCalls = 0;
+    this.#next = 0;
+  }
+}
