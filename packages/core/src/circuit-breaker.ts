@@ -119,6 +119,7 @@ export class CircuitBreaker<TFallback = never> {
   readonly #settings: Settings;
   readonly #clock: Clock;
   readonly #window: OutcomeWindow;
+  readonly #timeWindow: boolean;
   readonly #minimumCalls: number;
   readonly #bulkhead: Bulkhead | undefined;
   readonly #listeners: Listeners;
@@ -132,6 +133,7 @@ export class CircuitBreaker<TFallback = never> {
   #consecutiveFailures = 0;
   #inFlight = 0;
   #lastRefusal: RejectionReason = 'open';
+  #watcher: { value: (value: unknown) => void; error: (error: unknown) => void } | undefined;
   readonly #totals: BreakerStats['totals'] = {
     successes: 0,
     failures: 0,
@@ -151,6 +153,7 @@ export class CircuitBreaker<TFallback = never> {
       window.type === 'count'
         ? new CountWindow(window.size)
         : new TimeWindow(window.durationMs, window.buckets);
+    this.#timeWindow = window.type === 'time';
     this.#minimumCalls = Math.min(settings.minimumCalls, this.#window.capacity);
     this.#bulkhead = settings.bulkhead && new Bulkhead(settings.bulkhead, settings.name);
     this.#listeners = new Listeners(settings.name);
@@ -237,7 +240,7 @@ export class CircuitBreaker<TFallback = never> {
   tryAcquire(): Permit | null {
     const ticket = this.#admit();
     if (ticket < 0) return null;
-    return new BreakerPermit(this.#settler, ticket, this.#clock.now());
+    return new BreakerPermit(this.#settler, ticket, this.#startTime());
   }
 
   /**
@@ -246,7 +249,7 @@ export class CircuitBreaker<TFallback = never> {
    */
   async acquire(options?: ExecuteOptions): Promise<Permit> {
     const ticket = await this.#acquireTicket(options?.signal);
-    return new BreakerPermit(this.#settler, ticket, this.#clock.now());
+    return new BreakerPermit(this.#settler, ticket, this.#startTime());
   }
 
   /**
@@ -367,21 +370,72 @@ export class CircuitBreaker<TFallback = never> {
       : this.#runGuarded(fn, args, ticket, signal);
   }
 
-  /** The closed-state fast path: no timer, no cancellation, nothing allocated but the promise. */
-  async #run<T>(
+  /**
+   * A call with no timeout and no caller's signal. Without a fallback the caller receives the
+   * function's own promise, and the breaker records the outcome from a handler attached first,
+   * so it runs before the caller resumes: no wrapper promise, no closure per call unless
+   * durations are wanted.
+   */
+  #run<T>(
     fn: (signal: AbortSignal) => T | PromiseLike<T>,
     args: readonly unknown[],
     ticket: number,
   ): Promise<Awaited<T> | TFallback> {
-    const startedAt = this.#clock.now();
-    let value: Awaited<T>;
+    const startedAt = this.#startTime();
+    let result: T | PromiseLike<T>;
     try {
-      value = await fn(neverAborted());
+      result = fn(neverAborted());
     } catch (error) {
       return this.#onError(ticket, startedAt, error, args);
     }
-    this.#onValue(ticket, startedAt, value);
-    return value;
+    let promise: Promise<Awaited<T>>;
+    if (result instanceof Promise) promise = result;
+    else if (isThenable(result)) promise = Promise.resolve(result) as Promise<Awaited<T>>;
+    else {
+      this.#onValue(ticket, startedAt, result);
+      return Promise.resolve(result as Awaited<T>);
+    }
+    if (this.#settings.fallback !== undefined) {
+      return promise.then(
+        (value) => {
+          this.#onValue(ticket, startedAt, value);
+          return value;
+        },
+        (error: unknown) => this.#onError(ticket, startedAt, error, args),
+      );
+    }
+    if (Number.isNaN(startedAt) && ticket >= this.#epochStart && this.#phase.kind !== 'half-open') {
+      this.#watcher ??= this.#watch(this.#epochStart);
+      promise.then(this.#watcher.value, this.#watcher.error);
+    } else {
+      promise.then(
+        (value) => this.#onValue(ticket, startedAt, value),
+        (error: unknown) => {
+          this.#failOrIgnore(ticket, startedAt, undefined, error);
+        },
+      );
+    }
+    return promise;
+  }
+
+  /**
+   * Outcome handlers shared by every untimed call of one closed (or disabled) period: any ticket
+   * of the period stands for all of them, since staleness is judged by period.
+   */
+  #watch(ticket: number): { value: (value: unknown) => void; error: (error: unknown) => void } {
+    return {
+      value: (value) => this.#onValue(ticket, Number.NaN, value),
+      error: (error) => {
+        this.#failOrIgnore(ticket, Number.NaN, undefined, error);
+      },
+    };
+  }
+
+  /** The time a call starts, or NaN when nothing needs its duration (saves a clock read). */
+  #startTime(): number {
+    return this.#settings.slowCallDurationMs !== Number.POSITIVE_INFINITY || this.#listeners.timed
+      ? this.#clock.now()
+      : Number.NaN;
   }
 
   /** A call with a timeout or a caller's signal: it settles on whichever comes first. */
@@ -392,7 +446,7 @@ export class CircuitBreaker<TFallback = never> {
     signal: AbortSignal | undefined,
   ): Promise<Awaited<T> | TFallback> {
     const timeoutMs = this.#settings.timeoutMs;
-    const startedAt = this.#clock.now();
+    const startedAt = this.#startTime();
     return new Promise<Awaited<T> | TFallback>((resolve, reject) => {
       const controller = timeoutMs === undefined ? undefined : new AbortController();
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -614,8 +668,9 @@ export class CircuitBreaker<TFallback = never> {
   // --- settlement ----------------------------------------------------------------------------
 
   #succeed(ticket: number, startedAt: number, durationMs: number | undefined): void {
-    const now = this.#settle();
-    const duration = durationMs ?? now - startedAt;
+    this.#release();
+    const now = this.#settleTime(startedAt, durationMs);
+    const duration = durationMs ?? elapsed(startedAt, now);
     const slow = this.#countSlow(duration, true);
     this.#totals.successes++;
     if (this.#listeners.lists.success)
@@ -656,7 +711,7 @@ export class CircuitBreaker<TFallback = never> {
     if (this.#listeners.lists.timeout) {
       this.#listeners.emit('timeout', {
         name: this.name,
-        durationMs: this.#clock.now() - startedAt,
+        durationMs: elapsed(startedAt, this.#clock.now()),
         timeoutMs: error.timeoutMs,
       });
     }
@@ -670,8 +725,9 @@ export class CircuitBreaker<TFallback = never> {
     error: unknown,
     result: unknown,
   ): void {
-    const now = this.#settle();
-    const duration = durationMs ?? now - startedAt;
+    this.#release();
+    const now = this.#settleTime(startedAt, durationMs);
+    const duration = durationMs ?? elapsed(startedAt, now);
     const slow = this.#countSlow(duration, false);
     this.#totals.failures++;
     if (this.#listeners.lists.failure) {
@@ -700,10 +756,11 @@ export class CircuitBreaker<TFallback = never> {
     error: unknown,
     durationMs?: number,
   ): void {
-    const now = this.#settle();
+    this.#release();
+    const now = this.#settleTime(startedAt, durationMs);
     this.#totals.ignored++;
     if (this.#listeners.lists.ignored) {
-      const duration = durationMs ?? now - startedAt;
+      const duration = durationMs ?? elapsed(startedAt, now);
       this.#listeners.emit(
         'ignored',
         error === undefined
@@ -722,11 +779,23 @@ export class CircuitBreaker<TFallback = never> {
     }
   }
 
-  /** Frees what an admitted call held; returns the time of settlement. */
-  #settle(): number {
+  /** Frees what an admitted call held. */
+  #release(): void {
     this.#inFlight--;
     this.#bulkhead?.release();
-    return this.#clock.now();
+  }
+
+  /**
+   * The time of a settlement, or NaN when nothing needs it: the clock is read only for a
+   * duration, a time window, or half-open bookkeeping, because on some machines a clock read
+   * costs more than the rest of the call's bookkeeping together.
+   */
+  #settleTime(startedAt: number, durationMs: number | undefined): number {
+    return (durationMs === undefined && !Number.isNaN(startedAt)) ||
+      this.#timeWindow ||
+      this.#phase.kind === 'half-open'
+      ? this.#clock.now()
+      : Number.NaN;
   }
 
   #countSlow(durationMs: number, succeeded: boolean): boolean {
@@ -757,7 +826,8 @@ export class CircuitBreaker<TFallback = never> {
     if (reason !== undefined) this.#open(now, 1, reason);
   }
 
-  #open(now: number, attempt: number, reason: TransitionReason): void {
+  #open(time: number, attempt: number, reason: TransitionReason): void {
+    const now = Number.isNaN(time) ? this.#clock.now() : time;
     const durationMs = this.#openDurationFor(attempt);
     this.#transition({ kind: 'open', openedAt: now, until: now + durationMs, attempt }, reason);
   }
@@ -789,6 +859,7 @@ export class CircuitBreaker<TFallback = never> {
     this.#phase = next;
     // Calls admitted before this moment no longer count toward the circuit's state.
     this.#epochStart = this.#nextTicket;
+    this.#watcher = undefined;
     if (next.kind === 'closed' || next.kind === 'disabled') {
       this.#window.clear();
       this.#consecutiveFailures = 0;
@@ -810,6 +881,19 @@ function initialPhase(snapshot: BreakerSnapshot | undefined): Phase {
     };
   }
   return { kind: snapshot.state };
+}
+
+/** A call's duration; 0 when its start was not measured because nothing needed it. */
+function elapsed(startedAt: number, now: number): number {
+  return Number.isNaN(startedAt) ? 0 : now - startedAt;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
 }
 
 function percent(part: number, whole: number): number {

@@ -85,6 +85,8 @@ type ListenerLists = { [K in BreakerEventName]?: ReadonlyArray<BreakerListener<K
  */
 export class Listeners {
   readonly lists: ListenerLists = {};
+  /** Whether any listener wants call durations, so the breaker must read the clock per call. */
+  timed = false;
   readonly #name: string;
 
   constructor(name: string) {
@@ -100,11 +102,18 @@ export class Listeners {
     }
     const lists = this.lists as { [P in K]?: ReadonlyArray<BreakerListener<K>> };
     lists[event] = [...(lists[event] ?? []), listener];
+    this.#updateTimed();
     return () => {
       const remaining = (lists[event] ?? []).filter((l) => l !== listener);
       if (remaining.length === 0) delete lists[event];
       else lists[event] = remaining;
+      this.#updateTimed();
     };
+  }
+
+  #updateTimed(): void {
+    const { success, failure, ignored, timeout, slowCall } = this.lists;
+    this.timed = Boolean(success || failure || ignored || timeout || slowCall);
   }
 
   emit<K extends BreakerEventName>(event: K, payload: BreakerEvents[K]): void {

@@ -17,7 +17,7 @@ export class CountWindow implements OutcomeWindow {
     this.#ring = new Uint8Array(size);
   }
 
-  record(failed: boolean, slow: boolean): void {
+  record(failed: boolean, slow: boolean, _now?: number): void {
     const ring = this.#ring;
     const index = this.#next;
     if (this.calls === this.capacity) {
@@ -34,7 +34,7 @@ export class CountWindow implements OutcomeWindow {
     this.#next = index + 1 === this.capacity ? 0 : index + 1;
   }
 
-  advance(): void {}
+  advance(_now?: number): void {}
 
   clear(): void {
     this.calls = 0;

@@ -1,0 +1,65 @@
+// Type tests, checked by `tsc` in the typecheck task: expectTypeOf fails compilation on a mismatch.
+import { expectTypeOf } from 'vitest';
+import {
+  type BreakerEvents,
+  BreakerRegistry,
+  CircuitBreaker,
+  type CircuitOpenError,
+  type CircuitState,
+  isCircuitOpenError,
+  type Permit,
+} from './index.ts';
+
+const breaker = new CircuitBreaker();
+
+// wrap keeps the parameters and resolves to the awaited return type.
+const getUser = breaker.wrap(async (id: string, verbose?: boolean) => ({ id, verbose }));
+expectTypeOf(getUser).parameters.toEqualTypeOf<[id: string, verbose?: boolean | undefined]>();
+expectTypeOf(getUser).returns.toEqualTypeOf<
+  Promise<{ id: string; verbose: boolean | undefined }>
+>();
+const syncAdd = breaker.wrap((a: number, b: number) => a + b);
+expectTypeOf(syncAdd).toEqualTypeOf<(a: number, b: number) => Promise<number>>();
+
+// execute passes an AbortSignal and resolves to what the function returns.
+expectTypeOf(breaker.execute).parameter(0).parameter(0).toEqualTypeOf<AbortSignal>();
+expectTypeOf(breaker.execute(async () => 42)).toEqualTypeOf<Promise<number>>();
+expectTypeOf(breaker.execute(() => 'sync')).toEqualTypeOf<Promise<string>>();
+
+// A fallback widens the result type by what it returns.
+const withFallback = new CircuitBreaker({ fallback: () => null });
+expectTypeOf(withFallback.execute(async () => 42)).toEqualTypeOf<Promise<number | null>>();
+expectTypeOf(withFallback.wrap((id: string) => id)).returns.toEqualTypeOf<Promise<string | null>>();
+const asyncFallback = new CircuitBreaker({ fallback: async () => 'cached' as const });
+expectTypeOf(asyncFallback.execute(async () => 1)).toEqualTypeOf<Promise<number | 'cached'>>();
+
+// The permit primitive.
+expectTypeOf(breaker.tryAcquire()).toEqualTypeOf<Permit | null>();
+expectTypeOf(breaker.acquire()).toEqualTypeOf<Promise<Permit>>();
+expectTypeOf(breaker.state).toEqualTypeOf<CircuitState>();
+
+// Event payloads are typed by event name.
+breaker.on('stateChange', (event) => {
+  expectTypeOf(event).toEqualTypeOf<BreakerEvents['stateChange']>();
+  expectTypeOf(event.to).toEqualTypeOf<CircuitState>();
+});
+expectTypeOf(breaker.on('success', () => {})).toEqualTypeOf<() => void>();
+// @ts-expect-error: not an event
+breaker.on('nope', () => {});
+// @ts-expect-error: not an option
+new CircuitBreaker({ failureThreshold: 5 });
+// @ts-expect-error: the window type decides its fields
+new CircuitBreaker({ window: { type: 'count', durationMs: 5 } });
+
+// Guards narrow.
+const caught: unknown = undefined;
+if (isCircuitOpenError(caught)) expectTypeOf(caught).toEqualTypeOf<CircuitOpenError>();
+
+// Registry breakers keep the fallback type given at get().
+const registry = new BreakerRegistry({ defaults: { timeoutMs: 1_000 } });
+expectTypeOf(registry.get('a')).toEqualTypeOf<CircuitBreaker<never>>();
+expectTypeOf(registry.get('b', { fallback: () => 0 }).execute(async () => 'x')).toEqualTypeOf<
+  Promise<string | number>
+>();
+// @ts-expect-error: a registry-wide fallback would lie about every breaker's result type
+new BreakerRegistry({ defaults: { fallback: () => 0 } });
