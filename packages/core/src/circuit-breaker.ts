@@ -83,6 +83,10 @@ type Phase =
       readonly trials: Map<number, number>;
     };
 
+// The phases without data are shared by every breaker.
+const closedPhase: Phase = { kind: 'closed' };
+const disabledPhase: Phase = { kind: 'disabled' };
+const forcedOpenPhase: Phase = { kind: 'forced-open' };
 const noArgs: readonly unknown[] = [];
 let sharedNeverAborted: AbortSignal | undefined;
 
@@ -122,8 +126,9 @@ export class CircuitBreaker<TFallback = never> {
   readonly #timeWindow: boolean;
   readonly #minimumCalls: number;
   readonly #bulkhead: Bulkhead | undefined;
-  readonly #listeners: Listeners;
-  readonly #settler: Settler;
+  // Created on first use: an idle breaker should cost little memory (see BENCHMARKS.md).
+  #listeners: Listeners | undefined;
+  #settler: Settler | undefined;
   /** Used when an `openDurationMs` function returns nonsense at run time. */
   readonly #firstOpenDurationMs: number;
   #phase: Phase;
@@ -156,15 +161,8 @@ export class CircuitBreaker<TFallback = never> {
     this.#timeWindow = window.type === 'time';
     this.#minimumCalls = Math.min(settings.minimumCalls, this.#window.capacity);
     this.#bulkhead = settings.bulkhead && new Bulkhead(settings.bulkhead, settings.name);
-    this.#listeners = new Listeners(settings.name);
     this.#firstOpenDurationMs = settings.openDuration(1);
     this.#phase = initialPhase(settings.initialState);
-    this.#settler = {
-      succeed: (ticket, startedAt, durationMs) => this.#succeed(ticket, startedAt, durationMs),
-      failOrIgnore: (ticket, startedAt, durationMs, error) =>
-        this.#failOrIgnore(ticket, startedAt, durationMs, error),
-      ignore: (ticket, startedAt, error) => this.#ignore(ticket, startedAt, 'cancelled', error),
-    };
   }
 
   /** The breaker's name. */
@@ -240,7 +238,7 @@ export class CircuitBreaker<TFallback = never> {
   tryAcquire(): Permit | null {
     const ticket = this.#admit();
     if (ticket < 0) return null;
-    return new BreakerPermit(this.#settler, ticket, this.#startTime());
+    return new BreakerPermit(this.#permitSettler(), ticket, this.#startTime());
   }
 
   /**
@@ -249,7 +247,7 @@ export class CircuitBreaker<TFallback = never> {
    */
   async acquire(options?: ExecuteOptions): Promise<Permit> {
     const ticket = await this.#acquireTicket(options?.signal);
-    return new BreakerPermit(this.#settler, ticket, this.#startTime());
+    return new BreakerPermit(this.#permitSettler(), ticket, this.#startTime());
   }
 
   /**
@@ -275,22 +273,23 @@ export class CircuitBreaker<TFallback = never> {
    * ```
    */
   on<K extends BreakerEventName>(event: K, listener: BreakerListener<K>): () => void {
+    this.#listeners ??= new Listeners(this.name);
     return this.#listeners.add(event, listener);
   }
 
   /** Forces the circuit open: every call is refused until {@link reset}. */
   isolate(): void {
-    this.#transition({ kind: 'forced-open' }, 'isolate');
+    this.#transition(forcedOpenPhase, 'isolate');
   }
 
   /** Lets every call through and keeps measuring, but never trips, until {@link reset}. */
   disable(): void {
-    this.#transition({ kind: 'disabled' }, 'disable');
+    this.#transition(disabledPhase, 'disable');
   }
 
   /** Closes the circuit with an empty window, from any state. */
   reset(): void {
-    this.#transition({ kind: 'closed' }, 'reset');
+    this.#transition(closedPhase, 'reset');
   }
 
   /** The window's counts and rates now, and totals since the breaker was built. */
@@ -433,7 +432,8 @@ export class CircuitBreaker<TFallback = never> {
 
   /** The time a call starts, or NaN when nothing needs its duration (saves a clock read). */
   #startTime(): number {
-    return this.#settings.slowCallDurationMs !== Number.POSITIVE_INFINITY || this.#listeners.timed
+    return this.#settings.slowCallDurationMs !== Number.POSITIVE_INFINITY ||
+      this.#listeners?.timed === true
       ? this.#clock.now()
       : Number.NaN;
   }
@@ -564,8 +564,8 @@ export class CircuitBreaker<TFallback = never> {
     const fallback = this.#settings.fallback;
     if (fallback === undefined) return Promise.reject(error);
     this.#totals.fallbacks++;
-    if (this.#listeners.lists.fallback)
-      this.#listeners.emit('fallback', { name: this.name, error });
+    if (this.#listeners?.lists.fallback)
+      this.#listeners?.emit('fallback', { name: this.name, error });
     return new Promise<TFallback>((resolve) => resolve(fallback(error, ...args) as TFallback));
   }
 
@@ -579,9 +579,25 @@ export class CircuitBreaker<TFallback = never> {
     try {
       return Boolean(predicate(value));
     } catch (error) {
-      this.#listeners.report(callback, error);
+      this.#report(callback, error);
       return otherwise;
     }
+  }
+
+  #permitSettler(): Settler {
+    this.#settler ??= {
+      succeed: (ticket, startedAt, durationMs) => this.#succeed(ticket, startedAt, durationMs),
+      failOrIgnore: (ticket, startedAt, durationMs, error) =>
+        this.#failOrIgnore(ticket, startedAt, durationMs, error),
+      ignore: (ticket, startedAt, error) => this.#ignore(ticket, startedAt, 'cancelled', error),
+    };
+    return this.#settler;
+  }
+
+  /** Reports an error thrown by a user's function (see the callbackError event). */
+  #report(callback: string, error: unknown): void {
+    this.#listeners ??= new Listeners(this.name);
+    this.#listeners.report(callback, error);
   }
 
   // --- admission -----------------------------------------------------------------------------
@@ -653,8 +669,8 @@ export class CircuitBreaker<TFallback = never> {
   #refuse(reason: RejectionReason): -1 {
     this.#lastRefusal = reason;
     this.#totals.rejected++;
-    if (this.#listeners.lists.rejected)
-      this.#listeners.emit('rejected', { name: this.name, reason });
+    if (this.#listeners?.lists.rejected)
+      this.#listeners?.emit('rejected', { name: this.name, reason });
     return -1;
   }
 
@@ -673,8 +689,8 @@ export class CircuitBreaker<TFallback = never> {
     const duration = durationMs ?? elapsed(startedAt, now);
     const slow = this.#countSlow(duration, true);
     this.#totals.successes++;
-    if (this.#listeners.lists.success)
-      this.#listeners.emit('success', { name: this.name, durationMs: duration });
+    if (this.#listeners?.lists.success)
+      this.#listeners?.emit('success', { name: this.name, durationMs: duration });
     if (ticket < this.#epochStart) return;
     const phase = this.#phase;
     if (phase.kind === 'half-open') {
@@ -682,7 +698,7 @@ export class CircuitBreaker<TFallback = never> {
       phase.trials.delete(ticket);
       phase.succeeded++;
       if (phase.succeeded >= this.#settings.halfOpenMaxCalls)
-        this.#transition({ kind: 'closed' }, 'trials-succeeded');
+        this.#transition(closedPhase, 'trials-succeeded');
       return;
     }
     this.#consecutiveFailures = 0;
@@ -708,8 +724,8 @@ export class CircuitBreaker<TFallback = never> {
 
   #timedOut(ticket: number, startedAt: number, error: CircuitTimeoutError): void {
     this.#totals.timeouts++;
-    if (this.#listeners.lists.timeout) {
-      this.#listeners.emit('timeout', {
+    if (this.#listeners?.lists.timeout) {
+      this.#listeners?.emit('timeout', {
         name: this.name,
         durationMs: elapsed(startedAt, this.#clock.now()),
         timeoutMs: error.timeoutMs,
@@ -730,8 +746,8 @@ export class CircuitBreaker<TFallback = never> {
     const duration = durationMs ?? elapsed(startedAt, now);
     const slow = this.#countSlow(duration, false);
     this.#totals.failures++;
-    if (this.#listeners.lists.failure) {
-      this.#listeners.emit(
+    if (this.#listeners?.lists.failure) {
+      this.#listeners?.emit(
         'failure',
         result === undefined
           ? { name: this.name, durationMs: duration, error }
@@ -759,9 +775,9 @@ export class CircuitBreaker<TFallback = never> {
     this.#release();
     const now = this.#settleTime(startedAt, durationMs);
     this.#totals.ignored++;
-    if (this.#listeners.lists.ignored) {
+    if (this.#listeners?.lists.ignored) {
       const duration = durationMs ?? elapsed(startedAt, now);
-      this.#listeners.emit(
+      this.#listeners?.emit(
         'ignored',
         error === undefined
           ? { name: this.name, durationMs: duration, reason }
@@ -801,8 +817,8 @@ export class CircuitBreaker<TFallback = never> {
   #countSlow(durationMs: number, succeeded: boolean): boolean {
     if (durationMs < this.#settings.slowCallDurationMs) return false;
     this.#totals.slowCalls++;
-    if (this.#listeners.lists.slowCall) {
-      this.#listeners.emit('slowCall', { name: this.name, durationMs, succeeded });
+    if (this.#listeners?.lists.slowCall) {
+      this.#listeners?.emit('slowCall', { name: this.name, durationMs, succeeded });
     }
     return true;
   }
@@ -837,12 +853,12 @@ export class CircuitBreaker<TFallback = never> {
     try {
       durationMs = this.#settings.openDuration(attempt);
     } catch (error) {
-      this.#listeners.report('openDurationMs', error);
+      this.#report('openDurationMs', error);
       return this.#firstOpenDurationMs;
     }
     if (typeof durationMs === 'number' && Number.isFinite(durationMs) && durationMs > 0)
       return durationMs;
-    this.#listeners.report(
+    this.#report(
       'openDurationMs',
       new InvalidOptionError(
         'openDurationMs',
@@ -864,14 +880,14 @@ export class CircuitBreaker<TFallback = never> {
       this.#window.clear();
       this.#consecutiveFailures = 0;
     }
-    if (from !== next.kind && this.#listeners.lists.stateChange) {
-      this.#listeners.emit('stateChange', { name: this.name, from, to: next.kind, reason });
+    if (from !== next.kind && this.#listeners?.lists.stateChange) {
+      this.#listeners?.emit('stateChange', { name: this.name, from, to: next.kind, reason });
     }
   }
 }
 
 function initialPhase(snapshot: BreakerSnapshot | undefined): Phase {
-  if (snapshot === undefined) return { kind: 'closed' };
+  if (snapshot === undefined) return closedPhase;
   if (snapshot.state === 'open') {
     return {
       kind: 'open',
@@ -880,7 +896,11 @@ function initialPhase(snapshot: BreakerSnapshot | undefined): Phase {
       attempt: snapshot.attempt,
     };
   }
-  return { kind: snapshot.state };
+  return snapshot.state === 'closed'
+    ? closedPhase
+    : snapshot.state === 'disabled'
+      ? disabledPhase
+      : forcedOpenPhase;
 }
 
 /** A call's duration; 0 when its start was not measured because nothing needed it. */

@@ -9,15 +9,16 @@ export class CountWindow implements OutcomeWindow {
   failures = 0;
   slowCalls = 0;
   readonly capacity: number;
-  readonly #ring: Uint8Array;
+  // Allocated on the first record, so an idle breaker does not pay for it.
+  #ring: Uint8Array | undefined;
   #next = 0;
 
   constructor(size: number) {
     this.capacity = size;
-    this.#ring = new Uint8Array(size);
   }
 
   record(failed: boolean, slow: boolean, _now?: number): void {
+    this.#ring ??= new Uint8Array(this.capacity);
     const ring = this.#ring;
     const index = this.#next;
     if (this.calls === this.capacity) {
