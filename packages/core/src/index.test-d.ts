@@ -63,3 +63,7 @@ expectTypeOf(registry.get('b', { fallback: () => 0 }).execute(async () => 'x')).
 >();
 // @ts-expect-error: a registry-wide fallback would lie about every breaker's result type
 new BreakerRegistry({ defaults: { fallback: () => 0 } });
+
+// A fallback may type the wrapped function's arguments it receives.
+const typedFallback = new CircuitBreaker({ fallback: (_error, sku: string) => sku.length });
+expectTypeOf(typedFallback.wrap((sku: string) => sku)).returns.toEqualTypeOf<Promise<string | number>>();
