@@ -23,8 +23,7 @@ pnpm install --frozen-lockfile --reporter=silent
 
 case "$task" in
   test)
-    pnpm exec biome ci .
-    pnpm exec turbo run build typecheck test check:pkg --output-logs=errors-only
+    pnpm exec turbo run lint lint:root build typecheck test check:pkg --output-logs=errors-only
     ;;
   demo)
     pnpm exec turbo run build --filter='./apps/*...' --output-logs=errors-only
