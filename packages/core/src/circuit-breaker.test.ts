@@ -804,6 +804,22 @@ describe('events', () => {
     expect(reported).toHaveLength(1);
   });
 
+  it('says, when the circuit opens, until when and for which attempt', () => {
+    const { breaker, clock, events } = setup({ minimumCalls: 1, halfOpenMaxCalls: 1 });
+    clock.advance(5_000);
+    settle(breaker, 1, 'failure');
+    clock.advance(1_000);
+    settle(breaker, 1, 'failure');
+    const opens = events.filter((e) => e.type === 'stateChange' && e.to === 'open');
+    expect(opens).toEqual([
+      expect.objectContaining({ from: 'closed', openUntil: 6_000, attempt: 1 }),
+      expect.objectContaining({ from: 'half-open', openUntil: 8_000, attempt: 2 }),
+    ]);
+    expect(events.find((e) => e.type === 'stateChange' && e.to === 'half-open')).not.toHaveProperty(
+      'openUntil',
+    );
+  });
+
   it('stops delivering after unsubscribe', async () => {
     const breaker = new CircuitBreaker();
     const seen: Array<BreakerEvents['success']> = [];

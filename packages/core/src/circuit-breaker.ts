@@ -881,7 +881,11 @@ export class CircuitBreaker<TFallback = never> {
       this.#consecutiveFailures = 0;
     }
     if (from !== next.kind && this.#listeners?.lists.stateChange) {
-      this.#listeners?.emit('stateChange', { name: this.name, from, to: next.kind, reason });
+      const change = { name: this.name, from, to: next.kind, reason };
+      this.#listeners?.emit(
+        'stateChange',
+        next.kind === 'open' ? { ...change, openUntil: next.until, attempt: next.attempt } : change,
+      );
     }
   }
 }

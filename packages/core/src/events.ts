@@ -20,10 +20,23 @@ export type RejectionReason = CircuitRefusal | 'bulkhead';
 /** Why a call was ignored: neither a success nor a failure. */
 export type IgnoreReason = 'cancelled' | 'not-a-failure';
 
-/** Every breaker event, by name, with its payload. Each payload names its breaker. */
+/**
+ * Every breaker event, by name, with its payload. Each payload names its breaker. The events of a
+ * call come before the `stateChange` they cause: a `failure` is emitted, then `closed -> open`.
+ */
 export interface BreakerEvents {
-  /** The circuit changed state. */
-  stateChange: { name: string; from: CircuitState; to: CircuitState; reason: TransitionReason };
+  /**
+   * The circuit changed state. When it opens, `openUntil` (on the breaker's clock) says when it
+   * admits trial calls again, and `attempt` counts the opens since it last closed.
+   */
+  stateChange: {
+    name: string;
+    from: CircuitState;
+    to: CircuitState;
+    reason: TransitionReason;
+    openUntil?: number;
+    attempt?: number;
+  };
   /** A call succeeded. */
   success: { name: string; durationMs: number };
   /**

@@ -101,7 +101,8 @@ export interface CircuitBreakerOptions<TFallback = never> {
   halfOpenTimeoutMs?: number;
   /**
    * Aborts a call through `execute` or `wrap` after this many milliseconds and counts it as a
-   * failure; the call rejects with `CircuitTimeoutError`.
+   * failure; the call rejects with `CircuitTimeoutError`. The timeout runs on the runtime's
+   * `setTimeout`, not on `clock` (which only tells time): drive it in tests with fake timers.
    * @defaultValue no timeout
    */
   timeoutMs?: number;
