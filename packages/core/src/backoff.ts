@@ -36,7 +36,12 @@ export type OpenDurationFn = (attempt: number) => number;
  * ```
  */
 export function exponentialBackoff(options: ExponentialBackoffOptions): OpenDurationFn {
-  const { initialMs, maxMs, factor = 2, jitter = 0 } = validateBackoff(options, 'openDurationMs');
+  const {
+    initialMs,
+    maxMs,
+    factor = 2,
+    jitter = 0,
+  } = validateBackoff(options, 'exponentialBackoff');
   return (attempt) => {
     const exponent = Math.max(0, Math.floor(attempt) - 1);
     const base = Math.min(maxMs, initialMs * factor ** exponent);

@@ -447,6 +447,11 @@ export class CircuitBreaker<TFallback = never> {
   ): Promise<Awaited<T> | TFallback> {
     const timeoutMs = this.#settings.timeoutMs;
     const startedAt = this.#startTime();
+    // The caller may have aborted while the call waited for a bulkhead slot.
+    if (signal?.aborted) {
+      this.#ignore(ticket, startedAt, 'cancelled', signal.reason);
+      return Promise.reject(signal.reason);
+    }
     return new Promise<Awaited<T> | TFallback>((resolve, reject) => {
       const controller = timeoutMs === undefined ? undefined : new AbortController();
       let timer: ReturnType<typeof setTimeout> | undefined;

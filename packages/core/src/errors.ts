@@ -37,9 +37,12 @@ export abstract class TripswitchError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
     const code = codeOf(value);
     if (typeof code !== 'string') return false;
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass `instanceof` was asked about.
-    const classCode = (this as { errorCode?: TripswitchErrorCode }).errorCode;
-    return classCode === undefined || classCode === code;
+    // `this` is the class `instanceof` was asked about.
+    if (this === TripswitchError) return true;
+    // A user's own subclass has no code of its own: judge it by the prototype chain as usual.
+    if (!Object.hasOwn(this, 'errorCode'))
+      return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (this as { errorCode?: TripswitchErrorCode }).errorCode === code;
   }
 }
 
@@ -152,11 +155,18 @@ export class InvalidOptionError extends TripswitchError {
   /** What the option allows, in words. */
   readonly expected: string;
 
-  constructor(option: string, value: unknown, expected: string, breakerName?: string) {
+  constructor(
+    option: string,
+    value: unknown,
+    expected: string,
+    breakerName?: string,
+    options?: ErrorOptions,
+  ) {
     const where = breakerName === undefined ? '' : ` of circuit "${breakerName}"`;
     super(
       `Invalid option "${option}"${where}: got ${describeValue(value)}; expected ${expected}`,
       'ERR_INVALID_OPTION',
+      options,
     );
     this.option = option;
     this.value = value;

@@ -116,8 +116,13 @@ export class Listeners {
     const lists = this.lists as { [P in K]?: ReadonlyArray<BreakerListener<K>> };
     lists[event] = [...(lists[event] ?? []), listener];
     this.#updateTimed();
+    let subscribed = true;
     return () => {
-      const remaining = (lists[event] ?? []).filter((l) => l !== listener);
+      if (!subscribed) return;
+      subscribed = false;
+      // Remove this subscription only: the same function may be subscribed more than once.
+      const remaining = [...(lists[event] ?? [])];
+      remaining.splice(remaining.indexOf(listener), 1);
       if (remaining.length === 0) delete lists[event];
       else lists[event] = remaining;
       this.#updateTimed();

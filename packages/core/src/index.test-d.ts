@@ -66,4 +66,6 @@ new BreakerRegistry({ defaults: { fallback: () => 0 } });
 
 // A fallback may type the wrapped function's arguments it receives.
 const typedFallback = new CircuitBreaker({ fallback: (_error, sku: string) => sku.length });
-expectTypeOf(typedFallback.wrap((sku: string) => sku)).returns.toEqualTypeOf<Promise<string | number>>();
+expectTypeOf(typedFallback.wrap((sku: string) => sku)).returns.toEqualTypeOf<
+  Promise<string | number>
+>();

@@ -180,6 +180,7 @@ const optionNames: ReadonlySet<string> = new Set([
   'initialState',
 ]);
 
+const maxTimerMs = 2_147_483_647;
 const defaultOpenDuration: OpenDurationFn = exponentialBackoff({ initialMs: 1_000, maxMs: 30_000 });
 
 /** @internal Applies defaults to `options` and checks every one of them. */
@@ -187,7 +188,7 @@ export function resolveOptions(options: CircuitBreakerOptions<unknown> = {}): Se
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', options, 'an object of breaker options');
   }
-  const name = options.name ?? 'default';
+  const name = options.name === undefined ? 'default' : options.name;
   if (typeof name !== 'string' || name.length === 0) {
     throw new InvalidOptionError('name', name, 'a non-empty string');
   }
@@ -220,7 +221,7 @@ export function resolveOptions(options: CircuitBreakerOptions<unknown> = {}): Se
     openDuration: resolveOpenDuration(o.openDurationMs, check),
     halfOpenMaxCalls: check.integer('halfOpenMaxCalls', o.halfOpenMaxCalls, 3),
     halfOpenTimeoutMs: check.duration('halfOpenTimeoutMs', o.halfOpenTimeoutMs),
-    timeoutMs: check.duration('timeoutMs', o.timeoutMs),
+    timeoutMs: check.timerDuration('timeoutMs', o.timeoutMs),
     isFailure: check.fn('isFailure', o.isFailure) as Settings['isFailure'],
     isResultFailure: check.fn('isResultFailure', o.isResultFailure) as Settings['isResultFailure'],
     fallback: check.fn('fallback', o.fallback) as Settings['fallback'],
@@ -258,7 +259,17 @@ function resolveOpenDuration(value: unknown, check: Checker): OpenDurationFn {
   if (typeof value === 'function') {
     const fn = value as OpenDurationFn;
     // Probe the first attempt so a function that returns nonsense fails now, not mid-outage.
-    const first = fn(1);
+    let first: unknown;
+    try {
+      first = fn(1);
+    } catch (error) {
+      throw check.fail(
+        'openDurationMs',
+        value,
+        'a function that returns milliseconds for attempt 1 (it threw)',
+        error,
+      );
+    }
     if (!(typeof first === 'number' && Number.isFinite(first) && first > 0)) {
       throw check.fail(
         'openDurationMs',
@@ -290,7 +301,7 @@ function resolveBulkhead(value: unknown, check: Checker): Settings['bulkhead'] {
   return {
     maxConcurrent: check.integer('bulkhead.maxConcurrent', b.maxConcurrent),
     maxQueue: check.count('bulkhead.maxQueue', b.maxQueue),
-    queueTimeoutMs: check.duration('bulkhead.queueTimeoutMs', b.queueTimeoutMs),
+    queueTimeoutMs: check.timerDuration('bulkhead.queueTimeoutMs', b.queueTimeoutMs),
   };
 }
 
@@ -310,8 +321,14 @@ class Checker {
     this.breakerName = breakerName;
   }
 
-  fail(option: string, value: unknown, expected: string): InvalidOptionError {
-    return new InvalidOptionError(option, value, expected, this.breakerName);
+  fail(option: string, value: unknown, expected: string, cause?: unknown): InvalidOptionError {
+    return new InvalidOptionError(
+      option,
+      value,
+      expected,
+      this.breakerName,
+      cause === undefined ? undefined : { cause },
+    );
   }
 
   /** An integer >= 1 (or the default when undefined and a default is given). */
@@ -340,6 +357,13 @@ class Checker {
     if (value === undefined) return undefined;
     if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
     throw this.fail(option, value, 'a finite number of milliseconds > 0');
+  }
+
+  /** A duration a timer will wait: setTimeout cannot wait longer than 2^31 - 1 ms (24.8 days). */
+  timerDuration(option: string, value: unknown): number | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value === 'number' && value > 0 && value <= maxTimerMs) return value;
+    throw this.fail(option, value, `a number of milliseconds in (0, ${maxTimerMs}]`);
   }
 
   fn(option: string, value: unknown): ((...args: never[]) => unknown) | undefined {

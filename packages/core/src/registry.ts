@@ -71,7 +71,19 @@ export class BreakerRegistry {
   readonly #subscriptions = new Set<Subscription>();
 
   constructor(options: BreakerRegistryOptions = {}) {
-    const { defaults = {}, breakers = {}, maxBreakers = 1000, ...rest } = options;
+    if (!isPlainObject(options)) {
+      throw new InvalidOptionError(
+        'options',
+        options,
+        'an object { defaults?, breakers?, maxBreakers? }',
+      );
+    }
+    const {
+      defaults = {},
+      breakers = {},
+      maxBreakers = 1000,
+      ...rest
+    } = options as BreakerRegistryOptions;
     const unknown = Object.keys(rest)[0];
     if (unknown !== undefined) {
       throw new InvalidOptionError(
@@ -83,21 +95,13 @@ export class BreakerRegistry {
     if (!Number.isInteger(maxBreakers) || maxBreakers < 1) {
       throw new InvalidOptionError('maxBreakers', maxBreakers, 'an integer >= 1');
     }
-    if (typeof breakers !== 'object' || breakers === null) {
+    if (!isPlainObject(breakers)) {
       throw new InvalidOptionError('breakers', breakers, 'an object of options per breaker name');
     }
     // Check the configuration now, so a typo fails at start-up rather than on first use.
-    for (const key of ['name', 'fallback'] as const) {
-      if (key in defaults)
-        throw new InvalidOptionError(
-          `defaults.${key}`,
-          (defaults as Record<string, unknown>)[key],
-          'nothing: set it per breaker, not for the registry',
-        );
-    }
-    resolveOptions(defaults);
+    checkSection('defaults', defaults, () => defaults);
     for (const [name, perName] of Object.entries(breakers)) {
-      resolveOptions({ ...defaults, ...perName, name });
+      checkSection(`breakers.${name}`, perName, () => ({ ...defaults, ...perName, name }));
     }
     this.#defaults = defaults;
     this.#perName = breakers;
@@ -245,5 +249,44 @@ export class BreakerRegistry {
     }
     victim ??= idle ?? (this.#breakers.keys().next().value as string);
     this.delete(victim);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks one section of a registry configuration, naming options by their path in it
+ * (`breakers.payments.timeoutMs`), as a user reading a configuration file would look for them.
+ */
+function checkSection(
+  path: string,
+  section: unknown,
+  merged: () => CircuitBreakerOptions<unknown>,
+): void {
+  if (!isPlainObject(section)) {
+    throw new InvalidOptionError(path, section, 'an object of breaker options');
+  }
+  for (const key of ['name', 'fallback']) {
+    if (key in section) {
+      throw new InvalidOptionError(
+        `${path}.${key}`,
+        section[key],
+        'nothing here: a breaker gets its name from the registry, and a fallback from get()',
+      );
+    }
+  }
+  try {
+    resolveOptions(merged());
+  } catch (error) {
+    if (!(error instanceof InvalidOptionError)) throw error;
+    throw new InvalidOptionError(
+      `${path}.${error.option}`,
+      error.value,
+      error.expected,
+      undefined,
+      { cause: error },
+    );
   }
 }

@@ -6,7 +6,11 @@ import { CircuitBreaker, CircuitOpenError, isCircuitOpenError } from '../src/ind
 
 describe('with p-retry', () => {
   it('stops retrying the moment the circuit opens', async () => {
-    const breaker = new CircuitBreaker({ minimumCalls: 3, failureRateThreshold: 100, clock: { now: () => 0 } });
+    const breaker = new CircuitBreaker({
+      minimumCalls: 3,
+      failureRateThreshold: 100,
+      clock: { now: () => 0 },
+    });
     let upstreamCalls = 0;
     const flaky = async () => {
       upstreamCalls++;
