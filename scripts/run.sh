@@ -30,7 +30,6 @@ case "$task" in
     pnpm --filter core-demo run demo
     ;;
   bench)
-    pnpm exec turbo run build --filter='@tripswitch/bench...' --output-logs=errors-only
-    pnpm --filter @tripswitch/bench run bench
+    pnpm exec turbo run bench --filter=@tripswitch/bench --output-logs=full --log-prefix=none
     ;;
 esac

@@ -269,6 +269,16 @@ describe('open', () => {
     expect(breaker.stats()).toMatchObject({ openedAt: 0, retryAfterMs: 20_000 });
   });
 
+  it('builds refusal errors without a stack trace, and leaves Error.stackTraceLimit as it was', () => {
+    const { breaker } = setup({ minimumCalls: 1 });
+    settle(breaker, 1, 'failure');
+    const limit = Error.stackTraceLimit;
+    const error = breaker.openError();
+    expect(error.stack).toBe(`CircuitOpenError: ${error.message}`);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('elsewhere').stack).toMatch(/\n\s+at /);
+  });
+
   it('moves to half-open on the first request after the open duration, with no timer', () => {
     vi.useFakeTimers();
     try {

@@ -20,6 +20,7 @@ import type { BreakerSnapshot, CircuitState } from './snapshot.ts';
 import { CountWindow } from './windows/count-window.ts';
 import type { OutcomeWindow } from './windows/outcome-window.ts';
 import { TimeWindow } from './windows/time-window.ts';
+import { withoutStackTrace } from './without-stack-trace.ts';
 
 /** Options of a single call through {@link CircuitBreaker.execute}. */
 export interface ExecuteOptions {
@@ -252,15 +253,20 @@ export class CircuitBreaker<TFallback = never> {
 
   /**
    * The error that explains the most recent refusal: a {@link CircuitOpenError} (open,
-   * half-open with every trial slot taken, forced open), or a {@link BulkheadFullError}.
+   * half-open with every trial slot taken, forced open), or a {@link BulkheadFullError}. It has
+   * no stack trace: refusals are expected and frequent, and capturing one is most of their cost.
    */
   openError(): CircuitOpenError | BulkheadFullError {
     const reason = this.#lastRefusal;
-    if (reason === 'bulkhead' && this.#bulkhead !== undefined) return this.#bulkhead.fullError();
+    const bulkhead = this.#bulkhead;
+    if (reason === 'bulkhead' && bulkhead !== undefined) {
+      return withoutStackTrace(() => bulkhead.fullError());
+    }
     const phase = this.#phase;
     const retryAfterMs =
       phase.kind === 'open' ? Math.max(0, Math.ceil(phase.until - this.#clock.now())) : undefined;
-    return new CircuitOpenError(this.name, reason === 'bulkhead' ? 'open' : reason, retryAfterMs);
+    const refusal = reason === 'bulkhead' ? 'open' : reason;
+    return withoutStackTrace(() => new CircuitOpenError(this.name, refusal, retryAfterMs));
   }
 
   /**

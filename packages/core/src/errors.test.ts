@@ -209,8 +209,14 @@ describe('guards and instanceof', () => {
     ['a plain Error', new Error('boom')],
     ['an Error with a matching code', Object.assign(new Error('x'), { code: 'ERR_CIRCUIT_OPEN' })],
     ['a plain object with a matching code', { code: 'ERR_CIRCUIT_OPEN', name: 'CircuitOpenError' }],
-    ['an object made from the class prototype', Object.create(CircuitOpenError.prototype)],
   ];
+
+  it('recognises an object made from a class prototype, as native instanceof would', () => {
+    const made: unknown = Object.create(CircuitOpenError.prototype);
+    expect(made instanceof CircuitOpenError).toBe(true);
+    expect(isCircuitOpenError(made)).toBe(true);
+    expect(isCircuitTimeoutError(made)).toBe(false);
+  });
 
   it.each(notOurs)('%s satisfies no guard and no class', (_label, value) => {
     expect(isTripswitchError(value)).toBe(false);

@@ -20,14 +20,31 @@ function codeOf(value: unknown): unknown {
     : undefined;
 }
 
+/**
+ * Gives an error class its `name` and brand on the prototype, where they cost nothing per error
+ * (a refused call builds one on every refusal).
+ */
+function defineErrorClass(
+  errorClass: { prototype: object },
+  name: string,
+  code: TripswitchErrorCode,
+): void {
+  Object.defineProperty(errorClass.prototype, 'name', {
+    value: name,
+    writable: true,
+    configurable: true,
+  });
+  Object.defineProperty(errorClass.prototype, brand, { value: code });
+}
+
 /** The base class of every Tripswitch error; recognise one with {@link isTripswitchError}. */
 export abstract class TripswitchError extends Error {
   /** The stable, machine-readable code of the error. */
-  abstract readonly code: TripswitchErrorCode;
+  readonly code: TripswitchErrorCode;
 
   constructor(message: string, code: TripswitchErrorCode, options?: ErrorOptions) {
     super(message, options);
-    Object.defineProperty(this, brand, { value: code });
+    this.code = code;
   }
 
   /**
@@ -56,8 +73,11 @@ export type CircuitRefusal = 'open' | 'half-open-full' | 'forced-open';
  */
 export class CircuitOpenError extends TripswitchError {
   static readonly errorCode = 'ERR_CIRCUIT_OPEN';
-  override readonly name = 'CircuitOpenError';
-  readonly code = 'ERR_CIRCUIT_OPEN';
+  static {
+    defineErrorClass(this, 'CircuitOpenError', 'ERR_CIRCUIT_OPEN');
+  }
+  declare readonly name: 'CircuitOpenError';
+  declare readonly code: 'ERR_CIRCUIT_OPEN';
   /** The name of the breaker that refused the call. */
   readonly breakerName: string;
   /** Why the call was refused. */
@@ -89,8 +109,11 @@ function describeRefusal(name: string, reason: CircuitRefusal, retryAfterMs?: nu
 /** The rejection of a call that took longer than the breaker's `timeoutMs`; it counts as a failure. */
 export class CircuitTimeoutError extends TripswitchError {
   static readonly errorCode = 'ERR_CIRCUIT_TIMEOUT';
-  override readonly name = 'CircuitTimeoutError';
-  readonly code = 'ERR_CIRCUIT_TIMEOUT';
+  static {
+    defineErrorClass(this, 'CircuitTimeoutError', 'ERR_CIRCUIT_TIMEOUT');
+  }
+  declare readonly name: 'CircuitTimeoutError';
+  declare readonly code: 'ERR_CIRCUIT_TIMEOUT';
   /** The name of the breaker whose timeout elapsed. */
   readonly breakerName: string;
   /** The timeout that elapsed, in milliseconds. */
@@ -113,8 +136,11 @@ export class CircuitTimeoutError extends TripswitchError {
  */
 export class BulkheadFullError extends TripswitchError {
   static readonly errorCode = 'ERR_BULKHEAD_FULL';
-  override readonly name = 'BulkheadFullError';
-  readonly code = 'ERR_BULKHEAD_FULL';
+  static {
+    defineErrorClass(this, 'BulkheadFullError', 'ERR_BULKHEAD_FULL');
+  }
+  declare readonly name: 'BulkheadFullError';
+  declare readonly code: 'ERR_BULKHEAD_FULL';
   /** The name of the breaker whose bulkhead refused the call. */
   readonly breakerName: string;
   /** Whether the bulkhead was full or the call waited too long in its queue. */
@@ -146,8 +172,11 @@ export class BulkheadFullError extends TripswitchError {
 /** Thrown when a breaker or registry is given an option it cannot use. */
 export class InvalidOptionError extends TripswitchError {
   static readonly errorCode = 'ERR_INVALID_OPTION';
-  override readonly name = 'InvalidOptionError';
-  readonly code = 'ERR_INVALID_OPTION';
+  static {
+    defineErrorClass(this, 'InvalidOptionError', 'ERR_INVALID_OPTION');
+  }
+  declare readonly name: 'InvalidOptionError';
+  declare readonly code: 'ERR_INVALID_OPTION';
   /** The option's path, such as `window.size`. */
   readonly option: string;
   /** The value that was given. */

@@ -1,0 +1,126 @@
+/**
+ * Benchmarks Tripswitch against opossum and cockatiel in one process: the timing rows of
+ * rows.ts, then the heap of an idle breaker. Prints a table and writes BENCHMARKS.md at the root
+ * of the repository. Needs `node --expose-gc`.
+ *
+ * BENCH_ROUNDS (default 50) and BENCH_SAMPLE_MS (default 20) shorten or lengthen a run.
+ */
+import { writeFileSync } from 'node:fs';
+import { describeEnvironment } from './environment.ts';
+import { type HeapPlan, heapPerBreaker } from './heap.ts';
+import { type Entry, measureInterleaved, type Plan } from './measure.ts';
+import { renderMarkdown, renderText } from './report.ts';
+import type { Results } from './results.ts';
+import { type Row, rows } from './rows.ts';
+import { bare } from './subjects/bare.ts';
+import { cockatiel } from './subjects/cockatiel.ts';
+import { opossum } from './subjects/opossum.ts';
+import { tripswitch } from './subjects/tripswitch.ts';
+import { judge } from './targets.ts';
+import type { Library, Prepared } from './types.ts';
+
+const ours = tripswitch;
+const peers = [opossum, cockatiel];
+const libraries: readonly Library[] = [bare, ours, ...peers];
+
+const plan: Plan = {
+  warmupRounds: 2,
+  warmupMs: 150,
+  rounds: positiveInteger('BENCH_ROUNDS', 50),
+  sampleMs: positiveInteger('BENCH_SAMPLE_MS', 20),
+  onRound: (round) => {
+    if (process.stderr.isTTY) process.stderr.write(`\rround ${round}/${plan.rounds}`);
+  },
+};
+const heapPlan: HeapPlan = { count: 10_000, trials: 3 };
+
+/** One library made ready for one row. */
+interface Subject {
+  row: Row;
+  library: Library;
+  prepared: Prepared;
+  id: string;
+}
+
+async function main(): Promise<void> {
+  if (globalThis.gc === undefined) throw new Error('run with node --expose-gc');
+  const environment = describeEnvironment();
+  const subjects: Subject[] = [];
+  for (const row of rows) {
+    for (const library of libraries) {
+      const contender = library.rows[row.id];
+      if (contender === undefined) continue;
+      const prepared = await contender.prepare();
+      subjects.push({ row, library, prepared, id: `${row.id}/${library.name}` });
+    }
+  }
+
+  process.stderr.write(`timing ${subjects.length} subjects in ${plan.rounds} interleaved rounds\n`);
+  const entries: Entry[] = subjects.map(({ id, prepared }) => ({ id, op: prepared.op }));
+  const measured = await measureInterleaved(entries, plan);
+  if (process.stderr.isTTY) process.stderr.write('\n');
+
+  const problems: string[] = [];
+  for (const { id, row, prepared } of subjects) {
+    const series = measured.get(id);
+    const expected = row.expect === 'reject' ? series?.calls : 0;
+    if (series === undefined || series.rejected !== expected) {
+      problems.push(
+        `${id}: ${series?.rejected} of ${series?.calls} calls rejected; expected all to ${row.expect}`,
+      );
+    }
+    const problem = prepared.check?.();
+    if (problem !== undefined) problems.push(`${id}: ${problem}`);
+    prepared.dispose?.();
+  }
+
+  process.stderr.write(
+    `heap: ${heapPlan.count} idle breakers per library, ${heapPlan.trials} trials\n`,
+  );
+  const heap: Results['heap'][number][] = [];
+  for (const library of [ours, ...peers]) {
+    if (library.idle !== undefined) {
+      heap.push({ library, cost: await heapPerBreaker(library.idle, heapPlan) });
+    }
+  }
+
+  const results: Results = {
+    environment,
+    plan,
+    heapPlan,
+    baseline: bare,
+    ours,
+    peers,
+    rows: rows.map((row) => ({
+      row,
+      series: new Map(
+        subjects
+          .filter((s) => s.row === row)
+          .flatMap((s) => {
+            const series = measured.get(s.id);
+            return series === undefined ? [] : [[s.library.name, series] as const];
+          }),
+      ),
+    })),
+    heap,
+  };
+  const verdicts = judge(results);
+  console.log(renderText(results, verdicts));
+  const file = new URL('../../BENCHMARKS.md', import.meta.url);
+  writeFileSync(file, renderMarkdown(results, verdicts, problems));
+  console.log(`\nwrote ${file.pathname}`);
+  if (problems.length > 0) {
+    console.error(`\nThe run found problems:\n${problems.map((p) => `- ${p}`).join('\n')}`);
+    process.exitCode = 1;
+  }
+}
+
+function positiveInteger(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be an integer >= 1`);
+  return value;
+}
+
+await main();

@@ -1,0 +1,61 @@
+import type { Environment } from './environment.ts';
+import type { HeapCost, HeapPlan } from './heap.ts';
+import type { Plan, Series } from './measure.ts';
+import type { Row } from './rows.ts';
+import { median, pairedRatio, relativeSpread } from './stats.ts';
+import type { Library } from './types.ts';
+
+/** Everything one run measured, and who was measured. */
+export interface Results {
+  environment: Environment;
+  plan: Plan;
+  heapPlan: HeapPlan;
+  /** The bare `await fn()` baseline. */
+  baseline: Library;
+  /** The library the targets are about. */
+  ours: Library;
+  /** The libraries it is compared with. */
+  peers: readonly Library[];
+  /** Per row, the series of each library that took part, by library name. */
+  rows: readonly { row: Row; series: ReadonlyMap<string, Series> }[];
+  /** Per library, the cost of one idle breaker. */
+  heap: readonly { library: Library; cost: HeapCost }[];
+}
+
+/** A row's results, as stored in {@link Results.rows}. */
+export type RowResults = Results['rows'][number];
+
+/** The median ns per operation of `library` in a row, or undefined when it took no part. */
+export function medianNs(row: RowResults, library: Library): number | undefined {
+  const series = row.series.get(library.name);
+  return series === undefined ? undefined : median(series.nsPerOp);
+}
+
+/** The median absolute deviation of `library`'s samples in a row, as a fraction of the median. */
+export function spread(row: RowResults, library: Library): number | undefined {
+  const series = row.series.get(library.name);
+  return series === undefined ? undefined : relativeSpread(series.nsPerOp);
+}
+
+/** How many times the bare baseline's time `library` takes in a row (paired per round). */
+export function vsBare(results: Results, row: RowResults, library: Library): number | undefined {
+  const own = row.series.get(library.name);
+  const base = results.rows
+    .find((r) => r.row.id === row.row.baseline)
+    ?.series.get(results.baseline.name);
+  return own === undefined || base === undefined
+    ? undefined
+    : pairedRatio(own.nsPerOp, base.nsPerOp);
+}
+
+/**
+ * How many times faster {@link Results.ours} is than `peer` in a row: the peer's time divided by
+ * ours, paired per round. Above 1, ours is faster.
+ */
+export function speedup(results: Results, row: RowResults, peer: Library): number | undefined {
+  const ours = row.series.get(results.ours.name);
+  const theirs = row.series.get(peer.name);
+  return ours === undefined || theirs === undefined
+    ? undefined
+    : pairedRatio(theirs.nsPerOp, ours.nsPerOp);
+}

@@ -1,0 +1,53 @@
+/** A line of the timing table: one situation every library is measured in. */
+export interface Row {
+  /** The key libraries use for their contender in this row (`Library.rows[id]`). */
+  id: string;
+  /** The row's label in tables. */
+  title: string;
+  /** What one operation of the row is, for the report. */
+  description: string;
+  /** The row of the bare library that this row's "÷ bare" ratios divide by. */
+  baseline: string;
+  /** Whether each operation should resolve or reject; checked after timing. */
+  expect: 'resolve' | 'reject';
+}
+
+/**
+ * Every timing row, in table order. To add a row, add it here and give each library that can take
+ * part a contender under the same id (see `subjects/`); a library without one shows a dash.
+ */
+export const rows: readonly Row[] = [
+  {
+    id: 'closed',
+    title: 'closed, successful call',
+    description: 'the circuit is closed and the wrapped function resolves',
+    baseline: 'closed',
+    expect: 'resolve',
+  },
+  {
+    id: 'working',
+    title: 'closed, call parsing 1 KB of JSON',
+    description:
+      'the circuit is closed and the wrapped function parses 1 KB of JSON (a few µs) before it ' +
+      'resolves: about the least a real dependency call costs',
+    baseline: 'working',
+    expect: 'resolve',
+  },
+  {
+    id: 'failing',
+    title: 'closed, failing call',
+    description:
+      'the wrapped function rejects; the breaker records the failure and, as configured, stays closed',
+    baseline: 'failing',
+    expect: 'reject',
+  },
+  {
+    id: 'open',
+    title: 'open, refused call',
+    description:
+      'the circuit is open; the call is refused without calling the function. Its "÷ bare" ' +
+      'divides by the bare failing call: both hand the caller a rejection',
+    baseline: 'failing',
+    expect: 'reject',
+  },
+];

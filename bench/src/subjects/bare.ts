@@ -1,0 +1,13 @@
+import type { Library } from '../types.ts';
+import { fail, succeed, work } from '../workload.ts';
+
+/** The baseline: `await fn()` with no breaker, for the rows where a function is called. */
+export const bare: Library = {
+  name: 'bare',
+  version: '`await fn()`',
+  rows: {
+    closed: { setup: 'await succeed()', prepare: () => ({ op: succeed }) },
+    working: { setup: 'await work()', prepare: () => ({ op: work }) },
+    failing: { setup: 'await fail()', prepare: () => ({ op: fail }) },
+  },
+};
