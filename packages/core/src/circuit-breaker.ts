@@ -33,7 +33,9 @@ export interface ExecuteOptions {
 
 /** What {@link CircuitBreaker.stats} reports: the window now, and totals since the breaker was built. */
 export interface BreakerStats {
+  /** The breaker's name. */
   name: string;
+  /** The circuit's state now (see {@link CircuitBreaker.state}). */
   state: CircuitState;
   /** Failed calls in the window, in percent of its calls (0 when it is empty). */
   failureRate: number;

@@ -3,6 +3,8 @@
 // not from the engine's code. It favours the obvious over the fast: the window is a plain list of
 // outcomes, in-flight trials are found by scanning the permits, nothing is cached.
 
+import type { BreakerStats } from '../src/index.ts';
+
 export type ModelState = 'closed' | 'open' | 'half-open' | 'forced-open' | 'disabled';
 export type ModelRefusal = 'open' | 'half-open-full' | 'forced-open' | 'bulkhead';
 
@@ -36,28 +38,8 @@ export type ModelOutcome =
   | { kind: 'failure'; error: unknown; durationMs?: number | undefined }
   | { kind: 'ignore' };
 
-export interface ModelStats {
-  state: ModelState;
-  failureRate: number;
-  slowCallRate: number;
-  calls: number;
-  failures: number;
-  slowCalls: number;
-  consecutiveFailures: number;
-  inFlight: number;
-  openedAt: number | undefined;
-  retryAfterMs: number | undefined;
-  bulkhead: { active: number; queued: number } | undefined;
-  totals: {
-    successes: number;
-    failures: number;
-    timeouts: number;
-    ignored: number;
-    rejected: number;
-    slowCalls: number;
-    fallbacks: number;
-  };
-}
+/** What the model predicts `stats()` returns, name aside. */
+export type ModelStats = Omit<BreakerStats, 'name' | 'state'> & { state: ModelState };
 
 type Circuit =
   | { state: 'closed' | 'disabled' | 'forced-open' }
