@@ -476,6 +476,60 @@ describe('half-open', () => {
   });
 });
 
+describe('a dependency that asks to be left alone (retryAfterMs)', () => {
+  it('keeps a circuit that opens open at least that long', () => {
+    const { breaker, clock } = setup({ minimumCalls: 2, openDurationMs: 1_000 });
+    breaker.tryAcquire()?.failure(boom, { retryAfterMs: 60_000 });
+    expect(breaker.state).toBe('closed');
+    clock.advance(10_000);
+    breaker.tryAcquire()?.failure(boom, 5); // a number is still the duration
+    expect(breaker.state).toBe('open');
+    expect(breaker.stats().retryAfterMs).toBe(50_000);
+  });
+
+  it('extends an open circuit when a late failure asks for longer', () => {
+    const { breaker, clock } = setup({ minimumCalls: 1, openDurationMs: 1_000 });
+    const straggler = breaker.tryAcquire();
+    settle(breaker, 1, 'failure');
+    straggler?.failure(boom, { retryAfterMs: 30_000 });
+    clock.advance(29_999);
+    expect(breaker.tryAcquire()).toBeNull();
+    clock.advance(1);
+    expect(breaker.tryAcquire()).not.toBeNull();
+  });
+
+  it('reopens for at least that long after a failed trial', () => {
+    const { breaker, clock, events } = setup({
+      minimumCalls: 1,
+      openDurationMs: 1_000,
+      halfOpenMaxCalls: 1,
+    });
+    settle(breaker, 1, 'failure');
+    clock.advance(1_000);
+    breaker.tryAcquire()?.failure(boom, { retryAfterMs: 120_000 });
+    expect(events.filter((e) => e.type === 'stateChange').at(-1)).toMatchObject({
+      to: 'open',
+      openUntil: 121_000,
+      attempt: 2,
+    });
+  });
+
+  it('forgets the request once the circuit has closed', () => {
+    const { breaker, clock } = setup({
+      minimumCalls: 1,
+      openDurationMs: 1_000,
+      halfOpenMaxCalls: 1,
+    });
+    breaker.tryAcquire()?.failure(boom, { retryAfterMs: 5_000 });
+    clock.advance(5_000);
+    settle(breaker, 1, 'success');
+    expect(breaker.state).toBe('closed');
+    breaker.reset();
+    breaker.tryAcquire()?.failure(boom, { retryAfterMs: 0 });
+    expect(breaker.stats().retryAfterMs).toBe(1_000);
+  });
+});
+
 describe('forced open, disabled and reset', () => {
   it('isolate() refuses every call until reset()', async () => {
     const { breaker, clock, transitions } = setup();

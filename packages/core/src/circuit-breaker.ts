@@ -141,6 +141,8 @@ export class CircuitBreaker<TFallback = never> {
   #consecutiveFailures = 0;
   #inFlight = 0;
   #lastRefusal: RejectionReason = 'open';
+  /** The end of the longest wait a dependency asked for (Retry-After); see #holdOpenFor. */
+  #holdUntil = Number.NEGATIVE_INFINITY;
   #watcher: { value: (value: unknown) => void; error: (error: unknown) => void } | undefined;
   readonly #totals: BreakerStats['totals'] = {
     successes: 0,
@@ -600,8 +602,10 @@ export class CircuitBreaker<TFallback = never> {
   #permitSettler(): Settler {
     this.#settler ??= {
       succeed: (ticket, startedAt, durationMs) => this.#succeed(ticket, startedAt, durationMs),
-      failOrIgnore: (ticket, startedAt, durationMs, error) =>
-        this.#failOrIgnore(ticket, startedAt, durationMs, error),
+      failOrIgnore: (ticket, startedAt, durationMs, error, retryAfterMs) => {
+        if (retryAfterMs !== undefined && retryAfterMs > 0) this.#holdOpenFor(retryAfterMs);
+        this.#failOrIgnore(ticket, startedAt, durationMs, error);
+      },
       ignore: (ticket, startedAt, error) => this.#ignore(ticket, startedAt, 'cancelled', error),
     };
     return this.#settler;
@@ -855,10 +859,22 @@ export class CircuitBreaker<TFallback = never> {
     if (reason !== undefined) this.#open(now, 1, reason);
   }
 
+  /**
+   * Honours a dependency's request to be left alone until now + `ms`: an open circuit stays open
+   * at least that long, and so does one that opens before then.
+   */
+  #holdOpenFor(ms: number): void {
+    const until = this.#clock.now() + ms;
+    if (until <= this.#holdUntil) return;
+    this.#holdUntil = until;
+    const phase = this.#phase;
+    if (phase.kind === 'open' && phase.until < until) this.#phase = { ...phase, until };
+  }
+
   #open(time: number, attempt: number, reason: TransitionReason): void {
     const now = Number.isNaN(time) ? this.#clock.now() : time;
-    const durationMs = this.#openDurationFor(attempt);
-    this.#transition({ kind: 'open', openedAt: now, until: now + durationMs, attempt }, reason);
+    const until = Math.max(now + this.#openDurationFor(attempt), this.#holdUntil);
+    this.#transition({ kind: 'open', openedAt: now, until, attempt }, reason);
   }
 
   #openDurationFor(attempt: number): number {
@@ -892,6 +908,7 @@ export class CircuitBreaker<TFallback = never> {
     if (next.kind === 'closed' || next.kind === 'disabled') {
       this.#window.clear();
       this.#consecutiveFailures = 0;
+      this.#holdUntil = Number.NEGATIVE_INFINITY;
     }
     if (from !== next.kind && this.#listeners?.lists.stateChange) {
       const change = { name: this.name, from, to: next.kind, reason };

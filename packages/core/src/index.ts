@@ -47,7 +47,7 @@ export type {
   OpenDuration,
   WindowOptions,
 } from './options.ts';
-export type { Permit } from './permit.ts';
+export type { FailureOptions, Permit } from './permit.ts';
 export {
   BreakerRegistry,
   type BreakerRegistryOptions,

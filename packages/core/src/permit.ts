@@ -31,11 +31,22 @@ export interface Permit {
   /**
    * The call failed with `error`. It is ignored instead when the breaker's `isFailure` says the
    * error is not a failure.
-   * @param durationMs - how long it took; measured from the permit's admission when omitted.
+   * @param options - how long the call took (a number is short for `{ durationMs }`; measured
+   * from the permit's admission when omitted), and `retryAfterMs` when the dependency asked to be
+   * left alone for a while (an HTTP `Retry-After`): should the circuit open, or be open, it
+   * stays open at least that long.
    */
-  failure(error: unknown, durationMs?: number): void;
+  failure(error: unknown, options?: number | FailureOptions): void;
   /** The call ended without a verdict (cancelled); it is not counted and frees its slot. */
   ignore(): void;
+}
+
+/** Details of a failed call, for {@link Permit.failure}. */
+export interface FailureOptions {
+  /** How long the call took, in milliseconds. */
+  durationMs?: number | undefined;
+  /** How long the dependency asked to be left alone, in milliseconds (e.g. from `Retry-After`). */
+  retryAfterMs?: number | undefined;
 }
 
 /** @internal What a permit reports to; implemented by the breaker. */
@@ -46,6 +57,7 @@ export interface Settler {
     startedAt: number,
     durationMs: number | undefined,
     error: unknown,
+    retryAfterMs: number | undefined,
   ): void;
   ignore(ticket: number, startedAt: number, error: unknown): void;
 }
@@ -69,10 +81,18 @@ export class BreakerPermit implements Permit {
     this.#settler.succeed(this.#ticket, this.#startedAt, validDuration(durationMs));
   }
 
-  failure(error: unknown, durationMs?: number): void {
+  failure(error: unknown, options?: number | FailureOptions): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.#settler.failOrIgnore(this.#ticket, this.#startedAt, validDuration(durationMs), error);
+    const { durationMs, retryAfterMs }: FailureOptions =
+      typeof options === 'object' && options !== null ? options : { durationMs: options };
+    this.#settler.failOrIgnore(
+      this.#ticket,
+      this.#startedAt,
+      validDuration(durationMs),
+      error,
+      validDuration(retryAfterMs),
+    );
   }
 
   ignore(): void {

@@ -1,0 +1,45 @@
+import type { CircuitBreaker } from '../circuit-breaker.ts';
+import { InvalidOptionError } from '../errors.ts';
+import { BreakerRegistry, type RegistryBreakerOptions } from '../registry.ts';
+
+/**
+ * The key of the breaker for a URL by default: its origin — scheme, host and port, with the
+ * scheme's default port left out — so every path of one service shares a breaker.
+ *
+ * @example
+ * ```ts
+ * originOf('https://api.example.com:443/v1/users?id=1'); // 'https://api.example.com'
+ * ```
+ */
+export function originOf(url: string | URL): string {
+  const parsed = typeof url === 'string' ? new URL(url) : url;
+  return parsed.origin !== 'null' ? parsed.origin : `${parsed.protocol}//${parsed.host}`;
+}
+
+/** Options of {@link keyedBreakers}. */
+export interface KeyedBreakersOptions {
+  /** A registry to take the breakers from, shared with other adapters or a health endpoint. */
+  registry?: BreakerRegistry | undefined;
+  /** The most breakers the adapter's own registry holds (when no `registry` is given). */
+  maxBreakers?: number | undefined;
+  /** Options of each breaker, applied when it is first created. */
+  breaker: RegistryBreakerOptions;
+}
+
+/**
+ * A function from key to breaker, for an adapter that keeps one breaker per origin (or per key).
+ * Without a `registry`, it keeps its own, bounded by `maxBreakers`. The breaker options are
+ * checked at once, so a typo fails when the adapter is set up, not on the first request.
+ */
+export function keyedBreakers(options: KeyedBreakersOptions): (key: string) => CircuitBreaker {
+  const { registry, maxBreakers, breaker } = options;
+  // Duck-typed: the registry may come from the other build (ESM or CommonJS) of this package.
+  if (registry !== undefined && typeof (registry as Partial<BreakerRegistry>)?.get !== 'function') {
+    throw new InvalidOptionError('registry', registry, 'a BreakerRegistry');
+  }
+  const own = new BreakerRegistry(
+    maxBreakers === undefined ? { defaults: breaker } : { defaults: breaker, maxBreakers },
+  );
+  if (registry === undefined) return (key) => own.get(key);
+  return (key) => registry.get(key, breaker);
+}

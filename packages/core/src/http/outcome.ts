@@ -1,0 +1,103 @@
+import type { Permit } from '../permit.ts';
+
+/** How an HTTP call through a breaker ended, in the terms every client adapter can fill in. */
+export interface HttpCallOutcome {
+  /** The response status, when a response arrived (even one the client treats as an error). */
+  status?: number | undefined;
+  /** The response's `Retry-After` header, when there is one. */
+  retryAfter?: string | null | undefined;
+  /** The error the client raised, if any. */
+  error?: unknown;
+  /** Whether the caller cancelled the call (an abort, not a timeout). */
+  cancelled?: boolean | undefined;
+}
+
+/** What a breaker should make of an HTTP call: see {@link judgeHttpCall}. */
+export type HttpVerdict =
+  | { kind: 'success' }
+  | { kind: 'failure'; retryAfterMs: number | undefined }
+  | { kind: 'ignore' };
+
+/** Options of {@link judgeHttpCall}. */
+export interface JudgeHttpCallOptions {
+  /**
+   * Decides instead of the default rule whether a call that was not cancelled failed. Receives
+   * the outcome; `true` is a failure, `false` a success.
+   */
+  isFailure?: ((outcome: HttpCallOutcome) => boolean) | undefined;
+  /** The current time in milliseconds, to read an HTTP-date `Retry-After`. */
+  now: number;
+  /** The longest `Retry-After` honoured, in milliseconds; longer ones are cut to it. */
+  maxRetryAfterMs: number;
+}
+
+/** The longest `Retry-After` adapters honour by default: 10 minutes. */
+export const defaultMaxRetryAfterMs = 600_000;
+
+/**
+ * Whether a response status means the dependency is failing: any 5xx, and 429 (the dependency is
+ * shedding our load). Other 4xx are the caller's mistakes and count as successes.
+ */
+export function isFailureStatus(status: number): boolean {
+  return status >= 500 || status === 429;
+}
+
+/**
+ * The wait a `Retry-After` header asks for, in milliseconds: delay-seconds or an HTTP-date
+ * (RFC 9110 §10.2.3). `undefined` when the header is absent or unreadable; 0 for a date past.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // An HTTP-date always names its month; this keeps Date.parse's leniency ('-5' is a year) out.
+  if (!/[a-z]{3}/i.test(text)) return undefined;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * The rule every HTTP client adapter applies: a cancelled call is ignored; a call with no
+ * response (network error, timeout) is a failure; a response is a failure when its status is
+ * 5xx or 429 ({@link isFailureStatus}). A failed 429 or 503 carries its `Retry-After`, so the
+ * circuit stays open at least that long. `isFailure` replaces the status rule.
+ */
+export function judgeHttpCall(
+  outcome: HttpCallOutcome,
+  options: JudgeHttpCallOptions,
+): HttpVerdict {
+  if (outcome.cancelled === true) return { kind: 'ignore' };
+  const { status } = outcome;
+  const failed =
+    options.isFailure !== undefined
+      ? askIsFailure(options.isFailure, outcome)
+      : status === undefined || isFailureStatus(status);
+  if (!failed) return { kind: 'success' };
+  const asksToWait = status === 429 || status === 503;
+  const retryAfterMs = asksToWait ? parseRetryAfter(outcome.retryAfter, options.now) : undefined;
+  return {
+    kind: 'failure',
+    retryAfterMs:
+      retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, options.maxRetryAfterMs),
+  };
+}
+
+// A throwing predicate must not leave the call's permit unsettled: count a failure, and say so.
+function askIsFailure(
+  isFailure: (outcome: HttpCallOutcome) => boolean,
+  outcome: HttpCallOutcome,
+): boolean {
+  try {
+    return Boolean(isFailure(outcome));
+  } catch (error) {
+    console.error('[tripswitch] isFailure threw; the call counts as a failure', error);
+    return true;
+  }
+}
+
+/** Settles `permit` as `verdict` says; `error` is what the failure is recorded with. */
+export function settlePermit(permit: Permit, verdict: HttpVerdict, error: unknown): void {
+  if (verdict.kind === 'success') permit.success();
+  else if (verdict.kind === 'ignore') permit.ignore();
+  else permit.failure(error, { retryAfterMs: verdict.retryAfterMs });
+}
