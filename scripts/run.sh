@@ -4,7 +4,8 @@
 # then runs one of:
 #   test   lint and format check, build, type checks, every test, packed-tarball checks
 #   demo   the scripted demo scenario
-#   bench  the benchmarks against opossum and cockatiel; writes BENCHMARKS.md
+#   bench         the benchmarks against opossum and cockatiel; writes BENCHMARKS.md
+#   bench:detect  the detection-quality simulation against them; writes its section of BENCHMARKS.md
 # A second run reuses .tools/, node_modules/ and turbo's cache, so it takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,9 +13,9 @@ source scripts/bootstrap.sh
 
 task="${1:-}"
 case "$task" in
-  test | demo | bench) ;;
+  test | demo | bench | bench:detect) ;;
   *)
-    echo "usage: scripts/run.sh test|demo|bench" >&2
+    echo "usage: scripts/run.sh test|demo|bench|bench:detect" >&2
     exit 2
     ;;
 esac
@@ -31,5 +32,8 @@ case "$task" in
     ;;
   bench)
     pnpm exec turbo run bench --filter=@tripswitch/bench --output-logs=full --log-prefix=none
+    ;;
+  bench:detect)
+    pnpm exec turbo run bench:detect --filter=@tripswitch/bench --output-logs=full --log-prefix=none
     ;;
 esac
