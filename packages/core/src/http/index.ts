@@ -20,6 +20,12 @@
  * settlePermit(permit, verdict, new Error(`HTTP ${response.status}`));
  * ```
  */
+export {
+  type HttpClientBreakerOptions,
+  type HttpClientBreakers,
+  httpClientBreakers,
+  type PerOriginBreakerOptions,
+} from './client-breakers.ts';
 export { type KeyedBreakersOptions, keyedBreakers, originOf } from './keys.ts';
 export {
   defaultMaxRetryAfterMs,
