@@ -578,3 +578,17 @@ describe('fallback', () => {
     expect(fallback).toHaveBeenCalledWith(expect.any(BulkheadFullError), 1, 'two');
   });
 });
+
+describe('a slot handed over as the caller aborts', () => {
+  it('rejects acquire() with the abort reason and frees the slot', async () => {
+    const breaker = new CircuitBreaker({ bulkhead: { maxConcurrent: 1, maxQueue: 1 } });
+    const running = breaker.tryAcquire();
+    const controller = new AbortController();
+    const waiting = breaker.acquire({ signal: controller.signal });
+    running?.success(); // hands the slot to the waiter...
+    controller.abort('gone'); // ...which is aborted before it resumes
+    await expect(waiting).rejects.toBe('gone');
+    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0 });
+    expect(breaker.inFlight).toBe(0);
+  });
+});

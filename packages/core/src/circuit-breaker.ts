@@ -544,6 +544,11 @@ export class CircuitBreaker<TFallback = never> {
       if (!signal?.aborted) this.#refuse('bulkhead');
       throw error;
     }
+    // The slot may have been handed over in the same turn the caller aborted.
+    if (signal?.aborted) {
+      bulkhead.release();
+      throw signal.reason;
+    }
     const admitted = this.#admitCircuit();
     if (admitted < 0) {
       bulkhead.release();

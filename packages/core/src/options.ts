@@ -183,6 +183,22 @@ const optionNames: ReadonlySet<string> = new Set([
 const maxTimerMs = 2_147_483_647;
 const defaultOpenDuration: OpenDurationFn = exponentialBackoff({ initialMs: 1_000, maxMs: 30_000 });
 
+/**
+ * @internal Checks breaker options that belong to no breaker yet (registry defaults, an adapter's
+ * options), naming a bad one by its path in the caller's configuration (`breakers.payments.`)
+ * rather than by a breaker name.
+ */
+export function checkBreakerOptions(options: CircuitBreakerOptions<unknown>, path = ''): void {
+  try {
+    resolveOptions(options);
+  } catch (error) {
+    if (!(error instanceof InvalidOptionError)) throw error;
+    throw new InvalidOptionError(`${path}${error.option}`, error.value, error.expected, undefined, {
+      cause: error,
+    });
+  }
+}
+
 /** @internal Applies defaults to `options` and checks every one of them. */
 export function resolveOptions(options: CircuitBreakerOptions<unknown> = {}): Settings {
   if (typeof options !== 'object' || options === null) {

@@ -2,7 +2,7 @@ import type { BreakerStats } from './circuit-breaker.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { InvalidOptionError } from './errors.ts';
 import { type BreakerEventName, type BreakerListener, checkEventName } from './events.ts';
-import { type CircuitBreakerOptions, resolveOptions } from './options.ts';
+import { type CircuitBreakerOptions, checkBreakerOptions } from './options.ts';
 import type { CircuitState } from './snapshot.ts';
 
 /** Options a registry applies to its breakers: everything but the name and the fallback. */
@@ -277,16 +277,5 @@ function checkSection(
       );
     }
   }
-  try {
-    resolveOptions(merged());
-  } catch (error) {
-    if (!(error instanceof InvalidOptionError)) throw error;
-    throw new InvalidOptionError(
-      `${path}.${error.option}`,
-      error.value,
-      error.expected,
-      undefined,
-      { cause: error },
-    );
-  }
+  checkBreakerOptions(merged(), `${path}.`);
 }

@@ -46,3 +46,20 @@ describe('keyedBreakers', () => {
     );
   });
 });
+
+describe('keyedBreakers, misuse', () => {
+  it('names a bad breaker option as the user wrote it', () => {
+    expect(() => keyedBreakers({ breaker: { failureRateThreshold: 0 } })).toThrow(
+      /^Invalid option "failureRateThreshold"/,
+    );
+  });
+
+  it('refuses a Map, or maxBreakers beside a registry that has its own bound', () => {
+    expect(() => keyedBreakers({ breaker: {}, registry: new Map() as never })).toThrow(
+      /Invalid option "registry"/,
+    );
+    expect(() =>
+      keyedBreakers({ breaker: {}, registry: new BreakerRegistry(), maxBreakers: 5 }),
+    ).toThrow(/Invalid option "maxBreakers"/);
+  });
+});

@@ -1,5 +1,6 @@
 import type { CircuitBreaker } from '../circuit-breaker.ts';
 import { InvalidOptionError } from '../errors.ts';
+import { checkBreakerOptions } from '../options.ts';
 import { BreakerRegistry, type RegistryBreakerOptions } from '../registry.ts';
 
 /**
@@ -33,13 +34,34 @@ export interface KeyedBreakersOptions {
  */
 export function keyedBreakers(options: KeyedBreakersOptions): (key: string) => CircuitBreaker {
   const { registry, maxBreakers, breaker } = options;
-  // Duck-typed: the registry may come from the other build (ESM or CommonJS) of this package.
-  if (registry !== undefined && typeof (registry as Partial<BreakerRegistry>)?.get !== 'function') {
-    throw new InvalidOptionError('registry', registry, 'a BreakerRegistry');
+  // Checked here so an error names the option as the user wrote it, not as registry defaults.
+  checkBreakerOptions(breaker);
+  if (registry === undefined) {
+    const own = new BreakerRegistry(
+      maxBreakers === undefined ? { defaults: breaker } : { defaults: breaker, maxBreakers },
+    );
+    return (key) => own.get(key);
   }
-  const own = new BreakerRegistry(
-    maxBreakers === undefined ? { defaults: breaker } : { defaults: breaker, maxBreakers },
-  );
-  if (registry === undefined) return (key) => own.get(key);
+  if (!isRegistry(registry))
+    throw new InvalidOptionError('registry', registry, 'a BreakerRegistry');
+  if (maxBreakers !== undefined) {
+    throw new InvalidOptionError(
+      'maxBreakers',
+      maxBreakers,
+      'nothing when a registry is given: the registry has its own bound',
+    );
+  }
   return (key) => registry.get(key, breaker);
+}
+
+// Duck-typed: the registry may come from the other build (ESM or CommonJS) of this package.
+function isRegistry(value: unknown): value is BreakerRegistry {
+  const candidate = value as Partial<BreakerRegistry> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.get === 'function' &&
+    typeof candidate.health === 'function' &&
+    typeof candidate.list === 'function'
+  );
 }

@@ -1,0 +1,94 @@
+import { InvalidOptionError } from '@tripswitch/core';
+import { httpClientBreakers } from '@tripswitch/core/http';
+import type { Axios } from 'axios';
+import { type BreakerAdapterContext, breakerAdapter, passesThrough } from './breaker-adapter.ts';
+import { type AxiosBreakerOptions, splitOptions } from './options.ts';
+import { checkedKey, originKey } from './request-key.ts';
+
+/**
+ * Puts circuit breakers in front of an axios instance: one breaker per origin by default, so a
+ * failing service is refused at once while the others are untouched. Returns the function that
+ * detaches them again.
+ *
+ * Each request takes a permit when axios dispatches it, after every request interceptor has
+ * run, and settles it when the response (or the error) arrives, before any response interceptor
+ * runs: no interceptor that throws, and no cancellation, can leak a permit. Failures are network
+ * errors, timeouts, and responses of 5xx or 429 (see `isFailure`); a 429 or 503 with
+ * `Retry-After` holds the circuit open at least that long. Requests cancelled by their caller
+ * are ignored. Each request is judged once; a retry (axios-retry, or your own) is a new request,
+ * and once the circuit opens, retries are refused at once too.
+ *
+ * When the circuit is open — or half-open with every trial in flight, or a `bulkhead` is full —
+ * the request is rejected before any byte leaves the process, with the core's
+ * `CircuitOpenError` (or `BulkheadFullError`) itself, not an `AxiosError`: recognise it with
+ * `isCircuitOpenError(error)`. Its `retryAfterMs` says when a trial will be let through.
+ *
+ * @param instance - `axios` itself, an instance from `axios.create()`, or a `new Axios()`.
+ * @param options - breaker options for each breaker, and how requests are keyed and judged.
+ * @returns a function that removes the breakers from the instance; requests already admitted
+ * still settle their permits.
+ * @throws `InvalidOptionError` for a bad option, naming it.
+ *
+ * @example
+ * ```ts
+ * import axios from 'axios';
+ * import { attachBreaker, isCircuitOpenError } from '@tripswitch/axios';
+ *
+ * const api = axios.create({ baseURL: 'https://inventory.internal', timeout: 2_000 });
+ * const detach = attachBreaker(api, { failureRateThreshold: 50, openDurationMs: 10_000 });
+ *
+ * try {
+ *   const { data } = await api.get('/stock/42');
+ * } catch (error) {
+ *   if (isCircuitOpenError(error)) {
+ *     // refused at once: inventory is failing; error.retryAfterMs says for how long
+ *   }
+ * }
+ * await api.get('/health', { breaker: false }); // around the breaker, not counted
+ * detach();
+ * ```
+ */
+export function attachBreaker(instance: Axios, options?: AxiosBreakerOptions): () => void {
+  if (!isAxiosInstance(instance)) {
+    throw new InvalidOptionError(
+      'instance',
+      instance,
+      'an axios instance: axios itself or one from axios.create()',
+    );
+  }
+  const { key, isFailure, shared } = splitOptions(options);
+  let attached = true;
+  const context: BreakerAdapterContext = {
+    breakers: httpClientBreakers(shared),
+    keyOf: key === undefined ? originKey : checkedKey(key),
+    isFailure,
+    attached: () => attached,
+  };
+  // The interceptor only swaps the request's adapter for one that goes through the breaker; the
+  // permit is taken at dispatch (see breakerAdapter). Synchronous: it never awaits, and a chain
+  // of synchronous interceptors stays synchronous.
+  const id = instance.interceptors.request.use(
+    (config) => {
+      if (config.breaker !== false && !passesThrough(config.adapter, context)) {
+        config.adapter = breakerAdapter(config.adapter, context);
+      }
+      return config;
+    },
+    null,
+    { synchronous: true },
+  );
+  return () => {
+    if (!attached) return;
+    attached = false;
+    instance.interceptors.request.eject(id);
+  };
+}
+
+function isAxiosInstance(value: unknown): value is Axios {
+  const candidate = value as Partial<Axios> | null | undefined;
+  return (
+    (typeof value === 'function' || (typeof value === 'object' && value !== null)) &&
+    typeof candidate?.request === 'function' &&
+    typeof candidate.interceptors?.request?.use === 'function'
+  );
+}

@@ -1,0 +1,134 @@
+import type { CircuitBreaker, Permit } from '@tripswitch/core';
+import { type HttpClientBreakers, settlePermit } from '@tripswitch/core/http';
+import {
+  type AxiosAdapter,
+  type AxiosRequestConfig,
+  type AxiosResponse,
+  CanceledError,
+  getAdapter,
+  type InternalAxiosRequestConfig,
+} from 'axios';
+import { judgeAxiosCall, type SettledRequest, wasCancelled } from './judge-axios-call.ts';
+import type { AxiosOutcome } from './options.ts';
+
+/** What a request's `adapter` option may hold: a name, an adapter, or a list to choose from. */
+export type AdapterChoice = AxiosRequestConfig['adapter'];
+
+/** What every breaker adapter of one {@link attachBreaker} call shares. */
+export interface BreakerAdapterContext {
+  readonly breakers: HttpClientBreakers;
+  /** The breaker key of a request; `undefined` sends it around the breaker. */
+  keyOf(config: InternalAxiosRequestConfig): string | undefined;
+  readonly isFailure: ((outcome: AxiosOutcome) => boolean) | undefined;
+  /** False once detached: a config that still carries a breaker adapter goes around it. */
+  attached(): boolean;
+}
+
+// axios's own default, used when a request's adapter option is empty (dispatchRequest would then
+// fall back to the global defaults, which an instance cannot reach).
+const defaultAdapters: AdapterChoice = ['xhr', 'http', 'fetch'];
+
+const layer = Symbol('tripswitch.axios.layer');
+
+interface Layer {
+  readonly owner: BreakerAdapterContext;
+  readonly inner: AdapterChoice;
+}
+
+type LayeredAdapter = AxiosAdapter & { [layer]?: Layer };
+
+/**
+ * Whether the adapter choice already passes through `owner`'s breaker: a config that comes back
+ * through the interceptors (axios-retry re-sends `error.config`) must not be wrapped twice, or it
+ * would take two permits for one request.
+ */
+export function passesThrough(choice: AdapterChoice, owner: BreakerAdapterContext): boolean {
+  let current: unknown = choice;
+  while (typeof current === 'function') {
+    const found = (current as LayeredAdapter)[layer];
+    if (found === undefined) return false;
+    if (found.owner === owner) return true;
+    current = found.inner;
+  }
+  return false;
+}
+
+/**
+ * An axios adapter that sends the request through its breaker, by way of the adapter axios
+ * would have chosen (`inner`). It runs when axios dispatches the request, after every request
+ * interceptor: an interceptor that throws, before or after ours, stops the request before a
+ * permit is taken, and the permit is settled when the inner adapter resolves or rejects, before
+ * any response interceptor runs. So no interceptor can leak a permit.
+ */
+export function breakerAdapter(inner: AdapterChoice, context: BreakerAdapterContext): AxiosAdapter {
+  const adapter: LayeredAdapter = async function tripswitchBreakerAdapter(config) {
+    const send = getAdapter(inner || defaultAdapters, config);
+    if (config.breaker === false || !context.attached()) return send(config);
+    const key = context.keyOf(config);
+    if (key === undefined) return send(config);
+    const permit = await admit(context.breakers.breakerFor(key), config);
+    let response: AxiosResponse;
+    try {
+      response = await send(config);
+    } catch (error) {
+      settle(permit, { config, rejected: true, error }, context);
+      throw error;
+    }
+    settle(permit, { config, rejected: false, response }, context);
+    return response;
+  };
+  adapter[layer] = { owner: context, inner };
+  return adapter;
+}
+
+/**
+ * Takes a permit, waiting in the bulkhead's queue when there is one. A refusal rejects with the
+ * core's `CircuitOpenError` or `BulkheadFullError` itself; a request its caller cancels while it
+ * waits rejects with axios's `CanceledError`, as axios's own adapters do, and holds no permit.
+ */
+async function admit(breaker: CircuitBreaker, config: InternalAxiosRequestConfig): Promise<Permit> {
+  const signal = abortSignalOf(config.signal);
+  let permit: Permit;
+  try {
+    permit = await breaker.acquire(signal === undefined ? undefined : { signal });
+  } catch (error) {
+    if (wasCancelled(config)) throw new CanceledError(undefined, config);
+    throw error;
+  }
+  // The deprecated cancelToken cannot interrupt the queue; it is honoured when the wait ends.
+  if (wasCancelled(config)) {
+    permit.ignore();
+    throw new CanceledError(undefined, config);
+  }
+  return permit;
+}
+
+// axios accepts any signal-like object; the bulkhead's queue needs one it can listen to.
+function abortSignalOf(signal: InternalAxiosRequestConfig['signal']): AbortSignal | undefined {
+  return typeof signal?.addEventListener === 'function' ? (signal as AbortSignal) : undefined;
+}
+
+function settle(permit: Permit, request: SettledRequest, context: BreakerAdapterContext): void {
+  const { breakers, isFailure } = context;
+  try {
+    const verdict = judgeAxiosCall(request, {
+      isFailure,
+      now: breakers.now(),
+      maxRetryAfterMs: breakers.maxRetryAfterMs,
+    });
+    const error = request.rejected
+      ? request.error
+      : verdict.kind === 'failure'
+        ? statusError(request.response)
+        : undefined;
+    settlePermit(permit, verdict, error);
+  } catch (error) {
+    // Judging runs user code (the clock, validateStatus); whatever it throws, the permit settles.
+    permit.failure(request.rejected ? request.error : error);
+  }
+}
+
+// What a resolved response judged a failure is recorded with (the `failure` event's error).
+function statusError(response: AxiosResponse): Error {
+  return new Error(`HTTP ${response.status}`);
+}

@@ -1,0 +1,86 @@
+import { InvalidOptionError } from '@tripswitch/core';
+import type { HttpClientBreakerOptions } from '@tripswitch/core/http';
+import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /**
+     * `false` sends this request around the breaker: it is neither refused nor counted.
+     * @defaultValue the request goes through the breaker of its key
+     */
+    breaker?: false;
+  }
+  interface InternalAxiosRequestConfig {
+    /** `false` sends this request around the breaker: it is neither refused nor counted. */
+    breaker?: false;
+  }
+}
+
+/**
+ * How a request ended, as {@link AxiosBreakerOptions.isFailure} sees it. A request that was
+ * cancelled never gets here: it is always ignored.
+ */
+export interface AxiosOutcome {
+  /**
+   * The response, when one arrived — also one axios rejected because `validateStatus` refused
+   * its status (then it is `error.response` too).
+   */
+  response: AxiosResponse | undefined;
+  /**
+   * What the request was rejected with, if it was: an `AxiosError` from axios's own adapters
+   * (check with `axios.isAxiosError(error)`; `error.code` is `'ECONNABORTED'` or `'ETIMEDOUT'`
+   * for a timeout, `'ECONNREFUSED'`, `'ENOTFOUND'`, `'ECONNRESET'` … for a network error), or
+   * whatever a custom adapter threw.
+   */
+  error: unknown;
+}
+
+/**
+ * Options of {@link attachBreaker}: the options every Tripswitch HTTP client shares (breaker
+ * options applied to each per-origin breaker, `registry`, `maxBreakers`, `maxRetryAfterMs`),
+ * plus `key` and `isFailure`.
+ */
+export interface AxiosBreakerOptions extends HttpClientBreakerOptions {
+  /**
+   * The key, and name, of the breaker a request goes through. It receives the request's config
+   * as the adapter does, after every request interceptor has run.
+   * @defaultValue the origin (scheme, host, port) of the request's full URL, `baseURL` included
+   */
+  key?: ((config: InternalAxiosRequestConfig) => string) | undefined;
+  /**
+   * Whether a request that was not cancelled failed, replacing the default rule: no response
+   * (network error, timeout) or a status of 5xx or 429 is a failure; any other status, 4xx
+   * included, is a success. A 429 or 503 judged a failure still holds the circuit open for its
+   * `Retry-After`. Judged by the status whatever `validateStatus` says; a predicate that throws
+   * counts a failure.
+   * @defaultValue the rule above
+   */
+  isFailure?: ((outcome: AxiosOutcome) => boolean) | undefined;
+}
+
+/** The options {@link attachBreaker} handles itself, checked, and the rest for the core. */
+export interface SplitOptions {
+  key: ((config: InternalAxiosRequestConfig) => string) | undefined;
+  isFailure: ((outcome: AxiosOutcome) => boolean) | undefined;
+  shared: HttpClientBreakerOptions;
+}
+
+/** Takes this adapter's own options out of `options`; the core checks the rest. */
+export function splitOptions(options: AxiosBreakerOptions | undefined): SplitOptions {
+  if (options === undefined) return { key: undefined, isFailure: undefined, shared: {} };
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidOptionError('options', options, 'an object of breaker options');
+  }
+  const { key, isFailure, ...shared } = options;
+  if (key !== undefined && typeof key !== 'function') {
+    throw new InvalidOptionError('key', key, 'a function from the request config to a string');
+  }
+  if (isFailure !== undefined && typeof isFailure !== 'function') {
+    throw new InvalidOptionError(
+      'isFailure',
+      isFailure,
+      'a function from { response, error } to a boolean',
+    );
+  }
+  return { key, isFailure, shared };
+}

@@ -1,0 +1,46 @@
+import axios, { type AxiosInstance, type CreateAxiosDefaults } from 'axios';
+import { expect, onTestFinished } from 'vitest';
+import { type AxiosBreakerOptions, attachBreaker, BreakerRegistry } from '../../src/index.ts';
+
+/** An axios instance with breakers attached, a registry to look at them, and a clock to drive. */
+export interface Client {
+  readonly api: AxiosInstance;
+  readonly registry: BreakerRegistry;
+  /** The time the breakers read, in milliseconds; set it to move time. */
+  now: number;
+  /** The breaker `key` (an origin by default) has, which must exist already. */
+  breaker(key: string): ReturnType<BreakerRegistry['get']>;
+  detach(): void;
+}
+
+/** Attaches breakers to a new axios instance; detached when the test finishes. */
+export function client(
+  options: AxiosBreakerOptions = {},
+  defaults: CreateAxiosDefaults = {},
+): Client {
+  const registry = options.registry ?? new BreakerRegistry();
+  const api = axios.create(defaults);
+  const state: Client = {
+    api,
+    registry,
+    now: 0,
+    breaker(key) {
+      expect(registry.has(key), `a breaker for ${key}`).toBe(true);
+      return registry.get(key);
+    },
+    detach: () => {},
+  };
+  state.detach = attachBreaker(api, { clock: { now: () => state.now }, ...options, registry });
+  onTestFinished(() => state.detach());
+  return state;
+}
+
+/** What a request rejected with; fails the test if it resolved. */
+export async function rejection(request: Promise<unknown>): Promise<unknown> {
+  try {
+    await request;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the request to reject');
+}
