@@ -1,14 +1,26 @@
+import {
+  defaultClientConditions,
+  defaultExternalConditions,
+  defaultServerConditions,
+} from 'vite';
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources through this export condition, so tests
-// never run against a stale build. Vite needs it for both its client and server resolvers.
-const conditions = ['@tripswitch/source', 'module', 'node', 'import', 'default'];
+// never run against a stale build. It is added to Vite's defaults and nothing else: Vitest hands
+// the server conditions to Node as --conditions, and extra ones such as `import` would make
+// require() inside CommonJS dependencies load their ESM files.
+const source = '@tripswitch/source';
 
 /** The vitest configuration every package extends. */
 export function packageTests(overrides: ViteUserConfig['test'] = {}): ViteUserConfig {
   return defineConfig({
-    resolve: { conditions },
-    ssr: { resolve: { conditions, externalConditions: ['@tripswitch/source'] } },
+    resolve: { conditions: [source, ...defaultClientConditions] },
+    ssr: {
+      resolve: {
+        conditions: [source, ...defaultServerConditions],
+        externalConditions: [source, ...defaultExternalConditions],
+      },
+    },
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       restoreMocks: true,

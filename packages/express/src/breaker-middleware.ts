@@ -1,0 +1,153 @@
+import {
+  type BulkheadFullError,
+  type CircuitBreaker,
+  type CircuitOpenError,
+  isBulkheadFullError,
+  isCircuitOpenError,
+} from '@tripswitch/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { registerOnApp } from './app-registries.ts';
+import {
+  type BreakerMiddlewareOptions,
+  type MiddlewareSettings,
+  resolveMiddlewareOptions,
+} from './options.ts';
+import { sendRefusal } from './send-refusal.ts';
+import { settleWhenDone } from './settle-when-done.ts';
+
+/**
+ * Protects the routes after it with a circuit breaker. Each request asks the breaker for a
+ * permit when it arrives; when the circuit refuses, the request is answered at once with 503,
+ * `Retry-After` and an `application/problem+json` body (or by `onOpen`), and no route handler
+ * runs. Otherwise the outcome is recorded when the response has been sent:
+ *
+ * - a status of 500 or more is a failure (`isFailure` to change), anything else a success;
+ * - a response that took at least `slowCallDurationMs` from admission is slow;
+ * - an error passed to `next(err)`, or thrown, counts by the status the error handler sends;
+ * - a request whose client hung up before the response was sent is ignored.
+ *
+ * With a bulkhead that has a queue (`bulkhead.maxQueue` > 0), a request waits for a slot; it
+ * leaves the queue when its client goes away.
+ *
+ * Mount it before the routes it protects, and a health route such as {@link circuitsHealth}
+ * before it, so the health route is neither refused nor counted.
+ *
+ * @param options - breaker options (see `@tripswitch/core`), plus the middleware's own.
+ * @throws `InvalidOptionError` when an option is invalid.
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { breakerMiddleware } from '@tripswitch/express';
+ *
+ * const app = express();
+ * app.use(breakerMiddleware());                                   // one breaker, named 'express'
+ * app.use('/payments', breakerMiddleware({ name: 'payments', failureRateThreshold: 25 }));
+ * app.use('/api', breakerMiddleware({ key: (req) => `${req.method} ${req.path}`, maxKeys: 500 }));
+ * ```
+ */
+export function breakerMiddleware(options?: BreakerMiddlewareOptions): RequestHandler {
+  const settings = resolveMiddlewareOptions(options);
+  const { registry, breakerOptions, name, key, isFailure, queues } = settings;
+  // Created now, so an explicit registry (and a health report) holds it before the first request.
+  if (key === undefined) registry.get(name, breakerOptions);
+  let registeredOn: unknown;
+
+  return function breakerMiddleware(req: Request, res: Response, next: NextFunction): void {
+    if (req.app !== registeredOn) {
+      registerOnApp(req.app, registry);
+      registeredOn = req.app;
+    }
+    // Already answered, or the client is gone: a permit now would never be settled.
+    if (res.writableEnded || res.closed) {
+      next();
+      return;
+    }
+    let breaker: CircuitBreaker;
+    try {
+      breaker = registry.get(key === undefined ? name : key(req), breakerOptions);
+    } catch (error) {
+      next(error);
+      return;
+    }
+    if (queues) {
+      admitWhenSlotFree(settings, breaker, req, res, next);
+      return;
+    }
+    const permit = breaker.tryAcquire();
+    if (permit === null) {
+      refuse(settings, req, res, next, breaker.openError());
+      return;
+    }
+    settleWhenDone(req, res, permit, isFailure);
+    next();
+  };
+}
+
+/** The path with a queueing bulkhead: the request may wait for a slot. */
+function admitWhenSlotFree(
+  settings: MiddlewareSettings,
+  breaker: CircuitBreaker,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+): void {
+  const controller = new AbortController();
+  const clientGone = (): void => controller.abort();
+  res.once('close', clientGone);
+  breaker.acquire({ signal: controller.signal }).then(
+    (permit) => {
+      res.off('close', clientGone);
+      // Admitted in the same turn as the client left: nobody is waiting for the answer.
+      if (controller.signal.aborted) {
+        permit.ignore();
+        return;
+      }
+      settleWhenDone(req, res, permit, settings.isFailure);
+      next();
+    },
+    (error: unknown) => {
+      res.off('close', clientGone);
+      if (controller.signal.aborted) return;
+      if (isCircuitOpenError(error) || isBulkheadFullError(error)) {
+        refuse(settings, req, res, next, error);
+      } else {
+        next(error);
+      }
+    },
+  );
+}
+
+/** Answers a refused request: `onOpen`, or the 503 problem response. */
+function refuse(
+  settings: MiddlewareSettings,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  error: CircuitOpenError | BulkheadFullError,
+): void {
+  const { onOpen } = settings;
+  if (onOpen === undefined) {
+    if (res.headersSent) next(error);
+    else sendRefusal(res, error);
+    return;
+  }
+  // Caught here rather than left to Express: Express 4 catches neither a rejected promise nor a
+  // throw from the queueing path, which runs outside the router's try/catch.
+  try {
+    const result: unknown = onOpen(req, res, next, error);
+    if (isThenable(result)) {
+      result.then(undefined, (reason: unknown) => next(reason ?? new Error('onOpen rejected')));
+    }
+  } catch (thrown) {
+    next(thrown);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
+}

@@ -1,0 +1,35 @@
+import type { Permit } from '@tripswitch/core';
+import type { Request, Response } from 'express';
+
+/**
+ * @internal Settles `permit` once the response is over. Node emits 'close' on every response:
+ * after 'finish' when it was sent in full, or alone when the client went away first. So one
+ * listener covers both, and a response closed before it finished is ignored: the client hung
+ * up, which says nothing about the route's health.
+ */
+export function settleWhenDone(
+  req: Request,
+  res: Response,
+  permit: Permit,
+  isFailure: (statusCode: number, req: Request) => boolean,
+): void {
+  res.once('close', () => {
+    if (!res.writableFinished) {
+      permit.ignore();
+      return;
+    }
+    const status = res.statusCode;
+    let failed: boolean;
+    try {
+      failed = Boolean(isFailure(status, req));
+    } catch (error) {
+      // Runs in an event listener, where a throw would crash the process: count a failure, say so.
+      console.error('[tripswitch] isFailure threw; the request counts as a failure', error);
+      permit.failure(error);
+      return;
+    }
+    // Not the URL: its query may carry secrets, and failure events are often logged.
+    if (failed) permit.failure(new Error(`The response status was ${status}`));
+    else permit.success();
+  });
+}
