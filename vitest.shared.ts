@@ -1,8 +1,4 @@
-import {
-  defaultClientConditions,
-  defaultExternalConditions,
-  defaultServerConditions,
-} from 'vite';
+import { defaultClientConditions, defaultExternalConditions, defaultServerConditions } from 'vite';
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources through this export condition, so tests

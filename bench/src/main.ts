@@ -1,15 +1,14 @@
 /**
  * Benchmarks Tripswitch against opossum and cockatiel in one process: the timing rows of
- * rows.ts, then the heap of an idle breaker. Prints a table and writes BENCHMARKS.md at the root
- * of the repository. Needs `node --expose-gc`.
+ * rows.ts, then the heap of an idle breaker. Prints a table and writes its section of BENCHMARKS.md
+ * at the root of the repository (`pnpm bench:detect` writes another). Needs `node --expose-gc`.
  *
  * BENCH_ROUNDS (default 50) and BENCH_SAMPLE_MS (default 20) shorten or lengthen a run.
  */
-import { writeFileSync } from 'node:fs';
 import { describeEnvironment } from './environment.ts';
 import { type HeapPlan, heapPerBreaker } from './heap.ts';
 import { type Entry, measureInterleaved, type Plan } from './measure.ts';
-import { renderMarkdown, renderText } from './report.ts';
+import { renderMarkdown, renderText, writeSection } from './report.ts';
 import type { Results } from './results.ts';
 import { type Row, rows } from './rows.ts';
 import { bare } from './subjects/bare.ts';
@@ -107,8 +106,8 @@ async function main(): Promise<void> {
   const verdicts = judge(results);
   console.log(renderText(results, verdicts));
   const file = new URL('../../BENCHMARKS.md', import.meta.url);
-  writeFileSync(file, renderMarkdown(results, verdicts, problems));
-  console.log(`\nwrote ${file.pathname}`);
+  writeSection(file, 'calls', renderMarkdown(results, verdicts, problems));
+  console.log(`\nwrote the calls section of ${file.pathname}`);
   if (problems.length > 0) {
     console.error(`\nThe run found problems:\n${problems.map((p) => `- ${p}`).join('\n')}`);
     process.exitCode = 1;
