@@ -1,0 +1,170 @@
+import type { Permit } from '@tripswitch/core';
+import { httpClientBreakers, settlePermit } from '@tripswitch/core/http';
+import type {
+  AfterResponseHook,
+  BeforeErrorHook,
+  BeforeRedirectHook,
+  BeforeRequestHook,
+  BeforeRetryHook,
+  HandlerFunction,
+  PlainResponse,
+  Request,
+  RequestError,
+} from 'got';
+import { Attempts } from './attempts.ts';
+import { type AttemptEnd, judgeGotCall } from './judge-got-call.ts';
+import { type GotBreakerOptions, splitOptions } from './options.ts';
+import { unwrapRefusal } from './refusal.ts';
+import { checkedKey, originKey } from './request-key.ts';
+
+/** What {@link breakerHooks} returns: options for `got.extend()`. */
+export interface BreakerHooks {
+  /** The hooks that take a permit for each attempt and settle it. */
+  hooks: {
+    beforeRequest: BeforeRequestHook[];
+    beforeRedirect: BeforeRedirectHook[];
+    afterResponse: AfterResponseHook[];
+    beforeRetry: BeforeRetryHook[];
+    beforeError: BeforeErrorHook[];
+  };
+  /**
+   * Watches streams from `client.stream()`: got runs no hook when a stream's response arrives
+   * or when its caller destroys it.
+   */
+  handlers: HandlerFunction[];
+}
+
+/**
+ * Circuit breakers for got: options for `got.extend()` that put every attempt — each of got's
+ * own retries and each redirect included — through a breaker, one per origin by default.
+ *
+ * An attempt takes a permit in a `beforeRequest` hook and settles it when its outcome is known:
+ * the response in `afterResponse` (or `beforeRedirect`, or a stream's `response` event), the
+ * error in `beforeRetry` or `beforeError`, the caller's abort from its `signal`, a stream
+ * destroyed by its caller from the stream. Failures are network errors, timeouts, bodies cut
+ * short, and responses of 5xx or 429 (see `isFailure`); a 429 or 503 with `Retry-After` holds
+ * the circuit open at least that long. Cancelled attempts, and attempts a hook stopped before
+ * they were sent, are ignored. Once the circuit opens, got's remaining retries are refused at
+ * once, with no network I/O.
+ *
+ * When the circuit is open — or half-open with every trial in flight, or a `bulkhead` is full —
+ * the request fails before any byte leaves the process, with the core's `CircuitOpenError` (or
+ * `BulkheadFullError`) itself, not a got `RequestError`, from the promise and from the stream
+ * alike: recognise it with `isCircuitOpenError(error)`. `context: { breaker: false }` sends a
+ * request around the breaker.
+ *
+ * @param options - breaker options for each breaker, and how attempts are keyed and judged.
+ * @returns options for `got.extend()`: hooks, and a handler that watches streams.
+ * @throws `InvalidOptionError` for a bad option, naming it.
+ *
+ * @example
+ * ```ts
+ * import got from 'got';
+ * import { breakerHooks, isCircuitOpenError } from '@tripswitch/got';
+ *
+ * const inventory = got.extend(
+ *   { prefixUrl: 'https://inventory.internal', timeout: { request: 2_000 } },
+ *   breakerHooks({ failureRateThreshold: 50, openDurationMs: 10_000 }),
+ * );
+ *
+ * try {
+ *   const stock = await inventory.get('stock/42').json();
+ * } catch (error) {
+ *   if (isCircuitOpenError(error)) {
+ *     // refused at once: inventory is failing; error.retryAfterMs says for how long
+ *   }
+ * }
+ * await inventory.get('health', { context: { breaker: false } }); // around the breaker
+ * ```
+ */
+export function breakerHooks(options?: GotBreakerOptions): BreakerHooks {
+  const { key, isFailure, shared } = splitOptions(options);
+  const breakers = httpClientBreakers(shared);
+  const keyOf = key === undefined ? originKey : checkedKey(key);
+  const attempts = new Attempts();
+
+  const settle = (permit: Permit | undefined, end: AttemptEnd): void => {
+    if (permit === undefined) return;
+    const { verdict, error } = judgeGotCall(end, {
+      isFailure,
+      now: breakers.now(),
+      maxRetryAfterMs: breakers.maxRetryAfterMs,
+    });
+    settlePermit(permit, verdict, error);
+  };
+  const settleResponse = (response: PlainResponse): void => {
+    settle(attempts.take(response.request.options), { kind: 'response', response });
+  };
+  const settleError = (error: Error): void => {
+    const permit = attempts.take((error as { options?: unknown }).options);
+    settle(permit, { kind: 'error', error: error as RequestError });
+  };
+  // beforeError hooks run in order, and one that throws or returns a new error hides the
+  // original from those after it; this one goes first, so no hook added before ours can.
+  const settleFirst: BeforeErrorHook = (error) => {
+    settleError(error);
+    return error;
+  };
+
+  const beforeRequest: BeforeRequestHook = async (options, { retryCount }) => {
+    // A client extended with these hooks twice runs them twice on one attempt: one permit.
+    if (options.context.breaker === false || attempts.has(options)) return;
+    const name = keyOf(options);
+    if (name === undefined) return;
+    const { signal } = options;
+    const permit = await breakers.breakerFor(name).acquire(signal && { signal });
+    // A stream retry (got's `retry` event) is a stream no handler saw, whose success no hook
+    // reports: it is refused while the circuit is, but not recorded.
+    if (signal?.aborted || (options.isStream && retryCount > 0)) {
+      permit.ignore();
+      return;
+    }
+    const onAbort = (): void => settle(attempts.take(options), abortEnd(signal));
+    if (!attempts.add(options, permit, signal, onAbort)) {
+      permit.ignore();
+      return;
+    }
+    const hooks = options.hooks.beforeError;
+    if (!hooks.includes(settleFirst)) hooks.unshift(settleFirst);
+  };
+
+  const watchStreams: HandlerFunction = (options, next) => {
+    const result = next(options);
+    if (options?.isStream === true && typeof (result as { once?: unknown }).once === 'function') {
+      const stream = result as unknown as Request;
+      stream.once('response', settleResponse);
+      stream.once('close', () => settle(attempts.end(stream.options), { kind: 'cancelled' }));
+    }
+    return result;
+  };
+
+  return {
+    hooks: {
+      beforeRequest: [beforeRequest],
+      beforeRedirect: [(_next, response) => settleResponse(response)],
+      afterResponse: [
+        (response) => {
+          settleResponse(response);
+          return response;
+        },
+      ],
+      beforeRetry: [settleError],
+      beforeError: [
+        (error) => {
+          settleError(error);
+          return unwrapRefusal(error);
+        },
+      ],
+    },
+    handlers: [watchStreams],
+  };
+}
+
+// got turns a signal that aborts with a TimeoutError (AbortSignal.timeout()) into its own
+// TimeoutError: a timeout, not a cancellation.
+function abortEnd(signal: AbortSignal | undefined): AttemptEnd {
+  const reason: unknown = signal?.reason;
+  return (reason as { name?: unknown } | undefined)?.name === 'TimeoutError'
+    ? { kind: 'timed-out', reason }
+    : { kind: 'cancelled' };
+}
