@@ -1,4 +1,4 @@
-import { type HttpVerdict, judgeHttpCall } from '@tripswitch/core/http';
+import { abortedByDeadline, type HttpVerdict, judgeHttpCall } from '@tripswitch/core/http';
 import { type AxiosResponse, type InternalAxiosRequestConfig, isCancel } from 'axios';
 import type { AxiosOutcome } from './options.ts';
 
@@ -16,7 +16,8 @@ export interface JudgeAxiosCallOptions {
 
 /**
  * The core's verdict on an axios request. A rejected request whose caller cancelled it (an
- * axios `CanceledError`, or its `signal` or `cancelToken` fired) is ignored. A response is judged
+ * axios `CanceledError`, or its `signal` or `cancelToken` fired) is ignored — unless the signal
+ * was a deadline (`AbortSignal.timeout()`), which is a timeout and a failure. A response is judged
  * by its status whether axios resolved it or `validateStatus` made it reject; a rejection that
  * carries a response `validateStatus` accepts (a body cut off mid-way) is judged as a request
  * with no response.
@@ -35,7 +36,11 @@ export function judgeAxiosCall(
       status: speaks ? response.status : undefined,
       retryAfter: speaks ? retryAfterOf(response.headers) : undefined,
       error,
-      cancelled: request.rejected && (isCancel(error) || wasCancelled(request.config)),
+      // A deadline from AbortSignal.timeout() reaches axios as a cancel, but it is a timeout.
+      cancelled:
+        request.rejected &&
+        !abortedByDeadline(request.config.signal as AbortSignal | undefined) &&
+        (isCancel(error) || wasCancelled(request.config)),
     },
     {
       now: options.now,

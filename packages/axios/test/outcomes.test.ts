@@ -115,7 +115,7 @@ describe('cancellation', () => {
     });
   });
 
-  it('a request aborted by AbortSignal.timeout is ignored: the caller gave up, the server did not fail', async () => {
+  it('a request aborted by AbortSignal.timeout is a failure: a deadline passed, as in got and fetch', async () => {
     const upstream = await startUpstream(hang);
     const { api, breaker } = client();
     const error = await rejection(api.get(upstream.url, { signal: AbortSignal.timeout(50) }));
@@ -123,7 +123,7 @@ describe('cancellation', () => {
     expect(upstream.received).toBe(1);
     expect(breaker(upstream.url).stats()).toMatchObject({
       inFlight: 0,
-      totals: { failures: 0, ignored: 1 },
+      totals: { failures: 1, ignored: 0 },
     });
   });
 

@@ -1,5 +1,5 @@
 import type { Permit } from '@tripswitch/core';
-import { httpClientBreakers, settlePermit } from '@tripswitch/core/http';
+import { abortedByDeadline, httpClientBreakers, settlePermit } from '@tripswitch/core/http';
 import type {
   AfterResponseHook,
   BeforeErrorHook,
@@ -160,11 +160,10 @@ export function breakerHooks(options?: GotBreakerOptions): BreakerHooks {
   };
 }
 
-// got turns a signal that aborts with a TimeoutError (AbortSignal.timeout()) into its own
-// TimeoutError: a timeout, not a cancellation.
+// A deadline (AbortSignal.timeout()) is a timeout, not a cancellation: got even turns it into its
+// own TimeoutError. The rule is the core's, shared with the other clients.
 function abortEnd(signal: AbortSignal | undefined): AttemptEnd {
-  const reason: unknown = signal?.reason;
-  return (reason as { name?: unknown } | undefined)?.name === 'TimeoutError'
-    ? { kind: 'timed-out', reason }
+  return abortedByDeadline(signal)
+    ? { kind: 'timed-out', reason: signal?.reason }
     : { kind: 'cancelled' };
 }

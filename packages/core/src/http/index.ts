@@ -28,6 +28,7 @@ export {
 } from './client-breakers.ts';
 export { type KeyedBreakersOptions, keyedBreakers, originOf } from './keys.ts';
 export {
+  abortedByDeadline,
   defaultMaxRetryAfterMs,
   type HttpCallOutcome,
   type HttpVerdict,

@@ -1,6 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CircuitBreaker } from '../circuit-breaker.ts';
-import { isFailureStatus, judgeHttpCall, parseRetryAfter, settlePermit } from './outcome.ts';
+import {
+  abortedByDeadline,
+  isFailureStatus,
+  judgeHttpCall,
+  parseRetryAfter,
+  settlePermit,
+} from './outcome.ts';
 
 const options = { now: Date.parse('2026-11-23T12:00:00Z'), maxRetryAfterMs: 600_000 };
 
@@ -95,5 +101,18 @@ describe('settlePermit', () => {
     expect(breaker.state).toBe('open');
     now = 44_999;
     expect(breaker.tryAcquire()).toBeNull();
+  });
+});
+
+describe('abortedByDeadline', () => {
+  it('tells a deadline from a cancellation', () => {
+    const cancelled = new AbortController();
+    cancelled.abort();
+    const deadline = new AbortController();
+    deadline.abort(new DOMException('The operation timed out', 'TimeoutError'));
+    expect(abortedByDeadline(deadline.signal)).toBe(true);
+    expect(abortedByDeadline(cancelled.signal)).toBe(false);
+    expect(abortedByDeadline(new AbortController().signal)).toBe(false);
+    expect(abortedByDeadline(undefined)).toBe(false);
   });
 });

@@ -95,6 +95,19 @@ function askIsFailure(
   }
 }
 
+/**
+ * Whether `signal` aborted because a deadline passed (`AbortSignal.timeout()`, whose reason is a
+ * `TimeoutError`) rather than because its owner gave up. The first is a timeout — the dependency
+ * was too slow, a failure — the second a cancellation, which is ignored. Every client adapter
+ * draws the line here, so a caller's deadline counts the same whatever the client.
+ */
+export function abortedByDeadline(signal: AbortSignal | null | undefined): boolean {
+  return (
+    signal?.aborted === true &&
+    (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError'
+  );
+}
+
 /** Settles `permit` as `verdict` says; `error` is what the failure is recorded with. */
 export function settlePermit(permit: Permit, verdict: HttpVerdict, error: unknown): void {
   if (verdict.kind === 'success') permit.success();
