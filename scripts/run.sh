@@ -28,7 +28,7 @@ case "$task" in
     ;;
   demo)
     pnpm exec turbo run build --filter='./apps/*...' --output-logs=errors-only
-    pnpm --filter core-demo run demo
+    pnpm --filter demo run demo
     ;;
   bench)
     pnpm exec turbo run bench --filter=@tripswitch/bench --output-logs=full --log-prefix=none

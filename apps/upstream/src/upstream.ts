@@ -21,6 +21,11 @@ export interface Upstream {
   readonly chaos: Readonly<Chaos>;
   /** Requests received on the service routes (not on /chaos or /stats) since start. */
   readonly requests: number;
+  /**
+   * Service requests received from one client, as named by its `x-client` request header (the
+   * first 16 names are counted apart; later ones together, as `other`).
+   */
+  requestsFrom(client: string): number;
   /** Changes how the upstream misbehaves, as `POST /chaos` does. */
   setChaos(update: Partial<Chaos>): void;
   /** Stops listening and ends every open connection. */
@@ -45,17 +50,27 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
   const random = seededRandom(seed);
   let chaos: Chaos = { ...healthy };
   let requests = 0;
+  const byClient = new Map<string, number>();
   const setChaos = (update: Partial<Chaos>): void => {
     chaos = { ...chaos, ...update };
   };
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://upstream');
-    if (url.pathname === '/stats' && req.method === 'GET') return json(res, 200, { requests });
+    if (url.pathname === '/stats' && req.method === 'GET') {
+      return json(res, 200, { requests, byClient: Object.fromEntries(byClient) });
+    }
     if (url.pathname.startsWith('/chaos')) return control(req, res, url.pathname);
     requests++;
+    countClient(req.headers['x-client']);
     serve(res, url.pathname);
   });
+
+  function countClient(header: string | string[] | undefined): void {
+    const named = typeof header === 'string' && header !== '' ? header : 'unnamed';
+    const client = byClient.has(named) || byClient.size < 16 ? named : 'other';
+    byClient.set(client, (byClient.get(client) ?? 0) + 1);
+  }
 
   function control(req: IncomingMessage, res: ServerResponse, path: string): void {
     if (req.method === 'GET' && path === '/chaos') json(res, 200, chaos);
@@ -112,6 +127,7 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
     get requests() {
       return requests;
     },
+    requestsFrom: (client) => byClient.get(client) ?? 0,
     setChaos,
     close: () =>
       new Promise<void>((resolve, reject) => {

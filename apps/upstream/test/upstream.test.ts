@@ -32,7 +32,10 @@ describe('upstream', () => {
       body: { path: '/items/7', served: 1 },
     });
     await get('/chaos');
-    expect((await get('/stats')).body).toEqual({ requests: 1 });
+    await fetch(`${upstream.url}/items/8`, { headers: { 'x-client': 'demo' } });
+    expect((await get('/stats')).body).toEqual({ requests: 2, byClient: { unnamed: 1, demo: 1 } });
+    expect(upstream.requestsFrom('demo')).toBe(1);
+    expect(upstream.requestsFrom('nobody')).toBe(0);
   });
 
   it('goes down and recovers over HTTP', async () => {

@@ -1,0 +1,52 @@
+import { isBulkheadFullError, isCircuitOpenError } from '@tripswitch/core';
+import type { Got } from 'got';
+
+/** How one call of the demo traffic ended, from its caller's side. */
+export type CallResult = 'ok' | 'refused' | 'error';
+
+/** One way of calling the upstream, as the demo compares them. */
+export interface DemoClient {
+  /** A short label for tables. */
+  label: string;
+  /** The `x-client` name the upstream counts its requests under. */
+  upstreamName: string;
+  /** Makes one call and says how it ended; never rejects. */
+  call(n: number): Promise<CallResult>;
+}
+
+/** Calls through the Express gateway: a refusal is its 503 problem with code ERR_CIRCUIT_OPEN. */
+export function gatewayClient(gatewayUrl: string): DemoClient {
+  return {
+    label: 'Express gateway → axios',
+    upstreamName: 'gateway',
+    async call(n) {
+      try {
+        const response = await fetch(`${gatewayUrl}/items/${n}`);
+        if (response.ok) {
+          await response.body?.cancel();
+          return 'ok';
+        }
+        const body = (await response.json().catch(() => ({}))) as { code?: string };
+        return body.code === 'ERR_CIRCUIT_OPEN' ? 'refused' : 'error';
+      } catch {
+        return 'error';
+      }
+    },
+  };
+}
+
+/** Calls the upstream with a got client, refused when its breaker refuses. */
+export function gotClient(label: string, upstreamName: string, client: Got): DemoClient {
+  return {
+    label,
+    upstreamName,
+    async call(n) {
+      try {
+        await client.get(`items/${n}`);
+        return 'ok';
+      } catch (error) {
+        return isCircuitOpenError(error) || isBulkheadFullError(error) ? 'refused' : 'error';
+      }
+    },
+  };
+}

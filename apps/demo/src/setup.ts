@@ -1,0 +1,53 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BreakerRegistry, type Clock } from '@tripswitch/core';
+import { createGateway } from 'express-demo';
+import { createUpstreamClient } from 'got-demo';
+import { startUpstream, type Upstream } from 'upstream';
+import { type DemoClient, gatewayClient, gotClient } from './clients.ts';
+
+/** Everything the scenario runs against, and how to stop it. */
+export interface DemoSystem {
+  upstream: Upstream;
+  gatewayUrl: string;
+  clients: DemoClient[];
+  registries: Map<string, BreakerRegistry>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the upstream, the Express gateway (which calls the upstream through axios) and two got
+ * clients — one with a breaker, one without, the baseline — all on 127.0.0.1 with free ports.
+ */
+export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
+  const defaults = clock === undefined ? {} : { defaults: { clock } };
+  const upstream = await startUpstream();
+  const gatewayRegistry = new BreakerRegistry(defaults);
+  const gotRegistry = new BreakerRegistry(defaults);
+  const server: Server = createGateway({
+    upstreamUrl: upstream.url,
+    registry: gatewayRegistry,
+  }).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const protectedGot = createUpstreamClient({ upstreamUrl: upstream.url, registry: gotRegistry });
+  const baseline = createUpstreamClient({ upstreamUrl: upstream.url, breaker: false });
+  return {
+    upstream,
+    gatewayUrl,
+    clients: [
+      gatewayClient(gatewayUrl),
+      gotClient('got + breaker', 'got', protectedGot),
+      gotClient('got, no breaker', 'got-baseline', baseline),
+    ],
+    registries: new Map([
+      ['Express gateway', gatewayRegistry],
+      ['got client', gotRegistry],
+    ]),
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await upstream.close();
+    },
+  };
+}

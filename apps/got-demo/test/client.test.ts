@@ -1,0 +1,34 @@
+import { BreakerRegistry, isCircuitOpenError } from '@tripswitch/core';
+import { startUpstream, type Upstream } from 'upstream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createUpstreamClient } from '../src/index.ts';
+
+let upstream: Upstream;
+beforeEach(async () => {
+  upstream = await startUpstream();
+});
+afterEach(async () => {
+  await upstream.close();
+});
+
+describe('the got demo client', () => {
+  it('stops calling a broken upstream once its circuit opens', async () => {
+    const registry = new BreakerRegistry({ defaults: { clock: { now: () => 0 } } });
+    const client = createUpstreamClient({ upstreamUrl: upstream.url, registry });
+    expect(await client.get('items/1').json()).toMatchObject({ path: '/items/1' });
+    upstream.setChaos({ outage: true });
+    const errors: unknown[] = [];
+    for (let i = 0; i < 6; i++)
+      errors.push(await client.get('items/2').catch((error: unknown) => error));
+    // One request succeeded, then 4 more attempts (2 calls and their retries) opened the circuit.
+    expect(upstream.requestsFrom('got')).toBe(5);
+    expect(errors.slice(2).every(isCircuitOpenError)).toBe(true);
+  });
+
+  it('gives an unprotected baseline when asked', async () => {
+    const client = createUpstreamClient({ upstreamUrl: upstream.url, breaker: false });
+    upstream.setChaos({ outage: true });
+    for (let i = 0; i < 6; i++) await client.get('items/2').catch(() => {});
+    expect(upstream.requestsFrom('got-baseline')).toBe(12);
+  });
+});
