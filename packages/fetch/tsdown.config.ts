@@ -1,0 +1,3 @@
+import { packageBuild } from '../../tsdown.base.ts';
+
+export default packageBuild({ entry: { index: 'src/index.ts', undici: 'src/undici/index.ts' } });
