@@ -17,6 +17,7 @@ import {
 import { type CircuitBreakerOptions, resolveOptions, type Settings } from './options.ts';
 import { BreakerPermit, type Permit, type Settler } from './permit.ts';
 import type { BreakerSnapshot, CircuitState } from './snapshot.ts';
+import type { SharedCircuitState, StoreBinding } from './store.ts';
 import { CountWindow } from './windows/count-window.ts';
 import type { OutcomeWindow } from './windows/outcome-window.ts';
 import { TimeWindow } from './windows/time-window.ts';
@@ -79,11 +80,16 @@ type Phase =
     }
   | {
       readonly kind: 'half-open';
+      /** The open period that preceded this half-open one. */
+      readonly openedAt: number;
+      readonly until: number;
       readonly attempt: number;
       readonly timeoutMs: number;
       succeeded: number;
       /** Trials in flight: ticket → when it was admitted. */
       readonly trials: Map<number, number>;
+      /** The trials the store granted fleet-wide; their successes are counted by the fleet. */
+      readonly fleetTrials: Set<number>;
     };
 
 // The phases without data are shared by every breaker.
@@ -144,6 +150,9 @@ export class CircuitBreaker<TFallback = never> {
   /** The end of the longest wait a dependency asked for (Retry-After); see #holdOpenFor. */
   #holdUntil = Number.NEGATIVE_INFINITY;
   #watcher: { value: (value: unknown) => void; error: (error: unknown) => void } | undefined;
+  /** The fleet-wide version of the state (see SharedCircuitState); counts transitions alone. */
+  #version = 0;
+  readonly #binding: StoreBinding | undefined;
   readonly #totals: BreakerStats['totals'] = {
     successes: 0,
     failures: 0,
@@ -168,6 +177,12 @@ export class CircuitBreaker<TFallback = never> {
     this.#bulkhead = settings.bulkhead && new Bulkhead(settings.bulkhead, settings.name);
     this.#firstOpenDurationMs = settings.openDuration(1);
     this.#phase = initialPhase(settings.initialState);
+    this.#binding = settings.store?.bind({
+      name: settings.name,
+      halfOpenMaxCalls: settings.halfOpenMaxCalls,
+      current: () => this.#sharedState(),
+      adopt: (state) => this.#adopt(state),
+    });
   }
 
   /** The breaker's name. */
@@ -300,6 +315,14 @@ export class CircuitBreaker<TFallback = never> {
   /** Closes the circuit with an empty window, from any state. */
   reset(): void {
     this.#transition(closedPhase, 'reset');
+  }
+
+  /**
+   * Lets go of the breaker's store, if it has one: it stops following the fleet's state. A
+   * registry does this for the breakers it evicts or deletes.
+   */
+  dispose(): void {
+    this.#binding?.unbind();
   }
 
   /** The window's counts and rates now, and totals since the breaker was built. */
@@ -652,25 +675,23 @@ export class CircuitBreaker<TFallback = never> {
         return this.#refuse('forced-open');
       case 'open':
         if (now < phase.until) return this.#refuse('open');
-        this.#transition(
-          {
-            kind: 'half-open',
-            attempt: phase.attempt,
-            timeoutMs: this.#settings.halfOpenTimeoutMs ?? phase.until - phase.openedAt,
-            succeeded: 0,
-            trials: new Map(),
-          },
-          'open-duration-elapsed',
-        );
+        this.#transition(this.#halfOpenAfter(phase), 'open-duration-elapsed');
         // A stateChange listener may have moved the circuit again; judge the state it is in now.
         return this.#admitTrial(now);
       case 'half-open': {
         if (this.#expireTrials(phase, now)) return this.#refuse('open');
-        if (phase.trials.size + phase.succeeded >= this.#settings.halfOpenMaxCalls) {
+        // With a store, the fleet grants the trials; when it cannot say, this process does.
+        const granted = this.#binding?.takeTrial();
+        if (granted === false) return this.#refuse('half-open-full');
+        if (
+          granted === undefined &&
+          phase.trials.size + phase.succeeded >= this.#settings.halfOpenMaxCalls
+        ) {
           return this.#refuse('half-open-full');
         }
         const ticket = this.#nextTicket++;
         phase.trials.set(ticket, now);
+        if (granted === true) phase.fleetTrials.add(ticket);
         this.#inFlight++;
         return ticket;
       }
@@ -700,7 +721,10 @@ export class CircuitBreaker<TFallback = never> {
   #abandon(ticket: number): void {
     this.#inFlight--;
     const phase = this.#phase;
-    if (phase.kind === 'half-open') phase.trials.delete(ticket);
+    if (phase.kind === 'half-open') {
+      phase.trials.delete(ticket);
+      if (phase.fleetTrials.delete(ticket)) this.#binding?.trialSettled('ignored');
+    }
   }
 
   // --- settlement ----------------------------------------------------------------------------
@@ -718,6 +742,11 @@ export class CircuitBreaker<TFallback = never> {
     if (phase.kind === 'half-open') {
       if (this.#expireTrials(phase, now)) return;
       phase.trials.delete(ticket);
+      if (phase.fleetTrials.delete(ticket)) {
+        // The fleet counts it, and closes every process's circuit once enough have succeeded.
+        this.#binding?.trialSettled('success');
+        return;
+      }
       phase.succeeded++;
       if (phase.succeeded >= this.#settings.halfOpenMaxCalls)
         this.#transition(closedPhase, 'trials-succeeded');
@@ -725,6 +754,7 @@ export class CircuitBreaker<TFallback = never> {
     }
     this.#consecutiveFailures = 0;
     this.#window.record(false, slow, now);
+    this.#binding?.record(false, slow, now);
     if (phase.kind === 'closed') this.#tripIfNeeded(now);
   }
 
@@ -779,11 +809,13 @@ export class CircuitBreaker<TFallback = never> {
     if (ticket < this.#epochStart) return;
     const phase = this.#phase;
     if (phase.kind === 'half-open') {
+      if (phase.fleetTrials.delete(ticket)) this.#binding?.trialSettled('failure');
       if (!this.#expireTrials(phase, now)) this.#open(now, phase.attempt + 1, 'trial-failed');
       return;
     }
     this.#consecutiveFailures++;
     this.#window.record(true, slow, now);
+    this.#binding?.record(true, slow, now);
     if (phase.kind === 'closed') this.#tripIfNeeded(now);
   }
 
@@ -814,6 +846,7 @@ export class CircuitBreaker<TFallback = never> {
       !this.#expireTrials(phase, now)
     ) {
       phase.trials.delete(ticket);
+      if (phase.fleetTrials.delete(ticket)) this.#binding?.trialSettled('ignored');
     }
   }
 
@@ -831,6 +864,7 @@ export class CircuitBreaker<TFallback = never> {
   #settleTime(startedAt: number, durationMs: number | undefined): number {
     return (durationMs === undefined && !Number.isNaN(startedAt)) ||
       this.#timeWindow ||
+      this.#binding !== undefined ||
       this.#phase.kind === 'half-open'
       ? this.#clock.now()
       : Number.NaN;
@@ -860,6 +894,14 @@ export class CircuitBreaker<TFallback = never> {
     }
     if (reason === undefined && this.#consecutiveFailures >= settings.consecutiveFailures) {
       reason = 'consecutive-failures';
+    }
+    // The fleet's counts trip every process together, however few calls each one saw.
+    const fleet = reason === undefined ? this.#binding?.fleetCounts(now) : undefined;
+    if (fleet !== undefined && fleet.calls >= settings.minimumCalls) {
+      if (fleet.failures * 100 >= settings.failureRateThreshold * fleet.calls)
+        reason = 'failure-rate';
+      else if (fleet.slowCalls * 100 >= settings.slowCallRateThreshold * fleet.calls)
+        reason = 'slow-call-rate';
     }
     if (reason !== undefined) this.#open(now, 1, reason);
   }
@@ -904,7 +946,28 @@ export class CircuitBreaker<TFallback = never> {
     return this.#firstOpenDurationMs;
   }
 
+  /** A change this process made: it takes the next version and is published to the fleet. */
   #transition(next: Phase, reason: TransitionReason): void {
+    const from = this.#enter(next);
+    const expected = this.#version++;
+    this.#binding?.publish(this.#sharedState(), expected);
+    this.#announce(from, reason);
+  }
+
+  /**
+   * Takes on the state the fleet agreed on when it is newer than this process's — or as new but
+   * different: two processes that changed the state at once both counted on the same next
+   * version, and the one the fleet took wins.
+   */
+  #adopt(shared: SharedCircuitState): void {
+    if (shared.version < this.#version) return;
+    if (shared.version === this.#version && sameState(shared, this.#sharedState())) return;
+    this.#version = shared.version;
+    this.#announce(this.#enter(this.#phaseOf(shared)), 'fleet');
+  }
+
+  /** Enters a phase; returns the state it left. */
+  #enter(next: Phase): CircuitState {
     const from = this.#phase.kind;
     this.#phase = next;
     // Calls admitted before this moment no longer count toward the circuit's state.
@@ -915,6 +978,11 @@ export class CircuitBreaker<TFallback = never> {
       this.#consecutiveFailures = 0;
       this.#holdUntil = Number.NEGATIVE_INFINITY;
     }
+    return from;
+  }
+
+  #announce(from: CircuitState, reason: TransitionReason): void {
+    const next = this.#phase;
     if (from !== next.kind && this.#listeners?.lists.stateChange) {
       const change = { name: this.name, from, to: next.kind, reason };
       this.#listeners?.emit(
@@ -923,6 +991,62 @@ export class CircuitBreaker<TFallback = never> {
       );
     }
   }
+
+  #halfOpenAfter(open: { openedAt: number; until: number; attempt: number }): Phase {
+    return {
+      kind: 'half-open',
+      openedAt: open.openedAt,
+      until: open.until,
+      attempt: open.attempt,
+      timeoutMs: this.#settings.halfOpenTimeoutMs ?? open.until - open.openedAt,
+      succeeded: 0,
+      trials: new Map(),
+      fleetTrials: new Set(),
+    };
+  }
+
+  #phaseOf(shared: SharedCircuitState): Phase {
+    switch (shared.state) {
+      case 'closed':
+        return closedPhase;
+      case 'disabled':
+        return disabledPhase;
+      case 'forced-open':
+        return forcedOpenPhase;
+      case 'open':
+        return {
+          kind: 'open',
+          openedAt: shared.openedAt,
+          until: shared.openUntil,
+          attempt: shared.attempt,
+        };
+      case 'half-open':
+        return this.#halfOpenAfter({
+          openedAt: shared.openedAt,
+          until: shared.openUntil,
+          attempt: shared.attempt,
+        });
+    }
+  }
+
+  #sharedState(): SharedCircuitState {
+    const phase = this.#phase;
+    const version = this.#version;
+    if (phase.kind === 'open' || phase.kind === 'half-open') {
+      const { openedAt, until, attempt } = phase;
+      return { version, state: phase.kind, openedAt, openUntil: until, attempt };
+    }
+    return { version, state: phase.kind };
+  }
+}
+
+function sameState(a: SharedCircuitState, b: SharedCircuitState): boolean {
+  if (a.state !== b.state) return false;
+  if (a.state !== 'open' && a.state !== 'half-open') return true;
+  const other = b as typeof a;
+  return (
+    a.openedAt === other.openedAt && a.openUntil === other.openUntil && a.attempt === other.attempt
+  );
 }
 
 function initialPhase(snapshot: BreakerSnapshot | undefined): Phase {

@@ -12,7 +12,9 @@ export type TransitionReason =
   | 'trials-succeeded'
   | 'isolate'
   | 'disable'
-  | 'reset';
+  | 'reset'
+  /** Another process sharing the circuit through a store changed it. */
+  | 'fleet';
 
 /** Why a call was refused: by the circuit, or by a full bulkhead. */
 export type RejectionReason = CircuitRefusal | 'bulkhead';

@@ -55,3 +55,10 @@ export {
   type RegistryHealth,
 } from './registry.ts';
 export type { BreakerSnapshot, CircuitState } from './snapshot.ts';
+export type {
+  BreakerStore,
+  SharedCircuitState,
+  StoreBinding,
+  StoreCircuit,
+  WindowCounts,
+} from './store.ts';

@@ -7,6 +7,7 @@ import {
 import { type Clock, systemClock } from './clock.ts';
 import { InvalidOptionError } from './errors.ts';
 import { type BreakerSnapshot, validateSnapshot } from './snapshot.ts';
+import type { BreakerStore } from './store.ts';
 
 /**
  * Which recent calls a breaker judges: the last `size` calls (`count`), or the calls of the last
@@ -130,6 +131,12 @@ export interface CircuitBreakerOptions<TFallback = never> {
   clock?: Clock;
   /** A snapshot from `toJSON()` to start from, for example one saved by a previous invocation. */
   initialState?: BreakerSnapshot;
+  /**
+   * Shares the circuit's state with every process whose breaker has the same name, through a
+   * store such as `@tripswitch/redis`'s `RedisBreakerStore`.
+   * @defaultValue none: the breaker is this process's alone
+   */
+  store?: BreakerStore;
 }
 
 /** @internal Options resolved to their defaults and checked; what the breaker reads at run time. */
@@ -157,6 +164,7 @@ export interface Settings {
     | undefined;
   readonly clock: Clock;
   readonly initialState: BreakerSnapshot | undefined;
+  readonly store: BreakerStore | undefined;
 }
 
 /** The names of every option, for the unknown-option check. */
@@ -178,6 +186,7 @@ const optionNames: ReadonlySet<string> = new Set([
   'bulkhead',
   'clock',
   'initialState',
+  'store',
 ]);
 
 const maxTimerMs = 2_147_483_647;
@@ -244,6 +253,7 @@ export function resolveOptions(options: CircuitBreakerOptions<unknown> = {}): Se
     bulkhead: resolveBulkhead(o.bulkhead, check),
     clock: resolveClock(o.clock, check),
     initialState: o.initialState === undefined ? undefined : validateSnapshot(o.initialState, name),
+    store: resolveStore(o.store, check),
   };
 }
 
@@ -319,6 +329,18 @@ function resolveBulkhead(value: unknown, check: Checker): Settings['bulkhead'] {
     maxQueue: check.count('bulkhead.maxQueue', b.maxQueue),
     queueTimeoutMs: check.timerDuration('bulkhead.queueTimeoutMs', b.queueTimeoutMs),
   };
+}
+
+function resolveStore(value: unknown, check: Checker): BreakerStore | undefined {
+  if (value === undefined) return undefined;
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof (value as BreakerStore).bind !== 'function'
+  ) {
+    throw check.fail('store', value, 'a breaker store, an object with a bind(circuit) method');
+  }
+  return value as BreakerStore;
 }
 
 function resolveClock(value: unknown, check: Checker): Clock {

@@ -4,9 +4,10 @@ import { InvalidOptionError } from './errors.ts';
 import { type BreakerEventName, type BreakerListener, checkEventName } from './events.ts';
 import { type CircuitBreakerOptions, checkBreakerOptions } from './options.ts';
 import type { CircuitState } from './snapshot.ts';
+import type { BreakerStore } from './store.ts';
 
 /** Options a registry applies to its breakers: everything but the name and the fallback. */
-export type RegistryBreakerOptions = Omit<CircuitBreakerOptions, 'name' | 'fallback'>;
+export type RegistryBreakerOptions = Omit<CircuitBreakerOptions, 'name' | 'fallback' | 'store'>;
 
 /** Options of a {@link BreakerRegistry}. */
 export interface BreakerRegistryOptions {
@@ -25,6 +26,12 @@ export interface BreakerRegistryOptions {
    * @defaultValue 1000
    */
   maxBreakers?: number;
+  /**
+   * Shares every breaker's state with the breakers of the same name in other processes (see
+   * `@tripswitch/redis`).
+   * @defaultValue none
+   */
+  store?: BreakerStore;
 }
 
 /** The health of every breaker in a registry, as {@link BreakerRegistry.health} reports it. */
@@ -66,6 +73,7 @@ export class BreakerRegistry {
   readonly #defaults: RegistryBreakerOptions;
   readonly #perName: Readonly<Record<string, RegistryBreakerOptions>>;
   readonly #maxBreakers: number;
+  readonly #store: BreakerStore | undefined;
   // Kept in least-recently-used order: get() moves a breaker to the end.
   readonly #breakers = new Map<string, CircuitBreaker<unknown>>();
   readonly #subscriptions = new Set<Subscription>();
@@ -75,13 +83,14 @@ export class BreakerRegistry {
       throw new InvalidOptionError(
         'options',
         options,
-        'an object { defaults?, breakers?, maxBreakers? }',
+        'an object { defaults?, breakers?, maxBreakers?, store? }',
       );
     }
     const {
       defaults = {},
       breakers = {},
       maxBreakers = 1000,
+      store,
       ...rest
     } = options as BreakerRegistryOptions;
     const unknown = Object.keys(rest)[0];
@@ -89,7 +98,7 @@ export class BreakerRegistry {
       throw new InvalidOptionError(
         unknown,
         (rest as Record<string, unknown>)[unknown],
-        'no such registry option; allowed: defaults, breakers, maxBreakers',
+        'no such registry option; allowed: defaults, breakers, maxBreakers, store',
       );
     }
     if (!Number.isInteger(maxBreakers) || maxBreakers < 1) {
@@ -98,6 +107,7 @@ export class BreakerRegistry {
     if (!isPlainObject(breakers)) {
       throw new InvalidOptionError('breakers', breakers, 'an object of options per breaker name');
     }
+    if (store !== undefined) checkBreakerOptions({ store });
     // Check the configuration now, so a typo fails at start-up rather than on first use.
     checkSection('defaults', defaults, () => defaults);
     for (const [name, perName] of Object.entries(breakers)) {
@@ -106,6 +116,7 @@ export class BreakerRegistry {
     this.#defaults = defaults;
     this.#perName = breakers;
     this.#maxBreakers = maxBreakers;
+    this.#store = store;
   }
 
   /** How many breakers the registry holds. */
@@ -139,6 +150,7 @@ export class BreakerRegistry {
       ...(Object.hasOwn(this.#perName, name) ? this.#perName[name] : undefined),
       ...options,
       name,
+      ...(this.#store === undefined ? {} : { store: this.#store }),
     } as CircuitBreakerOptions<TFallback>);
     if (this.#breakers.size >= this.#maxBreakers) this.#evictOne();
     this.#breakers.set(name, breaker as CircuitBreaker<unknown>);
@@ -157,6 +169,7 @@ export class BreakerRegistry {
     const breaker = this.#breakers.get(name);
     if (breaker === undefined) return false;
     this.#breakers.delete(name);
+    breaker.dispose();
     for (const subscription of this.#subscriptions) {
       subscription.offs.get(breaker)?.();
       subscription.offs.delete(breaker);

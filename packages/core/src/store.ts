@@ -1,0 +1,84 @@
+
+/**
+ * The state of one circuit as every process sharing it sees it. `version` grows by one with each
+ * transition anywhere in the fleet; a transition is published as a compare-and-set on it, so two
+ * processes that change the state at once converge on one of the two changes.
+ */
+export type SharedCircuitState =
+  | { version: number; state: 'closed' | 'forced-open' | 'disabled' }
+  | {
+      version: number;
+      state: 'open' | 'half-open';
+      /** When the (last) open period began. */
+      openedAt: number;
+      /** When it ended or ends: a half-open state keeps the open period that preceded it. */
+      openUntil: number;
+      /** Opens since the circuit last closed. */
+      attempt: number;
+    };
+
+/** Outcome counts over a stretch of time. */
+export interface WindowCounts {
+  calls: number;
+  failures: number;
+  slowCalls: number;
+}
+
+/**
+ * Where breakers that share a name share their state: one process opens, all open. A store
+ * keeps, for each name, the state and its version, outcome counts per time bucket summed over
+ * every process, and the half-open trial grants. `@tripswitch/redis` implements it.
+ *
+ * The engine never waits on a store: every method of a {@link StoreBinding} is synchronous and
+ * must not throw, and does its I/O in the background. When the store cannot answer — the
+ * network is slow or down — the breaker decides alone, as it would without a store.
+ */
+export interface BreakerStore {
+  /** Binds a breaker to the store; called once, when the breaker is built. */
+  bind(circuit: StoreCircuit): StoreBinding;
+}
+
+/** What a breaker offers its store. */
+export interface StoreCircuit {
+  /** The breaker's name: the key of its shared state. */
+  readonly name: string;
+  /** How many trials the whole fleet may send while half-open. */
+  readonly halfOpenMaxCalls: number;
+  /** The breaker's current state, for a store that (re)connects and finds nothing newer. */
+  current(): SharedCircuitState;
+  /**
+   * Takes on a state the fleet agreed on (another process's transition, or the state read at
+   * start or after the store recovers). Ignored unless its version is newer than the breaker's.
+   */
+  adopt(state: SharedCircuitState): void;
+}
+
+/** What a store offers one breaker. Synchronous, never throws, never waits on I/O. */
+export interface StoreBinding {
+  /**
+   * The breaker changed state on its own; publish it if the fleet's version is still
+   * `expectedVersion`, or else bring the breaker the fleet's newer state through `adopt`.
+   */
+  publish(state: SharedCircuitState, expectedVersion: number): void;
+  /** A call's outcome was recorded at `now`; the store adds it to the fleet's counts in batches. */
+  record(failed: boolean, slow: boolean, now: number): void;
+  /**
+   * The whole fleet's counts over the store's window ending at `now`, this process included, as
+   * last read; `undefined` when the store has no fresh figure.
+   */
+  fleetCounts(now: number): WindowCounts | undefined;
+  /**
+   * While half-open: takes one of the fleet's `halfOpenMaxCalls` trial grants if this process
+   * holds one, asking for the next in the background. `false` means the fleet's trials are all
+   * out; `undefined` means the store cannot say, and the breaker grants trials alone.
+   */
+  takeTrial(): boolean | undefined;
+  /**
+   * A trial taken with `takeTrial` ended. Successes are counted fleet-wide, and the store
+   * publishes `closed` once `halfOpenMaxCalls` trials have succeeded across the fleet; an ignored
+   * trial gives its grant back.
+   */
+  trialSettled(outcome: 'success' | 'failure' | 'ignored'): void;
+  /** The breaker is gone: stop listening for it. */
+  unbind(): void;
+}
