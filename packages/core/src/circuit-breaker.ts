@@ -16,6 +16,18 @@ import {
 } from './events.ts';
 import { type CircuitBreakerOptions, resolveOptions, type Settings } from './options.ts';
 import { BreakerPermit, type Permit, type Settler } from './permit.ts';
+import {
+  closedPhase,
+  disabledPhase,
+  forcedOpenPhase,
+  halfOpenAfter,
+  initialPhase,
+  type Phase,
+  phaseOf,
+  sameState,
+  sharedStateOf,
+  snapshotOf,
+} from './phase.ts';
 import type { BreakerSnapshot, CircuitState } from './snapshot.ts';
 import type { SharedCircuitState, StoreBinding } from './store.ts';
 import { CountWindow } from './windows/count-window.ts';
@@ -70,32 +82,6 @@ export interface BreakerStats {
   };
 }
 
-type Phase =
-  | { readonly kind: 'closed' | 'disabled' | 'forced-open' }
-  | {
-      readonly kind: 'open';
-      readonly openedAt: number;
-      readonly until: number;
-      readonly attempt: number;
-    }
-  | {
-      readonly kind: 'half-open';
-      /** The open period that preceded this half-open one. */
-      readonly openedAt: number;
-      readonly until: number;
-      readonly attempt: number;
-      readonly timeoutMs: number;
-      succeeded: number;
-      /** Trials in flight: ticket → when it was admitted. */
-      readonly trials: Map<number, number>;
-      /** The trials the store granted fleet-wide; their successes are counted by the fleet. */
-      readonly fleetTrials: Set<number>;
-    };
-
-// The phases without data are shared by every breaker.
-const closedPhase: Phase = { kind: 'closed' };
-const disabledPhase: Phase = { kind: 'disabled' };
-const forcedOpenPhase: Phase = { kind: 'forced-open' };
 const noArgs: readonly unknown[] = [];
 let sharedNeverAborted: AbortSignal | undefined;
 
@@ -180,7 +166,7 @@ export class CircuitBreaker<TFallback = never> {
     this.#binding = settings.store?.bind({
       name: settings.name,
       halfOpenMaxCalls: settings.halfOpenMaxCalls,
-      current: () => this.#sharedState(),
+      current: () => sharedStateOf(this.#phase, this.#version),
       adopt: (state) => this.#adopt(state),
     });
   }
@@ -361,29 +347,7 @@ export class CircuitBreaker<TFallback = never> {
    * ```
    */
   toJSON(): BreakerSnapshot {
-    const phase = this.#phase;
-    switch (phase.kind) {
-      case 'open':
-        return {
-          version: 1,
-          state: 'open',
-          openedAt: phase.openedAt,
-          openUntil: phase.until,
-          attempt: phase.attempt,
-        };
-      case 'half-open': {
-        const now = this.#clock.now();
-        return {
-          version: 1,
-          state: 'open',
-          openedAt: now - phase.timeoutMs,
-          openUntil: now,
-          attempt: phase.attempt,
-        };
-      }
-      default:
-        return { version: 1, state: phase.kind };
-    }
+    return snapshotOf(this.#phase, this.#clock.now());
   }
 
   // --- calls -------------------------------------------------------------------------------
@@ -675,7 +639,10 @@ export class CircuitBreaker<TFallback = never> {
         return this.#refuse('forced-open');
       case 'open':
         if (now < phase.until) return this.#refuse('open');
-        this.#transition(this.#halfOpenAfter(phase), 'open-duration-elapsed');
+        this.#transition(
+          halfOpenAfter(phase, this.#settings.halfOpenTimeoutMs),
+          'open-duration-elapsed',
+        );
         // A stateChange listener may have moved the circuit again; judge the state it is in now.
         return this.#admitTrial(now);
       case 'half-open': {
@@ -950,7 +917,7 @@ export class CircuitBreaker<TFallback = never> {
   #transition(next: Phase, reason: TransitionReason): void {
     const from = this.#enter(next);
     const expected = this.#version++;
-    this.#binding?.publish(this.#sharedState(), expected);
+    this.#binding?.publish(sharedStateOf(this.#phase, this.#version), expected);
     this.#announce(from, reason);
   }
 
@@ -961,9 +928,13 @@ export class CircuitBreaker<TFallback = never> {
    */
   #adopt(shared: SharedCircuitState): void {
     if (shared.version < this.#version) return;
-    if (shared.version === this.#version && sameState(shared, this.#sharedState())) return;
+    if (
+      shared.version === this.#version &&
+      sameState(shared, sharedStateOf(this.#phase, this.#version))
+    )
+      return;
     this.#version = shared.version;
-    this.#announce(this.#enter(this.#phaseOf(shared)), 'fleet');
+    this.#announce(this.#enter(phaseOf(shared, this.#settings.halfOpenTimeoutMs)), 'fleet');
   }
 
   /** Enters a phase; returns the state it left. */
@@ -991,79 +962,6 @@ export class CircuitBreaker<TFallback = never> {
       );
     }
   }
-
-  #halfOpenAfter(open: { openedAt: number; until: number; attempt: number }): Phase {
-    return {
-      kind: 'half-open',
-      openedAt: open.openedAt,
-      until: open.until,
-      attempt: open.attempt,
-      timeoutMs: this.#settings.halfOpenTimeoutMs ?? open.until - open.openedAt,
-      succeeded: 0,
-      trials: new Map(),
-      fleetTrials: new Set(),
-    };
-  }
-
-  #phaseOf(shared: SharedCircuitState): Phase {
-    switch (shared.state) {
-      case 'closed':
-        return closedPhase;
-      case 'disabled':
-        return disabledPhase;
-      case 'forced-open':
-        return forcedOpenPhase;
-      case 'open':
-        return {
-          kind: 'open',
-          openedAt: shared.openedAt,
-          until: shared.openUntil,
-          attempt: shared.attempt,
-        };
-      case 'half-open':
-        return this.#halfOpenAfter({
-          openedAt: shared.openedAt,
-          until: shared.openUntil,
-          attempt: shared.attempt,
-        });
-    }
-  }
-
-  #sharedState(): SharedCircuitState {
-    const phase = this.#phase;
-    const version = this.#version;
-    if (phase.kind === 'open' || phase.kind === 'half-open') {
-      const { openedAt, until, attempt } = phase;
-      return { version, state: phase.kind, openedAt, openUntil: until, attempt };
-    }
-    return { version, state: phase.kind };
-  }
-}
-
-function sameState(a: SharedCircuitState, b: SharedCircuitState): boolean {
-  if (a.state !== b.state) return false;
-  if (a.state !== 'open' && a.state !== 'half-open') return true;
-  const other = b as typeof a;
-  return (
-    a.openedAt === other.openedAt && a.openUntil === other.openUntil && a.attempt === other.attempt
-  );
-}
-
-function initialPhase(snapshot: BreakerSnapshot | undefined): Phase {
-  if (snapshot === undefined) return closedPhase;
-  if (snapshot.state === 'open') {
-    return {
-      kind: 'open',
-      openedAt: snapshot.openedAt,
-      until: snapshot.openUntil,
-      attempt: snapshot.attempt,
-    };
-  }
-  return snapshot.state === 'closed'
-    ? closedPhase
-    : snapshot.state === 'disabled'
-      ? disabledPhase
-      : forcedOpenPhase;
 }
 
 /** A call's duration; 0 when its start was not measured because nothing needed it. */

@@ -1,0 +1,127 @@
+import type { BreakerSnapshot } from './snapshot.ts';
+import type { SharedCircuitState } from './store.ts';
+
+/**
+ * @internal The state a breaker is in, with the data that state needs. This module also maps it
+ * to the two outside forms of a state: the snapshot (`toJSON` / `initialState`) and the state
+ * shared with other processes through a store.
+ */
+export type Phase =
+  | { readonly kind: 'closed' | 'disabled' | 'forced-open' }
+  | {
+      readonly kind: 'open';
+      readonly openedAt: number;
+      readonly until: number;
+      readonly attempt: number;
+    }
+  | {
+      readonly kind: 'half-open';
+      /** The open period that preceded this half-open one. */
+      readonly openedAt: number;
+      readonly until: number;
+      readonly attempt: number;
+      readonly timeoutMs: number;
+      succeeded: number;
+      /** Trials in flight: ticket → when it was admitted. */
+      readonly trials: Map<number, number>;
+      /** The trials the store granted fleet-wide; their successes are counted by the fleet. */
+      readonly fleetTrials: Set<number>;
+    };
+
+// The phases without data are shared by every breaker.
+// The phases without data are shared by every breaker.
+export const closedPhase: Phase = { kind: 'closed' };
+export const disabledPhase: Phase = { kind: 'disabled' };
+export const forcedOpenPhase: Phase = { kind: 'forced-open' };
+
+/** A half-open phase that follows `open`; trials time out after `timeoutMs` or that open period. */
+export function halfOpenAfter(
+  open: { openedAt: number; until: number; attempt: number },
+  timeoutMs: number | undefined,
+): Phase {
+  return {
+    kind: 'half-open',
+    openedAt: open.openedAt,
+    until: open.until,
+    attempt: open.attempt,
+    timeoutMs: timeoutMs ?? open.until - open.openedAt,
+    succeeded: 0,
+    trials: new Map(),
+    fleetTrials: new Set(),
+  };
+}
+
+/** The phase a snapshot restores; a breaker with none starts closed. */
+export function initialPhase(snapshot: BreakerSnapshot | undefined): Phase {
+  if (snapshot === undefined) return closedPhase;
+  if (snapshot.state === 'open') {
+    const { openedAt, openUntil, attempt } = snapshot;
+    return { kind: 'open', openedAt, until: openUntil, attempt };
+  }
+  return dataless(snapshot.state);
+}
+
+/**
+ * The snapshot of a phase at `now`. A half-open circuit is saved as open with its open period
+ * over, so the restored breaker starts fresh trials on its next call.
+ */
+export function snapshotOf(phase: Phase, now: number): BreakerSnapshot {
+  switch (phase.kind) {
+    case 'open': {
+      const { openedAt, until, attempt } = phase;
+      return { version: 1, state: 'open', openedAt, openUntil: until, attempt };
+    }
+    case 'half-open':
+      return {
+        version: 1,
+        state: 'open',
+        openedAt: now - phase.timeoutMs,
+        openUntil: now,
+        attempt: phase.attempt,
+      };
+    default:
+      return { version: 1, state: phase.kind };
+  }
+}
+
+/** The phase a state shared by the fleet stands for, entered with no trial of its own yet. */
+export function phaseOf(shared: SharedCircuitState, halfOpenTimeoutMs: number | undefined): Phase {
+  switch (shared.state) {
+    case 'open':
+      return {
+        kind: 'open',
+        openedAt: shared.openedAt,
+        until: shared.openUntil,
+        attempt: shared.attempt,
+      };
+    case 'half-open': {
+      const { openedAt, openUntil, attempt } = shared;
+      return halfOpenAfter({ openedAt, until: openUntil, attempt }, halfOpenTimeoutMs);
+    }
+    default:
+      return dataless(shared.state);
+  }
+}
+
+/** How a phase is shared with the fleet, at `version`. */
+export function sharedStateOf(phase: Phase, version: number): SharedCircuitState {
+  if (phase.kind === 'open' || phase.kind === 'half-open') {
+    const { openedAt, until, attempt } = phase;
+    return { version, state: phase.kind, openedAt, openUntil: until, attempt };
+  }
+  return { version, state: phase.kind };
+}
+
+/** Whether two shared states are the same state, whatever their versions. */
+export function sameState(a: SharedCircuitState, b: SharedCircuitState): boolean {
+  if (a.state !== b.state) return false;
+  if (a.state !== 'open' && a.state !== 'half-open') return true;
+  const other = b as typeof a;
+  return (
+    a.openedAt === other.openedAt && a.openUntil === other.openUntil && a.attempt === other.attempt
+  );
+}
+
+function dataless(state: 'closed' | 'disabled' | 'forced-open'): Phase {
+  return state === 'closed' ? closedPhase : state === 'disabled' ? disabledPhase : forcedOpenPhase;
+}
