@@ -1,3 +1,3 @@
 import { packageBuild } from '../../tsdown.base.ts';
 
-export default packageBuild();
+export default packageBuild({ entry: { index: 'src/index.ts', terminus: 'src/terminus.ts' } });

@@ -1,0 +1,83 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Inject } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { BulkheadFullError, CircuitOpenError } from '@tripswitch/core';
+import { refusalResponse } from '@tripswitch/core/http';
+import { type Observable, throwError } from 'rxjs';
+
+/** The part of Node's `ServerResponse` the filter writes with (Express's response is one). */
+interface NodeResponse {
+  headersSent: boolean;
+  writeHead(status: number, headers: Record<string, string>): NodeResponse;
+  end(chunk?: string): unknown;
+}
+
+/**
+ * The exception filter that answers a call refused by a breaker (`CircuitOpenError`, or
+ * `BulkheadFullError`) that no fallback caught. `TripswitchModule` installs it globally unless
+ * `filter: false`; apply it yourself then, with `@UseFilters(BreakerRefusalFilter)`.
+ *
+ * - HTTP: 503 Service Unavailable, `Retry-After` in whole seconds rounded up, and an
+ *   `application/problem+json` body: the response every Tripswitch server adapter sends
+ *   (`refusalResponse` in `@tripswitch/core/http`).
+ * - Microservices (`rpc`): the error itself, as the Observable error a transport sends back.
+ * - Other contexts (GraphQL, and anything created with `ExternalContextCreator`): the error
+ *   itself, returned for the context to report; WebSocket gateways get nothing from it.
+ *
+ * Refusals are recognised by brand, so errors from another copy of `@tripswitch/core` are
+ * caught too. A catch-all filter of your own (`@Catch()`) bound closer to the route wins over
+ * this one; use `isCircuitOpenError` there.
+ *
+ * @example
+ * ```ts
+ * @Module({ imports: [TripswitchModule.forRoot({ filter: false })] })
+ * export class AppModule {}
+ *
+ * @Controller('orders')
+ * @UseFilters(BreakerRefusalFilter) // only these routes answer refusals with 503
+ * export class OrdersController {}
+ * ```
+ */
+@Catch(CircuitOpenError, BulkheadFullError)
+export class BreakerRefusalFilter implements ExceptionFilter<CircuitOpenError | BulkheadFullError> {
+  readonly #adapterHost: HttpAdapterHost;
+
+  constructor(@Inject(HttpAdapterHost) adapterHost: HttpAdapterHost) {
+    this.#adapterHost = adapterHost;
+  }
+
+  /** Answers the refusal in the way of the context it happened in (see the class). */
+  catch(
+    error: CircuitOpenError | BulkheadFullError,
+    host: ArgumentsHost,
+  ): Observable<never> | CircuitOpenError | BulkheadFullError | undefined {
+    const type = host.getType();
+    if (type === 'rpc') return throwError(() => error);
+    if (type !== 'http') return error;
+    const response: unknown = host.switchToHttp().getResponse();
+    const { status, headers, body } = refusalResponse(error);
+    if (isNodeResponse(response)) {
+      // Written with Node's own API, so the bytes are those of every Tripswitch server adapter:
+      // Express's helpers would add a charset to the media type, and an ETag.
+      if (response.headersSent) response.end();
+      else response.writeHead(status, headers).end(JSON.stringify(body));
+      return undefined;
+    }
+    const adapter = this.#adapterHost.httpAdapter;
+    if (adapter.isHeadersSent(response)) {
+      adapter.end(response);
+      return undefined;
+    }
+    for (const [name, value] of Object.entries(headers)) adapter.setHeader(response, name, value);
+    adapter.reply(response, body, status);
+    return undefined;
+  }
+}
+
+function isNodeResponse(value: unknown): value is NodeResponse {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<NodeResponse>).writeHead === 'function' &&
+    typeof (value as Partial<NodeResponse>).end === 'function'
+  );
+}

@@ -1,0 +1,82 @@
+import type { CircuitBreaker, Permit } from '@tripswitch/core';
+import { isObservable } from 'rxjs';
+import { callFallback } from './call-fallback.ts';
+import type { GuardedMethod } from './guarded-method.ts';
+import { guardObservable, isThenable } from './guarded-observable.ts';
+import { registryOf } from './instance-registry.ts';
+import { recordFailure } from './record-failure.ts';
+
+/**
+ * @internal One call of a decorated method. The permit is taken before the method runs, so a
+ * refused call never reaches it, and settled by what it returns: at once for a value or a
+ * throw, when it settles for a promise. The result keeps the method's own shape: a synchronous
+ * method stays synchronous.
+ */
+export function callGuarded(guarded: GuardedMethod, self: unknown, args: unknown[]): unknown {
+  const breaker = registryOf(self, guarded.label).get(guarded.name, guarded.breakerOptions);
+  const call = (): unknown => guarded.method.apply(self, args);
+  if (guarded.shape === 'observable') return guardObservable(guarded, breaker, self, args, call);
+  const permit = breaker.tryAcquire();
+  if (permit === null) return refuse(guarded, self, args, breaker.openError());
+  let result: unknown;
+  try {
+    result = call();
+  } catch (error) {
+    if (recordFailure(breaker, permit, error, guarded.fallback !== undefined)) {
+      return callFallback(guarded, self, args, error);
+    }
+    throw error;
+  }
+  if (isObservable(result)) {
+    // Building an Observable does no work; subscribing does, and each subscription asks for
+    // its own permit. From now on the method is called at subscription, under that permit.
+    permit.ignore();
+    guarded.shape = 'observable';
+    return guardObservable(guarded, breaker, self, args, () => result);
+  }
+  if (isThenable(result)) {
+    guarded.shape = 'promise';
+    return settleWhenDone(guarded, breaker, permit, self, args, result);
+  }
+  guarded.shape = 'value';
+  permit.success();
+  return result;
+}
+
+function settleWhenDone(
+  guarded: GuardedMethod,
+  breaker: CircuitBreaker,
+  permit: Permit,
+  self: unknown,
+  args: readonly unknown[],
+  result: PromiseLike<unknown>,
+): Promise<unknown> {
+  return Promise.resolve(result).then(
+    (value) => {
+      permit.success();
+      return value;
+    },
+    (error: unknown) => {
+      if (recordFailure(breaker, permit, error, guarded.fallback !== undefined)) {
+        return callFallback(guarded, self, args, error);
+      }
+      throw error;
+    },
+  );
+}
+
+/** A refused call: the fallback's result, or the refusal, in the shape of the method's results. */
+function refuse(
+  guarded: GuardedMethod,
+  self: unknown,
+  args: readonly unknown[],
+  error: unknown,
+): unknown {
+  const promised = guarded.shape === 'promise';
+  if (guarded.fallback === undefined) {
+    if (promised) return Promise.reject(error);
+    throw error;
+  }
+  if (!promised) return callFallback(guarded, self, args, error);
+  return new Promise((resolve) => resolve(callFallback(guarded, self, args, error)));
+}

@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { BreakerRegistry, type RegistryHealth } from '@tripswitch/core';
+
+/** What {@link CircuitsHealthIndicator.isHealthy} reports under its key. */
+export interface CircuitsHealthDetails {
+  /** Every breaker of the application: name, state, rates, calls in the window, refusals. */
+  breakers: RegistryHealth['breakers'];
+}
+
+/**
+ * A `@nestjs/terminus` health indicator that reports every breaker of the application's
+ * registry: `up` when every circuit is closed (or disabled), `down` when any is open, forced
+ * open or half-open, with each breaker's state and rates (`BreakerRegistry.health()`).
+ *
+ * Add it to the providers of the module that imports `TerminusModule`. Whether an open circuit
+ * should fail a probe is yours to choose: a readiness check that reports it takes the instance
+ * out of rotation while a dependency is down; a liveness check should not include it.
+ *
+ * @example
+ * ```ts
+ * import { Controller, Get, Module } from '@nestjs/common';
+ * import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
+ * import { CircuitsHealthIndicator } from '@tripswitch/nestjs/terminus';
+ *
+ * @Controller('health')
+ * export class HealthController {
+ *   constructor(
+ *     private readonly health: HealthCheckService,
+ *     private readonly circuits: CircuitsHealthIndicator,
+ *   ) {}
+ *
+ *   @Get()
+ *   @HealthCheck()
+ *   check() {
+ *     return this.health.check([() => this.circuits.isHealthy('circuits')]);
+ *   }
+ * }
+ *
+ * @Module({ imports: [TerminusModule], controllers: [HealthController], providers: [CircuitsHealthIndicator] })
+ * export class HealthModule {}
+ * ```
+ */
+@Injectable()
+export class CircuitsHealthIndicator {
+  readonly #registry: BreakerRegistry;
+  readonly #indicators: HealthIndicatorService;
+
+  constructor(
+    @Inject(BreakerRegistry) registry: BreakerRegistry,
+    @Inject(HealthIndicatorService) indicators: HealthIndicatorService,
+  ) {
+    this.#registry = registry;
+    this.#indicators = indicators;
+  }
+
+  /**
+   * The health of every breaker, under `key` in terminus's report.
+   * @param key - the key in the report. @defaultValue `'circuits'`
+   */
+  isHealthy<const Key extends string = 'circuits'>(
+    key: Key = 'circuits' as Key,
+  ): Record<Key, CircuitsHealthDetails & { status: 'up' | 'down' }> {
+    const { status, breakers } = this.#registry.health();
+    const session = this.#indicators.check(key);
+    return (status === 'ok' ? session.up({ breakers }) : session.down({ breakers })) as Record<
+      Key,
+      CircuitsHealthDetails & { status: 'up' | 'down' }
+    >;
+  }
+}

@@ -1,0 +1,44 @@
+import { InvalidOptionError } from '@tripswitch/core';
+import { describe, expect, it } from 'vitest';
+import {
+  checkFactoryResult,
+  checkNames,
+  resolveAsyncModuleOptions,
+  resolveModuleOptions,
+} from './module-options.ts';
+
+describe('module options', () => {
+  it('installs the filter unless told not to, and passes the rest to the registry', () => {
+    expect(resolveModuleOptions(undefined)).toEqual({ rest: {}, filter: true });
+    expect(resolveModuleOptions({ maxBreakers: 5, filter: false })).toEqual({
+      rest: { maxBreakers: 5 },
+      filter: false,
+    });
+    const useFactory = () => ({});
+    expect(resolveAsyncModuleOptions({ useFactory, inject: [] })).toEqual({
+      rest: { useFactory, inject: [] },
+      filter: true,
+    });
+  });
+
+  it.each([
+    [() => resolveModuleOptions('x'), 'options'],
+    [() => resolveModuleOptions({ filter: 1 }), 'filter'],
+    [() => resolveModuleOptions({ default: {} }), 'default'],
+    [() => resolveAsyncModuleOptions({ useFactory: {} }), 'useFactory'],
+    [() => resolveAsyncModuleOptions({ useFactory: () => ({}), imports: {} }), 'imports'],
+    [() => resolveAsyncModuleOptions({ useFactory: () => ({}), useClass: class {} }), 'useClass'],
+    [() => checkFactoryResult({ filter: true }), 'filter'],
+    [() => checkNames('a'), 'names'],
+    [() => checkNames(['a', 7]), 'names'],
+  ])('rejects bad input, naming the option (%#)', (check, option) => {
+    expect(check).toThrow(InvalidOptionError);
+    expect(check).toThrow(`"${option}"`);
+  });
+
+  it('passes on what a factory returns, for the registry to check', () => {
+    const options = { defaults: { minimumCalls: 2 } };
+    expect(checkFactoryResult(options)).toBe(options);
+    expect(checkNames(['a', 'b'])).toEqual(['a', 'b']);
+  });
+});

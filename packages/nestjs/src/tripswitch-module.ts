@@ -1,0 +1,156 @@
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { BreakerRegistry, type BreakerRegistryOptions } from '@tripswitch/core';
+import { RegistryAttacher } from './attach-registry.ts';
+import { BreakerRefusalFilter } from './breaker-refusal-filter.ts';
+import { breakerToken } from './inject-breaker.ts';
+import {
+  checkFactoryResult,
+  checkNames,
+  resolveAsyncModuleOptions,
+  resolveModuleOptions,
+  type TripswitchModuleAsyncOptions,
+  type TripswitchModuleOptions,
+} from './module-options.ts';
+
+const registryOptionsToken = Symbol('tripswitch.registry-options');
+
+/**
+ * The module that gives an application its breakers. Import it once, in the root module, with
+ * {@link TripswitchModule.forRoot} or {@link TripswitchModule.forRootAsync}; it is global. It
+ * provides:
+ *
+ * - the application's `BreakerRegistry` (inject it by its class): its breakers, their stats,
+ *   events and health. Each application gets its own, even two built from one root module;
+ * - the registry `@CircuitBreaker()` methods use;
+ * - {@link BreakerRefusalFilter} as a global filter, unless `filter: false`.
+ *
+ * @example
+ * ```ts
+ * import { Module } from '@nestjs/common';
+ * import { TripswitchModule } from '@tripswitch/nestjs';
+ *
+ * @Module({
+ *   imports: [
+ *     TripswitchModule.forRoot({
+ *       defaults: { failureRateThreshold: 50, slowCallDurationMs: 2_000 },
+ *       breakers: { payments: { openDurationMs: 60_000 } },
+ *     }),
+ *   ],
+ *   providers: [PaymentsService],
+ *   controllers: [OrdersController],
+ * })
+ * export class AppModule {}
+ * ```
+ */
+@Module({})
+export class TripswitchModule {
+  /**
+   * The module, with the registry built from `options`: `defaults` for every breaker,
+   * `breakers` with options per name (merged over the defaults by the core's registry) and
+   * `maxBreakers`. The registry checks them when the application starts.
+   *
+   * @throws `InvalidOptionError` for an unknown option or a `filter` that is not a boolean.
+   */
+  static forRoot(options?: TripswitchModuleOptions): DynamicModule {
+    const { rest, filter } = resolveModuleOptions(options);
+    return rootModule([{ provide: registryOptionsToken, useValue: rest }], [], filter);
+  }
+
+  /**
+   * The module, with the registry's options from a factory, typically reading `ConfigService`.
+   *
+   * @throws `InvalidOptionError` for an unknown option, a missing `useFactory`, or a `filter`
+   * that is not a boolean.
+   *
+   * @example
+   * ```ts
+   * TripswitchModule.forRootAsync({
+   *   imports: [ConfigModule],
+   *   inject: [ConfigService],
+   *   useFactory: (config: ConfigService) => ({
+   *     defaults: { failureRateThreshold: config.get('BREAKER_FAILURE_RATE', 50) },
+   *     breakers: config.get('breakers', {}),
+   *   }),
+   * });
+   * ```
+   */
+  static forRootAsync(options: TripswitchModuleAsyncOptions): DynamicModule {
+    const { rest, filter } = resolveAsyncModuleOptions(options);
+    const useFactory = rest.useFactory as (
+      ...providers: unknown[]
+    ) => BreakerRegistryOptions | PromiseLike<BreakerRegistryOptions>;
+    return rootModule(
+      [
+        {
+          provide: registryOptionsToken,
+          useFactory: async (...providers: unknown[]) =>
+            checkFactoryResult(await useFactory(...providers)),
+          inject: rest.inject ?? [],
+        },
+      ],
+      rest.imports ?? [],
+      filter,
+    );
+  }
+
+  /**
+   * Makes the breakers of `names` injectable with `@InjectBreaker(name)` in the importing
+   * module. They are created at start-up from the application's registry, with the options
+   * configured for their names (Nest needs its providers before any configuration is read,
+   * hence the names here).
+   *
+   * @throws `InvalidOptionError` when `names` is not an array of non-empty strings.
+   *
+   * @example
+   * ```ts
+   * @Module({ imports: [TripswitchModule.forFeature(['inventory'])], providers: [InventoryClient] })
+   * export class InventoryModule {}
+   * ```
+   */
+  static forFeature(names: readonly string[]): DynamicModule {
+    const providers = checkNames(names).map(breakerProvider);
+    return {
+      module: TripswitchModule,
+      providers,
+      exports: providers.map((provider) => provider.provide),
+    };
+  }
+}
+
+function rootModule(
+  options: Provider[],
+  imports: NonNullable<DynamicModule['imports']>,
+  filter: boolean,
+): DynamicModule {
+  return {
+    module: TripswitchModule,
+    global: true,
+    imports,
+    providers: [
+      ...options,
+      // A factory rather than a value: every application built from the module gets its own.
+      {
+        provide: BreakerRegistry,
+        useFactory: (registryOptions: BreakerRegistryOptions) =>
+          new BreakerRegistry(registryOptions),
+        inject: [registryOptionsToken],
+      },
+      RegistryAttacher,
+      ...(filter ? [{ provide: APP_FILTER, useClass: BreakerRefusalFilter }] : []),
+    ],
+    exports: [BreakerRegistry],
+  };
+}
+
+function breakerProvider(name: string): {
+  provide: string;
+  useFactory: (registry: BreakerRegistry) => unknown;
+  inject: [typeof BreakerRegistry];
+} {
+  return {
+    provide: breakerToken(name),
+    useFactory: (registry: BreakerRegistry) => registry.get(name),
+    inject: [BreakerRegistry],
+  };
+}
