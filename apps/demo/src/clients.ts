@@ -35,6 +35,27 @@ export function gatewayClient(gatewayUrl: string): DemoClient {
   };
 }
 
+/**
+ * Calls the NestJS demo. Its fallback answers from a cache of the last good answers, so it asks
+ * for the same few ids over and over; a cached answer counts as served.
+ */
+export function nestClient(nestUrl: string): DemoClient {
+  return {
+    label: 'NestJS → got',
+    upstreamName: 'nestjs',
+    async call(n) {
+      try {
+        const response = await fetch(`${nestUrl}/items/${n % 5}`);
+        const body = (await response.json().catch(() => ({}))) as { code?: string };
+        if (response.ok) return 'ok';
+        return body.code === 'ERR_CIRCUIT_OPEN' ? 'refused' : 'error';
+      } catch {
+        return 'error';
+      }
+    },
+  };
+}
+
 /** Calls the upstream with a got client, refused when its breaker refuses. */
 export function gotClient(label: string, upstreamName: string, client: Got): DemoClient {
   return {

@@ -1,6 +1,6 @@
-// The root demo (`npm run demo`): a healthy upstream fails, then recovers, while three clients
-// call it — through the Express gateway (axios inside), through got with a breaker, and through
-// got without one. Prints a timeline of every circuit, then what each client saw and sent.
+// The root demo (`npm run demo`): a healthy upstream fails, then recovers, while four clients
+// call it — through the Express gateway (axios inside), through the NestJS service (a decorated
+// method with a cached fallback), through got with a breaker, and through got without one. Prints a timeline of every circuit, then what each client saw and sent.
 import { demoPhases } from './phases.ts';
 import { formatEntry, formatReport, formatSavings } from './report.ts';
 import { runScenario } from './scenario.ts';
@@ -9,9 +9,10 @@ import { realTiming } from './timing.ts';
 
 const system = await startDemoSystem();
 const phases = demoPhases([...system.registries.values()]);
-console.log(`Tripswitch demo: an upstream fails and recovers while three clients call it, 10 calls a second each.
+console.log(`Tripswitch demo: an upstream fails and recovers while four clients call it, 10 calls a second each.
   upstream         ${system.upstream.url}
   Express gateway  ${system.gatewayUrl} (health: ${system.gatewayUrl}/health/circuits)
+  NestJS service   ${system.nestUrl} (health: ${system.nestUrl}/health)
 
 ${formatEntry({ atMs: 0, source: 'source', text: 'event' }).replace(/^ +0\.00s/, ' elapsed')}`);
 try {
@@ -33,7 +34,14 @@ try {
       labels,
     )}\n`,
   );
-  console.log(formatSavings(result, 'got, no breaker', labels.slice(0, 2)));
+  const baseline = 'got, no breaker';
+  console.log(
+    formatSavings(
+      result,
+      baseline,
+      labels.filter((label) => label !== baseline),
+    ),
+  );
 } finally {
   await system.close();
 }

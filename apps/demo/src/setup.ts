@@ -3,21 +3,24 @@ import type { AddressInfo } from 'node:net';
 import { BreakerRegistry, type Clock } from '@tripswitch/core';
 import { createGateway } from 'express-demo';
 import { createUpstreamClient } from 'got-demo';
+import { createNestDemo } from 'nestjs-demo';
 import { startUpstream, type Upstream } from 'upstream';
-import { type DemoClient, gatewayClient, gotClient } from './clients.ts';
+import { type DemoClient, gatewayClient, gotClient, nestClient } from './clients.ts';
 
 /** Everything the scenario runs against, and how to stop it. */
 export interface DemoSystem {
   upstream: Upstream;
   gatewayUrl: string;
+  nestUrl: string;
   clients: DemoClient[];
   registries: Map<string, BreakerRegistry>;
   close(): Promise<void>;
 }
 
 /**
- * Starts the upstream, the Express gateway (which calls the upstream through axios) and two got
- * clients — one with a breaker, one without, the baseline — all on 127.0.0.1 with free ports.
+ * Starts the upstream, the Express gateway (which calls the upstream through axios), the NestJS
+ * service (a decorated method with a cached fallback) and two got clients — one with a breaker,
+ * one without, the baseline — all on 127.0.0.1 with free ports.
  */
 export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
   const defaults = clock === undefined ? {} : { defaults: { clock } };
@@ -30,23 +33,33 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
   }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const nest = await createNestDemo({
+    upstreamUrl: upstream.url,
+    ...(clock === undefined ? {} : { clock }),
+  });
+  await nest.listen(0, '127.0.0.1');
+  const nestUrl = `http://127.0.0.1:${((nest.getHttpServer() as Server).address() as AddressInfo).port}`;
   const protectedGot = createUpstreamClient({ upstreamUrl: upstream.url, registry: gotRegistry });
   const baseline = createUpstreamClient({ upstreamUrl: upstream.url, breaker: false });
   return {
     upstream,
     gatewayUrl,
+    nestUrl,
     clients: [
       gatewayClient(gatewayUrl),
+      nestClient(nestUrl),
       gotClient('got + breaker', 'got', protectedGot),
       gotClient('got, no breaker', 'got-baseline', baseline),
     ],
     registries: new Map([
       ['Express gateway', gatewayRegistry],
+      ['NestJS', nest.get(BreakerRegistry)],
       ['got client', gotRegistry],
     ]),
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await nest.close();
       await upstream.close();
     },
   };
