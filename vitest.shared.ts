@@ -20,6 +20,9 @@ export function packageTests(overrides: ViteUserConfig['test'] = {}): ViteUserCo
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       restoreMocks: true,
+      // Nothing here waits on time to pass or fail; the limit only catches a hang, and must not
+      // trip when CI runs every package's tests at once on a small machine.
+      testTimeout: 30_000,
       unstubGlobals: true,
       ...overrides,
     },

@@ -1,4 +1,3 @@
-
 /**
  * The state of one circuit as every process sharing it sees it. `version` grows by one with each
  * transition anywhere in the fleet; a transition is published as a compare-and-set on it, so two

@@ -101,7 +101,9 @@ function askIsFailure(
  * was too slow, a failure — the second a cancellation, which is ignored. Every client adapter
  * draws the line here, so a caller's deadline counts the same whatever the client.
  */
-export function abortedByDeadline(signal: AbortSignal | null | undefined): boolean {
+export function abortedByDeadline(
+  signal: Pick<AbortSignal, 'aborted' | 'reason'> | null | undefined,
+): boolean {
   return (
     signal?.aborted === true &&
     (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError'

@@ -1,0 +1,64 @@
+import { abortedByDeadline, type HttpVerdict, judgeHttpCall } from '@tripswitch/core/http';
+import type { FetchOutcome } from './fetch-options.ts';
+
+/** How a call ended: `fetch` resolved with a response, or rejected. */
+export type FetchCallEnd =
+  | { readonly response: Response }
+  | { readonly error: unknown; readonly signal: AbortSignal | null | undefined };
+
+/** Options of {@link judgeFetchCall}. */
+export interface JudgeFetchCallOptions {
+  isFailure: ((outcome: FetchOutcome) => boolean) | undefined;
+  now: number;
+  maxRetryAfterMs: number;
+}
+
+/** A verdict, and the error a failure is recorded with. */
+export interface FetchJudgement {
+  verdict: HttpVerdict;
+  error: unknown;
+}
+
+/**
+ * The core's verdict on a call. A response is judged by its status and `Retry-After` when its
+ * headers arrive. A rejection is a cancellation — ignored — when the call's signal was aborted by
+ * its caller, and a failure otherwise: a network error, or a deadline (`AbortSignal.timeout()`),
+ * which the core tells from a cancellation.
+ */
+export function judgeFetchCall(end: FetchCallEnd, options: JudgeFetchCallOptions): FetchJudgement {
+  const { isFailure, now, maxRetryAfterMs } = options;
+  if ('response' in end) {
+    const { response } = end;
+    const verdict = judgeHttpCall(
+      { status: response.status, retryAfter: response.headers.get('retry-after') },
+      {
+        now,
+        maxRetryAfterMs,
+        isFailure: isFailure && (() => isFailure({ response, error: undefined })),
+      },
+    );
+    return {
+      verdict,
+      error: verdict.kind === 'failure' ? statusError(response) : undefined,
+    };
+  }
+  const { error, signal } = end;
+  const verdict = judgeHttpCall(
+    { error, cancelled: signal?.aborted === true && !abortedByDeadline(signal) },
+    {
+      now,
+      maxRetryAfterMs,
+      isFailure: isFailure && (() => isFailure({ response: undefined, error })),
+    },
+  );
+  return { verdict, error };
+}
+
+// What a response judged a failure is recorded with (the `failure` event's error).
+function statusError(response: Response): Error {
+  return new Error(
+    response.url === ''
+      ? `HTTP ${response.status}`
+      : `HTTP ${response.status} from ${response.url}`,
+  );
+}

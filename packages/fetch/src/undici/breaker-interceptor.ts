@@ -1,0 +1,135 @@
+import type { CircuitBreaker, Permit } from '@tripswitch/core';
+import { httpClientBreakers, settlePermit } from '@tripswitch/core/http';
+import type { Dispatcher } from 'undici';
+import { checkedKey, splitOptions } from '../split-options.ts';
+import { BreakerHandler, type Settlement } from './breaker-handler.ts';
+import { originKey } from './dispatch-key.ts';
+import { type DispatchEnd, judgeDispatch } from './judge-dispatch.ts';
+import type { UndiciBreakerOptions } from './options.ts';
+
+/**
+ * Circuit breakers for undici: an interceptor for `Dispatcher.compose()` that puts every request
+ * the dispatcher sends through a breaker, one per origin by default — requests from `fetch`
+ * (undici's, or Node.js's own given the dispatcher — an undici 8 one
+ * wrapped in undici's `Dispatcher1Wrapper`), `undici.request()`, `stream()` and the rest.
+ * undici 7 and 8.
+ *
+ * Each request takes a permit when it reaches the interceptor and settles it when its response's
+ * headers arrive, so a body read slowly, or never, holds no permit. Failures are network errors,
+ * undici's own timeouts, a deadline that passed (`AbortSignal.timeout()`), and responses of 5xx
+ * or 429 (see `isFailure`); a 429 or 503 with `Retry-After` holds the circuit open at least that
+ * long. A request its caller aborts is ignored. `fetch` follows redirects by sending a new request
+ * for each hop, so each hop is judged on its own, on the breaker of the origin it goes to.
+ *
+ * When the circuit is open — or half-open with every trial in flight, or a `bulkhead` is full —
+ * the request fails before any byte leaves the process with the core's `CircuitOpenError` (or
+ * `BulkheadFullError`): `undici.request()` rejects with it; `fetch` rejects, as it does for every
+ * error below it, with `TypeError('fetch failed')` whose `cause` is it. A `key` that returns
+ * `undefined` sends a request around the breaker.
+ *
+ * Composed with other interceptors, the last one given is the first a request meets: put this
+ * one before `interceptors.retry()` (`compose(breakerInterceptor(), interceptors.retry())`) so
+ * every retry goes through the breaker and retries stop once the circuit opens.
+ *
+ * @param options - breaker options for each breaker, and how requests are keyed and judged.
+ * @returns the interceptor, for `dispatcher.compose()`.
+ * @throws `InvalidOptionError` for a bad option, naming it.
+ *
+ * @example
+ * ```ts
+ * import { Agent, fetch, request } from 'undici';
+ * import { breakerInterceptor, isCircuitOpenError } from '@tripswitch/fetch/undici';
+ *
+ * const dispatcher = new Agent().compose(breakerInterceptor({ failureRateThreshold: 50 }));
+ *
+ * try {
+ *   const { statusCode, body } = await request('https://inventory.internal/stock/42', { dispatcher });
+ *   const response = await fetch('https://inventory.internal/stock/43', { dispatcher });
+ * } catch (error) {
+ *   // undici.request() rejects with the refusal itself; fetch puts it in `cause`.
+ *   if (isCircuitOpenError(error) || isCircuitOpenError((error as Error).cause)) {
+ *     // refused at once: inventory is failing
+ *   }
+ * }
+ * ```
+ */
+export function breakerInterceptor(
+  options?: UndiciBreakerOptions,
+): Dispatcher.DispatcherComposeInterceptor {
+  const { key, isFailure, shared } = splitOptions(options, 'the dispatch options');
+  const breakers = httpClientBreakers(shared);
+  const userKey = key && checkedKey(key);
+
+  const settlement = (permit: Permit): Settlement => ({
+    judge(end: DispatchEnd): void {
+      try {
+        const { verdict, error } = judgeDispatch(end, {
+          isFailure,
+          now: breakers.now(),
+          maxRetryAfterMs: breakers.maxRetryAfterMs,
+        });
+        settlePermit(permit, verdict, error);
+      } catch (error) {
+        // Judging runs user code (the clock); whatever it throws, the permit settles.
+        permit.failure('error' in end ? end.error : error);
+      }
+    },
+    ignore: () => permit.ignore(),
+  });
+
+  const send = (
+    dispatch: Dispatcher.Dispatch,
+    options: Dispatcher.DispatchOptions,
+    handler: Dispatcher.DispatchHandler,
+    permit: Permit,
+  ): void => {
+    const guarded = new BreakerHandler(handler, settlement(permit));
+    try {
+      dispatch(options, guarded);
+    } catch (error) {
+      guarded.failBeforeStart(asError(error));
+    }
+  };
+
+  // undici 8 passes the origin of the dispatcher composed on; undici 7 passes nothing. A key that
+  // fails (it throws, or no origin is known) fails the request before it is sent.
+  return (dispatch: Dispatcher.Dispatch, dispatcherOrigin?: string | URL | null) =>
+    function tripswitchBreaker(options, handler) {
+      const signal = listenable((options as { signal?: unknown }).signal);
+      // Already aborted (undici.request()'s signal): undici fails it unsent; nothing to count.
+      if (signal?.aborted) return dispatch(options, handler);
+      let breaker: CircuitBreaker | undefined;
+      try {
+        const name =
+          userKey === undefined ? originKey(options, dispatcherOrigin) : userKey(options);
+        breaker = name === undefined ? undefined : breakers.breakerFor(name);
+      } catch (error) {
+        fail(handler, asError(error));
+        return true;
+      }
+      if (breaker === undefined) return dispatch(options, handler);
+      // A permit may mean a wait in the bulkhead's queue, so the request is sent once it is
+      // granted; the caller hears of a refusal as it hears of any error before the request starts.
+      breaker.acquire(signal && { signal }).then(
+        (permit) => send(dispatch, options, handler, permit),
+        (error: unknown) => fail(handler, asError(error)),
+      );
+      return true;
+    };
+}
+
+// How undici's own interceptors fail a request before it starts: an error with no controller.
+function fail(handler: Dispatcher.DispatchHandler, error: Error): void {
+  handler.onResponseError?.(null as unknown as Dispatcher.DispatchController, error);
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value), { cause: value });
+}
+
+// undici.request() takes an AbortSignal or an EventEmitter; the bulkhead's queue needs the first.
+function listenable(signal: unknown): AbortSignal | undefined {
+  return typeof (signal as AbortSignal | undefined)?.addEventListener === 'function'
+    ? (signal as AbortSignal)
+    : undefined;
+}
