@@ -56,6 +56,31 @@ export function nestClient(nestUrl: string): DemoClient {
   };
 }
 
+/** Calls the upstream with a fetch (a 1 s deadline, like the got clients' timeout). */
+export function fetchClient(
+  label: string,
+  upstreamName: string,
+  fetch: typeof globalThis.fetch,
+  baseUrl: string,
+): DemoClient {
+  return {
+    label,
+    upstreamName,
+    async call(n) {
+      try {
+        const response = await fetch(`${baseUrl}/items/${n}`, {
+          headers: { 'x-client': upstreamName },
+          signal: AbortSignal.timeout(1_000),
+        });
+        await response.body?.cancel();
+        return response.ok ? 'ok' : 'error';
+      } catch (error) {
+        return isCircuitOpenError(error) || isBulkheadFullError(error) ? 'refused' : 'error';
+      }
+    },
+  };
+}
+
 /** Calls the upstream with a got client, refused when its breaker refuses. */
 export function gotClient(label: string, upstreamName: string, client: Got): DemoClient {
   return {

@@ -1,6 +1,6 @@
-// The root demo (`npm run demo`): a healthy upstream fails, then recovers, while four clients
+// The root demo (`npm run demo`): a healthy upstream fails, then recovers, while five clients
 // call it — through the Express gateway (axios inside), through the NestJS service (a decorated
-// method with a cached fallback), through got with a breaker, and through got without one. Prints a timeline of every circuit, then what each client saw and sent.
+// method with a cached fallback), through fetch and got with breakers, and through got without. Prints a timeline of every circuit, then what each client saw and sent.
 import { demoPhases } from './phases.ts';
 import { formatEntry, formatReport, formatSavings } from './report.ts';
 import { runScenario } from './scenario.ts';
@@ -9,7 +9,7 @@ import { realTiming } from './timing.ts';
 
 const system = await startDemoSystem();
 const phases = demoPhases([...system.registries.values()]);
-console.log(`Tripswitch demo: an upstream fails and recovers while four clients call it, 10 calls a second each.
+console.log(`Tripswitch demo: an upstream fails and recovers while five clients call it, 10 calls a second each.
   upstream         ${system.upstream.url}
   Express gateway  ${system.gatewayUrl} (health: ${system.gatewayUrl}/health/circuits)
   NestJS service   ${system.nestUrl} (health: ${system.nestUrl}/health)

@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BreakerRegistry, type Clock } from '@tripswitch/core';
+import { withBreaker } from '@tripswitch/fetch';
 import { createGateway } from 'express-demo';
 import { createUpstreamClient } from 'got-demo';
 import { createNestDemo } from 'nestjs-demo';
 import { startUpstream, type Upstream } from 'upstream';
-import { type DemoClient, gatewayClient, gotClient, nestClient } from './clients.ts';
+import { type DemoClient, fetchClient, gatewayClient, gotClient, nestClient } from './clients.ts';
 
 /** Everything the scenario runs against, and how to stop it. */
 export interface DemoSystem {
@@ -19,14 +20,15 @@ export interface DemoSystem {
 
 /**
  * Starts the upstream, the Express gateway (which calls the upstream through axios), the NestJS
- * service (a decorated method with a cached fallback) and two got clients — one with a breaker,
- * one without, the baseline — all on 127.0.0.1 with free ports.
+ * service (a decorated method with a cached fallback), a fetch client with a breaker and two got
+ * clients — one with a breaker, one without, the baseline — all on 127.0.0.1 with free ports.
  */
 export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
   const defaults = clock === undefined ? {} : { defaults: { clock } };
   const upstream = await startUpstream();
   const gatewayRegistry = new BreakerRegistry(defaults);
   const gotRegistry = new BreakerRegistry(defaults);
+  const fetchRegistry = new BreakerRegistry(defaults);
   const server: Server = createGateway({
     upstreamUrl: upstream.url,
     registry: gatewayRegistry,
@@ -41,6 +43,11 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
   const nestUrl = `http://127.0.0.1:${((nest.getHttpServer() as Server).address() as AddressInfo).port}`;
   const protectedGot = createUpstreamClient({ upstreamUrl: upstream.url, registry: gotRegistry });
   const baseline = createUpstreamClient({ upstreamUrl: upstream.url, breaker: false });
+  const protectedFetch = withBreaker(globalThis.fetch, {
+    registry: fetchRegistry,
+    window: { type: 'count', size: 10 },
+    minimumCalls: 5,
+  });
   return {
     upstream,
     gatewayUrl,
@@ -49,12 +56,14 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
       gatewayClient(gatewayUrl),
       nestClient(nestUrl),
       gotClient('got + breaker', 'got', protectedGot),
+      fetchClient('fetch + breaker', 'fetch', protectedFetch, upstream.url),
       gotClient('got, no breaker', 'got-baseline', baseline),
     ],
     registries: new Map([
       ['Express gateway', gatewayRegistry],
       ['NestJS', nest.get(BreakerRegistry)],
       ['got client', gotRegistry],
+      ['fetch client', fetchRegistry],
     ]),
     async close() {
       server.closeAllConnections();
