@@ -1,0 +1,106 @@
+import type { MeterProvider } from '@opentelemetry/api';
+import { type BreakerRegistry, InvalidOptionError } from '@tripswitch/core';
+
+/** Options of {@link instrumentBreakers}. */
+export interface InstrumentBreakersOptions {
+  /**
+   * Where the instruments come from. Without one, they come from the global MeterProvider at
+   * the time of the call: start your SDK before calling `instrumentBreakers`.
+   * @defaultValue the global MeterProvider (`metrics.getMeterProvider()`)
+   */
+  meterProvider?: MeterProvider;
+  /**
+   * The bucket boundaries, in seconds, advised for the `circuit_breaker.call.duration` histogram
+   * (a View still overrides them). `false` leaves the histogram out: the durations come from
+   * the breakers' `success` and `failure` events, and while anything listens to those, a breaker
+   * reads its clock when a call starts and when it ends (a breaker with `slowCallDurationMs` or
+   * a time window reads it anyway). The other instruments are observed at collection time and
+   * cost the calls nothing.
+   * @defaultValue `[0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]`,
+   * the boundaries of OpenTelemetry's HTTP duration conventions
+   */
+  buckets?: readonly number[] | false;
+  /**
+   * Whether a refused call adds a `circuit_breaker.rejected` event to the active span.
+   * @defaultValue true
+   */
+  spanEvents?: boolean;
+}
+
+/** @internal The options with their defaults applied. */
+export interface CheckedOptions {
+  meterProvider: MeterProvider | undefined;
+  buckets: number[] | false;
+  spanEvents: boolean;
+}
+
+const defaultBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+/** @internal Checks the arguments of {@link instrumentBreakers}. */
+export function checkArguments(registry: unknown, options: unknown): CheckedOptions {
+  if (!isRegistry(registry)) {
+    throw new InvalidOptionError('registry', registry, 'a BreakerRegistry from @tripswitch/core');
+  }
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidOptionError(
+      'options',
+      options,
+      'an object { meterProvider?, buckets?, spanEvents? }',
+    );
+  }
+  const {
+    meterProvider,
+    buckets = defaultBuckets,
+    spanEvents = true,
+    ...rest
+  } = options as Record<string, unknown>;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) {
+    throw new InvalidOptionError(
+      unknown,
+      rest[unknown],
+      'no such option; allowed: meterProvider, buckets, spanEvents',
+    );
+  }
+  if (
+    meterProvider !== undefined &&
+    typeof (meterProvider as Partial<MeterProvider> | null)?.getMeter !== 'function'
+  ) {
+    throw new InvalidOptionError('meterProvider', meterProvider, 'an OpenTelemetry MeterProvider');
+  }
+  if (typeof spanEvents !== 'boolean') {
+    throw new InvalidOptionError('spanEvents', spanEvents, 'true or false');
+  }
+  return {
+    meterProvider: meterProvider as MeterProvider | undefined,
+    buckets: checkBuckets(buckets),
+    spanEvents,
+  };
+}
+
+function checkBuckets(buckets: unknown): number[] | false {
+  if (buckets === false) return false;
+  const expected = 'false, or a non-empty array of increasing finite numbers of seconds > 0';
+  if (!Array.isArray(buckets) || buckets.length === 0) {
+    throw new InvalidOptionError('buckets', buckets, expected);
+  }
+  let previous = 0;
+  for (const bound of buckets) {
+    if (typeof bound !== 'number' || !Number.isFinite(bound) || bound <= previous) {
+      throw new InvalidOptionError('buckets', buckets, expected);
+    }
+    previous = bound;
+  }
+  return [...buckets];
+}
+
+function isRegistry(value: unknown): value is BreakerRegistry {
+  const registry = value as Partial<BreakerRegistry> | null;
+  return (
+    typeof registry === 'object' &&
+    registry !== null &&
+    typeof registry.stats === 'function' &&
+    typeof registry.on === 'function' &&
+    typeof registry.has === 'function'
+  );
+}

@@ -1,0 +1,70 @@
+import type { BreakerRegistry, CircuitState, TransitionReason } from '@tripswitch/core';
+
+/** One kind of state transition of a breaker, and how often it happened. */
+export interface TransitionCount {
+  readonly from: CircuitState;
+  readonly to: CircuitState;
+  readonly reason: TransitionReason;
+  count: number;
+}
+
+/** What the collector learns about one breaker from its events, between scrapes. */
+export interface BreakerRecord {
+  /** Transitions seen, keyed by `from`, `to` and `reason` joined with spaces. */
+  readonly transitions: Map<string, TransitionCount>;
+  /** When the circuit left closed (or disabled), in milliseconds since the epoch; while it is out. */
+  openSince: number | undefined;
+  /** Whether the duration histogram has a series for this breaker. */
+  hasDurations: boolean;
+}
+
+/**
+ * @internal Records per breaker name. A breaker the registry no longer holds (deleted, or evicted
+ * past `maxBreakers`) loses its record at the next scrape, or as soon as the records outnumber
+ * the registry's breakers twice over, so names that come and go cannot grow memory without bound
+ * even when nothing scrapes.
+ */
+export class BreakerRecords {
+  readonly #records = new Map<string, BreakerRecord>();
+  readonly #registry: Pick<BreakerRegistry, 'has' | 'size'>;
+  readonly #onDrop: (name: string, record: BreakerRecord) => void;
+
+  constructor(
+    registry: Pick<BreakerRegistry, 'has' | 'size'>,
+    onDrop: (name: string, record: BreakerRecord) => void,
+  ) {
+    this.#registry = registry;
+    this.#onDrop = onDrop;
+  }
+
+  /** The record of `name`, created when there is none. */
+  get(name: string): BreakerRecord {
+    let record = this.#records.get(name);
+    if (record === undefined) {
+      // Amortised: after a sweep at most `size` records remain, so the next one is `size + 16` away.
+      if (this.#records.size >= 2 * this.#registry.size + 16) this.sweep();
+      record = { transitions: new Map(), openSince: undefined, hasDurations: false };
+      this.#records.set(name, record);
+    }
+    return record;
+  }
+
+  /** The record of `name`, if there is one. */
+  peek(name: string): BreakerRecord | undefined {
+    return this.#records.get(name);
+  }
+
+  /** Every record, by breaker name. */
+  entries(): MapIterator<[string, BreakerRecord]> {
+    return this.#records.entries();
+  }
+
+  /** Drops the records of breakers the registry no longer holds. */
+  sweep(): void {
+    for (const [name, record] of this.#records) {
+      if (this.#registry.has(name)) continue;
+      this.#records.delete(name);
+      this.#onDrop(name, record);
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import type { BreakerStats } from '@tripswitch/core';
+import type { BreakerRecords } from './breaker-records.ts';
+import type { MetricsRegister } from './options.ts';
+
+/** @internal What every group of metrics is built from. */
+export interface MetricContext {
+  /** The full name of a metric: the prefix, `circuit_breaker_`, then `suffix`. */
+  metricName(suffix: string): string;
+  /** The prom-client registries to register on. */
+  readonly registers: MetricsRegister[];
+  /** Every breaker's stats, read once per scrape. */
+  readonly snapshot: () => BreakerStats[];
+  /** What the breakers' events taught, per breaker. */
+  readonly records: BreakerRecords;
+}
