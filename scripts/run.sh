@@ -3,7 +3,7 @@
 # project's own Node.js and pnpm (scripts/bootstrap.sh), installs the workspace from the lockfile,
 # then runs one of:
 #   test   lint and format check, build, type checks, every test, packed-tarball checks
-#   demo   the scripted demo scenario
+#   demo   the scripted demo scenario (`npm run demo -- --serve` keeps it running, with the dashboard)
 #   bench         the benchmarks against opossum and cockatiel; writes BENCHMARKS.md
 #   bench:detect  the detection-quality simulation against them; writes its section of BENCHMARKS.md
 # A second run reuses .tools/, node_modules/ and turbo's cache, so it takes seconds.
@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
 
 task="${1:-}"
+shift || true
 case "$task" in
   test | demo | bench | bench:detect) ;;
   *)
@@ -28,7 +29,7 @@ case "$task" in
     ;;
   demo)
     pnpm exec turbo run build --filter='./apps/*...' --output-logs=errors-only
-    pnpm --filter demo run demo
+    pnpm --filter demo run demo "$@"
     ;;
   bench)
     pnpm exec turbo run bench --filter=@tripswitch/bench --output-logs=full --log-prefix=none

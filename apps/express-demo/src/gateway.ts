@@ -1,8 +1,11 @@
 import { attachBreaker } from '@tripswitch/axios';
 import { BreakerRegistry } from '@tripswitch/core';
+import { dashboardHandler } from '@tripswitch/dashboard';
 import { breakerErrorHandler, breakerMiddleware, circuitsHealth } from '@tripswitch/express';
+import { collectBreakerMetrics } from '@tripswitch/prometheus';
 import axios from 'axios';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { Registry as MetricsRegistry } from 'prom-client';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -18,7 +21,8 @@ export interface GatewayOptions {
  * - `@tripswitch/axios` gives the upstream's origin a breaker: when the upstream fails, calls
  *   to it stop at once, and `breakerErrorHandler()` turns the refusal into a fast 503;
  * - `@tripswitch/express` guards the gateway's own routes.
- * `GET /health/circuits` reports both.
+ * `GET /health/circuits` reports both, `GET /metrics` exposes them to Prometheus, and
+ * `/breakers/` shows them live (with isolate and reset buttons for requests from this machine).
  */
 export function createGateway(options: GatewayOptions): Express {
   const registry = options.registry ?? new BreakerRegistry();
@@ -29,8 +33,25 @@ export function createGateway(options: GatewayOptions): Express {
   });
   attachBreaker(upstream, { registry, minimumCalls: 5, window: { type: 'count', size: 10 } });
 
+  // A metrics registry of its own: a process may build several gateways (its tests do).
+  const metrics = new MetricsRegistry();
+  collectBreakerMetrics(registry, { register: metrics });
+
   const app = express();
+  // Mounted before the gateway's breaker, so they are never refused and never counted.
   app.get('/health/circuits', circuitsHealth({ registry }));
+  app.get('/metrics', async (_req: Request, res: Response) => {
+    res.set('content-type', metrics.contentType).send(await metrics.metrics());
+  });
+  app.use(
+    '/breakers',
+    dashboardHandler(registry, {
+      controls: true,
+      // A demo on 127.0.0.1: only this machine may isolate or reset its breakers.
+      authorize: (req) =>
+        ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? ''),
+    }),
+  );
   app.use(
     breakerMiddleware({
       name: 'gateway',

@@ -17,6 +17,8 @@ server.once('listening', () => {
   const { port } = server.address() as AddressInfo;
   console.log(`gateway   http://127.0.0.1:${port}/items/42
 health    http://127.0.0.1:${port}/health/circuits
+metrics   http://127.0.0.1:${port}/metrics
+dashboard http://127.0.0.1:${port}/breakers/
 upstream  ${upstream.url}  (POST ${upstream.url}/chaos/outage to break it, /chaos/recover to heal it)`);
 });
 const stop = (): void => {

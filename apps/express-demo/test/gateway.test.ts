@@ -28,6 +28,21 @@ async function start(shared = registry()) {
 }
 
 describe('the gateway', () => {
+  it('exposes its breakers as Prometheus metrics and on a dashboard', async () => {
+    await start();
+    await fetch(`${base}/items/1`);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain('circuit_breaker_state{name="gateway",state="closed"} 1');
+    expect(metrics).toMatch(
+      new RegExp(`circuit_breaker_calls_total\\{name="${upstream.url}",result="success"\\} 1`),
+    );
+    const page = await fetch(`${base}/breakers/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const snapshot = (await (await fetch(`${base}/breakers/snapshot`)).json()) as unknown;
+    expect(JSON.stringify(snapshot)).toContain(upstream.url);
+  });
+
   it('serves items from the upstream', async () => {
     await start();
     const response = await fetch(`${base}/items/7`);
