@@ -166,6 +166,7 @@ export class CircuitBreaker<TFallback = never> {
     this.#binding = settings.store?.bind({
       name: settings.name,
       halfOpenMaxCalls: settings.halfOpenMaxCalls,
+      halfOpenTimeoutMs: settings.halfOpenTimeoutMs,
       current: () => sharedStateOf(this.#phase, this.#version),
       adopt: (state) => this.#adopt(state),
     });

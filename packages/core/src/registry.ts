@@ -74,6 +74,8 @@ export class BreakerRegistry {
   readonly #perName: Readonly<Record<string, RegistryBreakerOptions>>;
   readonly #maxBreakers: number;
   readonly #store: BreakerStore | undefined;
+  /** The name at the end of the least-recently-used order. */
+  #mostRecent: string | undefined;
   // Kept in least-recently-used order: get() moves a breaker to the end.
   readonly #breakers = new Map<string, CircuitBreaker<unknown>>();
   readonly #subscriptions = new Set<Subscription>();
@@ -135,8 +137,13 @@ export class BreakerRegistry {
   ): CircuitBreaker<TFallback> {
     const existing = this.#breakers.get(name);
     if (existing !== undefined) {
-      this.#breakers.delete(name);
-      this.#breakers.set(name, existing);
+      // Moving a breaker to the end is what keeps the order; skip it when it is there already
+      // (every request of a one-breaker middleware).
+      if (name !== this.#mostRecent) {
+        this.#breakers.delete(name);
+        this.#breakers.set(name, existing);
+        this.#mostRecent = name;
+      }
       return existing as CircuitBreaker<TFallback>;
     }
     if (typeof name !== 'string' || name.length === 0) {
@@ -154,6 +161,7 @@ export class BreakerRegistry {
     } as CircuitBreakerOptions<TFallback>);
     if (this.#breakers.size >= this.#maxBreakers) this.#evictOne();
     this.#breakers.set(name, breaker as CircuitBreaker<unknown>);
+    this.#mostRecent = name;
     for (const subscription of this.#subscriptions)
       this.#subscribe(subscription, breaker as CircuitBreaker<unknown>);
     return breaker;
@@ -169,6 +177,7 @@ export class BreakerRegistry {
     const breaker = this.#breakers.get(name);
     if (breaker === undefined) return false;
     this.#breakers.delete(name);
+    if (this.#mostRecent === name) this.#mostRecent = undefined;
     breaker.dispose();
     for (const subscription of this.#subscriptions) {
       subscription.offs.get(breaker)?.();

@@ -43,6 +43,12 @@ export interface StoreCircuit {
   readonly name: string;
   /** How many trials the whole fleet may send while half-open. */
   readonly halfOpenMaxCalls: number;
+  /**
+   * How long a trial may stay out before it counts as failed; `undefined` means the open period
+   * that preceded the half-open one. A store's trial grants should last at least this long, so a
+   * slow trial cannot be replaced by another while it still runs.
+   */
+  readonly halfOpenTimeoutMs: number | undefined;
   /** The breaker's current state, for a store that (re)connects and finds nothing newer. */
   current(): SharedCircuitState;
   /**
@@ -68,8 +74,10 @@ export interface StoreBinding {
   fleetCounts(now: number): WindowCounts | undefined;
   /**
    * While half-open: takes one of the fleet's `halfOpenMaxCalls` trial grants if this process
-   * holds one, asking for the next in the background. `false` means the fleet's trials are all
-   * out; `undefined` means the store cannot say, and the breaker grants trials alone.
+   * holds one, asking for the next in the background. `false` means no grant is held — the
+   * fleet's trials are all out, or the store is still asking for one (a call cannot wait, so the
+   * first call of a half-open period may be refused while it does); `undefined` means the store
+   * cannot say, and the breaker grants trials alone.
    */
   takeTrial(): boolean | undefined;
   /**

@@ -1,1 +1,13 @@
-export {};
+/**
+ * @module
+ * `@tripswitch/redis-server` (private): a real `redis-server` on 127.0.0.1 and a free port for the
+ * Redis tests and benchmarks, installed from Debian's package when it is missing and the process
+ * runs as root.
+ */
+export { type EnsureRedisServerOptions, ensureRedisServer } from './ensure-redis-server.ts';
+export { ping } from './ping.ts';
+export {
+  type RedisServer,
+  type RedisServerOptions,
+  startRedisServer,
+} from './start-redis-server.ts';

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { breakerKeys, channelOf, hashTagOf } from './keys.ts';
+
+/** What Redis Cluster hashes: between the first { and the first } after it, when not empty. */
+function hashedPart(key: string): string {
+  const open = key.indexOf('{');
+  const close = key.indexOf('}', open + 1);
+  return open >= 0 && close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
+describe('breakerKeys', () => {
+  it('puts the name as a hash tag in every key of a breaker', () => {
+    const keys = breakerKeys('tripswitch:', 'payments');
+    expect(keys.state).toBe('tripswitch:{payments}:state');
+    expect(keys.trials).toBe('tripswitch:{payments}:trials');
+    expect(keys.bucket(1_795_000_000)).toBe('tripswitch:{payments}:counts:1795000000');
+  });
+
+  it.each([
+    'payments',
+    'pay{ments}',
+    '}payments',
+    '{',
+    '}{',
+    'a%7Bb',
+    '',
+    'https://api.example.com:443',
+  ])('keeps every key of %j under one non-empty tag', (name) => {
+    const keys = breakerKeys('app:', name);
+    const tags = [keys.state, keys.trials, keys.bucket(7)].map(hashedPart);
+    expect(new Set(tags).size).toBe(1);
+    expect(tags[0]).toBe(hashTagOf(name));
+    expect(tags[0]).not.toBe('');
+    expect(tags[0]).not.toMatch(/[{}]/);
+  });
+
+  it('keeps distinct names distinct', () => {
+    const names = ['a{b', 'a%7Bb', 'a%257Bb', 'a}b', 'a%7Db', '', '%', '%25'];
+    expect(new Set(names.map(hashTagOf)).size).toBe(names.length);
+  });
+
+  it('publishes on one channel per prefix', () => {
+    expect(channelOf('tripswitch:')).toBe('tripswitch:transitions');
+  });
+});

@@ -1,0 +1,171 @@
+import type { SharedCircuitState, StoreCircuit } from '@tripswitch/core';
+import type { NameEntry } from './name-entry.ts';
+import { replyNumber, replyString } from './reply.ts';
+import { settleTrial, takeTrial } from './scripts.ts';
+import { decodeState } from './shared-state-codec.ts';
+import type { StoreContext } from './store-context.ts';
+
+interface Lease {
+  /** The version of the half-open state it was granted in. */
+  readonly version: number;
+  readonly id: string;
+}
+
+/** How long after the fleet's trials were all out a breaker asks again. */
+const askAgainMs = 50;
+
+/**
+ * @internal The fleet's half-open trial grants, as one breaker holds them. The engine asks for a
+ * trial synchronously, so grants are fetched ahead from Redis: the breaker takes the grant it
+ * holds, if any, and the next is asked for in the background. A breaker holding none refuses
+ * that call — the fleet's trials may all be out — until the answer arrives. A grant fetched but
+ * not used soon is given back, so that an idle process never sits on the fleet's trials.
+ */
+export class TrialGrants {
+  readonly #circuit: StoreCircuit;
+  readonly #entry: NameEntry;
+  readonly #context: StoreContext;
+  #held: Lease | undefined;
+  #holdTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Trials taken and not settled yet, oldest first. */
+  #taken: Lease[] = [];
+  #asking = false;
+  #askAfter = 0;
+  #closed = false;
+
+  constructor(circuit: StoreCircuit, entry: NameEntry, context: StoreContext) {
+    this.#circuit = circuit;
+    this.#entry = entry;
+    this.#context = context;
+  }
+
+  /** See `StoreBinding.takeTrial`. */
+  take(): boolean | undefined {
+    if (this.#closed || !this.#context.available()) return undefined;
+    const state = this.#circuit.current();
+    if (state.state !== 'half-open') return undefined;
+    const held = this.#held;
+    if (held !== undefined) {
+      this.#release();
+      // A grant of an earlier half-open period died with it in Redis.
+      if (held.version === state.version) {
+        this.#taken.push(held);
+        this.#ask(state);
+        return true;
+      }
+    }
+    this.#ask(state);
+    return false;
+  }
+
+  /** See `StoreBinding.trialSettled`. */
+  settled(outcome: 'success' | 'failure' | 'ignored'): void {
+    if (this.#closed) return;
+    const version = this.#circuit.current().version;
+    // The engine settles only trials of its current state; older leases were cleared in Redis.
+    if (this.#taken.some((lease) => lease.version !== version)) {
+      this.#taken = this.#taken.filter((lease) => lease.version === version);
+    }
+    const lease = this.#taken.shift();
+    if (lease !== undefined) this.#settle(lease, outcome);
+  }
+
+  /** The breaker left the store: gives back a grant it holds. Leases of trials out expire in Redis. */
+  close(): void {
+    this.#closed = true;
+    const held = this.#held;
+    this.#release();
+    if (held !== undefined) this.#settle(held, 'ignored');
+  }
+
+  #release(): void {
+    this.#held = undefined;
+    clearTimeout(this.#holdTimer);
+    this.#holdTimer = undefined;
+  }
+
+  #ask(state: Extract<SharedCircuitState, { openedAt: number }>): void {
+    if (this.#asking || this.#held !== undefined || performance.now() < this.#askAfter) return;
+    this.#asking = true;
+    const { settings } = this.#context;
+    // A lease lasts as long as the engine lets a trial run: halfOpenTimeoutMs, or by default the
+    // open period before, so a slow trial is not replaced by another while it still runs.
+    const trialMs = this.#circuit.halfOpenTimeoutMs ?? state.openUntil - state.openedAt;
+    const leaseMs = Math.max(1, Math.ceil(trialMs));
+    void this.#context
+      .run(
+        takeTrial,
+        [this.#entry.keys.state, this.#entry.keys.trials],
+        [state.version, this.#circuit.halfOpenMaxCalls, leaseMs, settings.stateTtlMs],
+      )
+      .then((reply) => {
+        this.#asking = false;
+        if (reply === undefined) return;
+        const code = replyNumber(reply[0]);
+        if (code === 1) {
+          this.#hold({ version: state.version, id: replyString(reply[1]) });
+          return;
+        }
+        this.#askAfter = performance.now() + askAgainMs;
+        if (code === 0) return;
+        // Redis has no state (-1) or another one (-2): adopt it if it is newer, or put ours back.
+        const stored = decodeState(reply[1]);
+        if (stored !== undefined) this.#entry.adoptAll(stored);
+        void this.#entry.sync();
+      })
+      .catch(() => {
+        this.#asking = false;
+      });
+  }
+
+  #hold(lease: Lease): void {
+    const state = this.#circuit.current();
+    if (
+      this.#closed ||
+      this.#held !== undefined ||
+      state.state !== 'half-open' ||
+      state.version !== lease.version
+    ) {
+      this.#settle(lease, 'ignored');
+      return;
+    }
+    this.#held = lease;
+    const { flushIntervalMs } = this.#context.settings;
+    this.#holdTimer = setTimeout(
+      () => {
+        if (this.#held !== lease) return;
+        this.#release();
+        this.#settle(lease, 'ignored');
+      },
+      Math.max(100, flushIntervalMs),
+    );
+    this.#holdTimer.unref?.();
+  }
+
+  #settle(lease: Lease, outcome: 'success' | 'failure' | 'ignored'): void {
+    if (!this.#context.available()) return; // the lease expires in Redis by itself
+    const { channel, settings } = this.#context;
+    void this.#context
+      .run(
+        settleTrial,
+        [this.#entry.keys.state, this.#entry.keys.trials],
+        [
+          lease.version,
+          lease.id,
+          outcome,
+          this.#circuit.halfOpenMaxCalls,
+          channel,
+          this.#entry.name,
+          settings.stateTtlMs,
+        ],
+      )
+      .then((reply) => {
+        // The success that completed the fleet's trials closed the circuit: adopt it at once.
+        if (reply !== undefined && replyNumber(reply[0]) === 1) {
+          const closed = decodeState(reply[1]);
+          if (closed !== undefined) this.#entry.adoptAll(closed);
+        }
+      })
+      .catch(() => {});
+  }
+}
