@@ -1,13 +1,23 @@
 /**
  * Benchmarks Tripswitch against opossum and cockatiel in one process: the timing rows of
- * rows.ts, then the heap of an idle breaker. Prints a table and writes its section of BENCHMARKS.md
- * at the root of the repository (`pnpm bench:detect` writes another). Needs `node --expose-gc`.
+ * rows.ts, then the heap of an idle breaker, then the HTTP throughput of the Express, axios and
+ * got adapters (http/). Prints the tables and writes their sections of BENCHMARKS.md at the root
+ * of the repository (`pnpm bench:detect` writes another). Needs `node --expose-gc`.
  *
- * BENCH_ROUNDS (default 50) and BENCH_SAMPLE_MS (default 20) shorten or lengthen a run.
+ * BENCH_ROUNDS (default 50) and BENCH_SAMPLE_MS (default 20) shorten or lengthen the timing;
+ * BENCH_HTTP_ROUNDS (8), BENCH_HTTP_SAMPLE_MS (500), BENCH_HTTP_WARMUP_MS (1000) and
+ * BENCH_HTTP_CONCURRENCY (10) the HTTP part.
  */
 import { describeEnvironment } from './environment.ts';
 import { type HeapPlan, heapPerBreaker } from './heap.ts';
+import type { HttpPlan } from './http/plan.ts';
+import { renderHttpMarkdown, renderHttpText } from './http/report.ts';
+import { httpPairs, runHttp } from './http/run-http.ts';
+import { judgeHttp } from './http/target.ts';
 import { type Entry, measureInterleaved, type Plan } from './measure.ts';
+import { defaultRedisPlan } from './redis/plan.ts';
+import { renderRedisMarkdown, renderRedisText } from './redis/report.ts';
+import { runRedis } from './redis/run-redis.ts';
 import { renderMarkdown, renderText, writeSection } from './report.ts';
 import type { Results } from './results.ts';
 import { type Row, rows } from './rows.ts';
@@ -32,6 +42,15 @@ const plan: Plan = {
   },
 };
 const heapPlan: HeapPlan = { count: 10_000, trials: 3 };
+const httpPlan: HttpPlan = {
+  warmupMs: positiveInteger('BENCH_HTTP_WARMUP_MS', 1_000),
+  rounds: positiveInteger('BENCH_HTTP_ROUNDS', 8),
+  sampleMs: positiveInteger('BENCH_HTTP_SAMPLE_MS', 500),
+  concurrency: positiveInteger('BENCH_HTTP_CONCURRENCY', 10),
+  onRound: (round) => {
+    if (process.stderr.isTTY) process.stderr.write(`\rhttp round ${round}/${httpPlan.rounds}`);
+  },
+};
 
 /** One library made ready for one row. */
 interface Subject {
@@ -108,6 +127,28 @@ async function main(): Promise<void> {
   const file = new URL('../../BENCHMARKS.md', import.meta.url);
   writeSection(file, 'calls', renderMarkdown(results, verdicts, problems));
   console.log(`\nwrote the calls section of ${file.pathname}`);
+
+  process.stderr.write(
+    `http: ${httpPairs.length * 2} subjects in ${httpPlan.rounds} alternating rounds of ` +
+      `${httpPlan.sampleMs} ms\n`,
+  );
+  const http = await runHttp(httpPlan);
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  const httpVerdicts = judgeHttp(http);
+  console.log(`\n${renderHttpText(http, httpVerdicts)}`);
+  writeSection(file, 'http', renderHttpMarkdown(http, httpVerdicts, environment));
+  console.log(`\nwrote the http section of ${file.pathname}`);
+  problems.push(...http.problems);
+
+  const redis = await runRedis({
+    ...defaultRedisPlan,
+    rounds: positiveInteger('BENCH_REDIS_ROUNDS', 30),
+    trials: positiveInteger('BENCH_REDIS_TRIALS', 50),
+  });
+  console.log(`\n${renderRedisText(redis)}`);
+  writeSection(file, 'redis', renderRedisMarkdown(redis));
+  problems.push(...redis.problems);
+
   if (problems.length > 0) {
     console.error(`\nThe run found problems:\n${problems.map((p) => `- ${p}`).join('\n')}`);
     process.exitCode = 1;

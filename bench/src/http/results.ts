@@ -1,0 +1,46 @@
+import { median, pairedRatio, relativeSpread } from '../stats.ts';
+import type { PairSeries } from './measure-http.ts';
+import type { HttpPlan } from './plan.ts';
+import type { HttpPair } from './types.ts';
+
+/** Everything the HTTP part of a run measured. */
+export interface HttpResults {
+  plan: HttpPlan;
+  /** The packages measured and measuring, with their versions, for the report. */
+  versions: string;
+  pairs: readonly { pair: HttpPair; series: PairSeries }[];
+  /** What the run found wrong: errors, or a breaker that did not see the traffic. */
+  problems: readonly string[];
+  /** Wall-clock milliseconds of the HTTP part. */
+  elapsedMs: number;
+}
+
+/** The median requests per second of one side of a pair, and its spread across rounds. */
+export function medianRps(series: PairSeries, side: keyof PairSeries): [number, number] {
+  const { rps } = series[side];
+  return [median(rps), relativeSpread(rps)];
+}
+
+/**
+ * The throughput kept with the breaker: the median of the per-round ratios with ÷ without, each
+ * from samples taken back to back.
+ */
+export function keptRatio(series: PairSeries): number {
+  return pairedRatio(series.with.rps, series.without.rps);
+}
+
+/** The lowest and the highest per-round ratio with ÷ without. */
+export function ratioRange(series: PairSeries): [number, number] {
+  const ratios = series.with.rps.map((rps, i) => rps / (series.without.rps[i] as number));
+  return [Math.min(...ratios), Math.max(...ratios)];
+}
+
+/**
+ * The median CPU microseconds per request without the breaker, and the median of the per-round
+ * differences with − without: what the breaker adds to the work of the thread it runs on.
+ */
+export function cpuPerRequest(series: PairSeries): [number, number] {
+  const without = series.without.cpuUsPerRequest;
+  const added = series.with.cpuUsPerRequest.map((us, i) => us - (without[i] as number));
+  return [median(without), median(added)];
+}

@@ -1,0 +1,70 @@
+import { installedVersion } from '../subjects/version.ts';
+import { axiosPair } from './axios-pair.ts';
+import { expressPair } from './express-pair.ts';
+import { fetchPair, undiciPair } from './fetch-pair.ts';
+import { gotPair } from './got-pair.ts';
+import { measureHttp, type PreparedPair } from './measure-http.ts';
+import type { HttpPlan } from './plan.ts';
+import type { HttpResults } from './results.ts';
+import { startServerThread } from './server-thread.ts';
+import type { HttpContext, HttpPair } from './types.ts';
+
+/** Every pair of the HTTP table, in table order. */
+export const httpPairs: readonly HttpPair[] = [
+  expressPair,
+  axiosPair,
+  gotPair,
+  fetchPair,
+  undiciPair,
+];
+
+/**
+ * Measures the throughput of every pair of {@link httpPairs} on loopback, then checks that no
+ * request went wrong and that each breaker saw the traffic, and closes every server and socket.
+ */
+export async function runHttp(plan: HttpPlan): Promise<HttpResults> {
+  const started = performance.now();
+  const upstream = await startServerThread('upstream');
+  const context: HttpContext = { plan, upstream: upstream.url };
+  const prepared: PreparedPair[] = [];
+  try {
+    for (const pair of httpPairs) {
+      const without = await pair.without.prepare(context);
+      const withBreaker = await pair.with.prepare(context).catch(async (error: unknown) => {
+        await without.dispose();
+        throw error;
+      });
+      prepared.push({ pair, without, with: withBreaker });
+    }
+    const measured = await measureHttp(prepared, plan);
+    const problems: string[] = [];
+    const pairs: HttpResults['pairs'][number][] = [];
+    for (const entry of prepared) {
+      const series = measured.get(entry.pair.id);
+      if (series === undefined) continue;
+      pairs.push({ pair: entry.pair, series });
+      for (const side of ['without', 'with'] as const) {
+        const { errors, firstError, answered } = series[side];
+        const id = `${entry.pair.id} ${side} the breaker`;
+        if (errors > 0) problems.push(`${id}: ${errors} requests went wrong, first: ${firstError}`);
+        const problem = await entry[side].check?.(answered);
+        if (problem !== undefined) problems.push(`${id}: ${problem}`);
+      }
+    }
+    return {
+      plan,
+      versions: ['express', 'axios', 'got', 'autocannon']
+        .map((name) => `${name} ${installedVersion(name)}`)
+        .join(', '),
+      pairs,
+      problems,
+      elapsedMs: performance.now() - started,
+    };
+  } finally {
+    for (const entry of prepared) {
+      await entry.without.dispose();
+      await entry.with.dispose();
+    }
+    await upstream.close();
+  }
+}

@@ -1,0 +1,49 @@
+import type { RequestListener } from 'node:http';
+import { BreakerRegistry, breakerMiddleware } from '@tripswitch/express';
+import express, { type RequestHandler } from 'express';
+
+/** The servers a thread of {@link startServerThread} can run. */
+export type ServerName = 'express' | 'express-breaker' | 'upstream';
+
+/** A server's request handler, and the registry of its breakers when it has any. */
+export interface BuiltServer {
+  listener: RequestListener;
+  registry?: BreakerRegistry;
+}
+
+/** What every server answers: a small JSON document. */
+export const document = { hello: 'world' };
+const documentText = JSON.stringify(document);
+
+/** Builds the request handler of a server, as a user of the library would write it. */
+export function buildServer(name: ServerName): BuiltServer {
+  switch (name) {
+    case 'express':
+      return { listener: expressApp() };
+    case 'express-breaker': {
+      // The registry only lets the run read the breaker's counts afterwards; it changes nothing.
+      const registry = new BreakerRegistry();
+      return { listener: expressApp(breakerMiddleware({ registry })), registry };
+    }
+    case 'upstream':
+      return {
+        listener: (_req, res) => {
+          res.writeHead(200, {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(documentText),
+          });
+          res.end(documentText);
+        },
+      };
+  }
+}
+
+/** An Express 5 app with one JSON route, behind `middleware` when there is one. */
+function expressApp(middleware?: RequestHandler): RequestListener {
+  const app = express();
+  if (middleware !== undefined) app.use(middleware);
+  app.get('/', (_req, res) => {
+    res.json(document);
+  });
+  return app;
+}

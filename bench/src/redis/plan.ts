@@ -1,0 +1,24 @@
+/** How long the Redis benchmark runs. */
+export interface RedisPlan {
+  /** Untimed rounds of the overhead measurement, for the JIT and to size the samples. */
+  warmupRounds: number;
+  /** How long each subject runs per warm-up round, in milliseconds. */
+  warmupMs: number;
+  /** Timed rounds of the overhead measurement; each times every subject once. */
+  rounds: number;
+  /** About how long one timed sample lasts, in milliseconds. */
+  sampleMs: number;
+  /** Opens measured from one process to another. */
+  trials: number;
+  /** Called after each timed round and each trial, for progress. */
+  onProgress?: (part: 'overhead' | 'propagation', done: number, of: number) => void;
+}
+
+/** The plan `pnpm bench` uses unless told otherwise. */
+export const defaultRedisPlan: RedisPlan = {
+  warmupRounds: 2,
+  warmupMs: 150,
+  rounds: 30,
+  sampleMs: 20,
+  trials: 50,
+};

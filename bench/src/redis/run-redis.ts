@@ -1,0 +1,45 @@
+/**
+ * The Redis benchmark, self-contained: starts its own redis-server (through
+ * `@tripswitch/redis-server`, on 127.0.0.1 and a free port), measures the closed-state cost of a
+ * breaker with the Redis store against the in-memory default, and the time an open takes to
+ * reach another process, then stops the server by its PID. Needs the workspace built
+ * (`@tripswitch/redis` runs from its dist) and ideally `node --expose-gc`.
+ *
+ * @example
+ * ```ts
+ * const results = await runRedis();
+ * console.log(renderRedisText(results));
+ * writeSection(file, 'redis', renderRedisMarkdown(results));
+ * ```
+ */
+import { execFileSync } from 'node:child_process';
+import { ensureRedisServer, startRedisServer } from '@tripswitch/redis-server';
+import { installedVersion } from '../subjects/version.ts';
+import { measureOverhead } from './overhead.ts';
+import { defaultRedisPlan, type RedisPlan } from './plan.ts';
+import { measurePropagation } from './propagation.ts';
+import type { RedisResults } from './results.ts';
+
+export async function runRedis(plan: RedisPlan = defaultRedisPlan): Promise<RedisResults> {
+  const started = performance.now();
+  const server = await startRedisServer();
+  try {
+    const problems: string[] = [];
+    const { overhead, countedInRedis } = await measureOverhead(server.url, plan, problems);
+    const propagationMs = await measurePropagation(server.url, plan, problems);
+    const redisVersion = execFileSync(ensureRedisServer(), ['--version'], {
+      encoding: 'utf8',
+    }).match(/v=(\S+)/)?.[1];
+    return {
+      plan,
+      versions: `redis-server ${redisVersion ?? 'unknown'}, ioredis ${installedVersion('ioredis')}`,
+      overhead,
+      countedInRedis,
+      propagationMs,
+      problems,
+      elapsedMs: performance.now() - started,
+    };
+  } finally {
+    await server.stop();
+  }
+}
