@@ -7,6 +7,10 @@ import { defineConfig, type ViteUserConfig } from 'vitest/config';
 // require() inside CommonJS dependencies load their ESM files.
 const source = '@tripswitch/source';
 
+// No test waits on time to pass or fail; the limit only catches a hang, and must not trip when
+// CI runs every package's tests at once on a small machine.
+const testTimeout = 30_000;
+
 /** The vitest configuration every package extends. */
 export function packageTests(overrides: ViteUserConfig['test'] = {}): ViteUserConfig {
   return defineConfig({
@@ -20,11 +24,19 @@ export function packageTests(overrides: ViteUserConfig['test'] = {}): ViteUserCo
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       restoreMocks: true,
-      // Nothing here waits on time to pass or fail; the limit only catches a hang, and must not
-      // trip when CI runs every package's tests at once on a small machine.
-      testTimeout: 30_000,
+      testTimeout,
       unstubGlobals: true,
       ...overrides,
     },
+  });
+}
+
+/**
+ * The vitest configuration of the apps and tools. No source condition: an app runs against the
+ * packages' builds, as its users would.
+ */
+export function appTests(overrides: ViteUserConfig['test'] = {}): ViteUserConfig {
+  return defineConfig({
+    test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout, ...overrides },
   });
 }

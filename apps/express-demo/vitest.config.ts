@@ -1,9 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { appTests } from '../../vitest.shared.ts';
 
-// No '@tripswitch/source' condition here, unlike the packages: the app runs against core's
-// build, as its users would.
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-  },
-});
+export default appTests();

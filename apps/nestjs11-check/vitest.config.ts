@@ -40,5 +40,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     restoreMocks: true,
+    // The limit only catches a hang; CI runs every package's tests at once on a small machine.
+    testTimeout: 30_000,
   },
 });

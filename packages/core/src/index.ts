@@ -51,6 +51,7 @@ export type { FailureOptions, Permit } from './permit.ts';
 export {
   BreakerRegistry,
   type BreakerRegistryOptions,
+  isBreakerRegistry,
   type RegistryBreakerOptions,
   type RegistryHealth,
 } from './registry.ts';

@@ -301,3 +301,22 @@ function checkSection(
   }
   checkBreakerOptions(merged(), `${path}.`);
 }
+
+/**
+ * Whether `value` is a {@link BreakerRegistry}, from this or another copy of the package (the ESM
+ * and CommonJS builds are two copies, so `instanceof` can say no to a registry an adapter was
+ * given): it has the registry's methods.
+ */
+export function isBreakerRegistry(value: unknown): value is BreakerRegistry {
+  const candidate = value as Partial<BreakerRegistry> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.get === 'function' &&
+    typeof candidate.has === 'function' &&
+    typeof candidate.list === 'function' &&
+    typeof candidate.stats === 'function' &&
+    typeof candidate.health === 'function' &&
+    typeof candidate.on === 'function'
+  );
+}

@@ -1,5 +1,5 @@
 import type { MeterProvider } from '@opentelemetry/api';
-import { type BreakerRegistry, InvalidOptionError } from '@tripswitch/core';
+import { InvalidOptionError, isBreakerRegistry } from '@tripswitch/core';
 
 /** Options of {@link instrumentBreakers}. */
 export interface InstrumentBreakersOptions {
@@ -38,7 +38,7 @@ const defaultBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1
 
 /** @internal Checks the arguments of {@link instrumentBreakers}. */
 export function checkArguments(registry: unknown, options: unknown): CheckedOptions {
-  if (!isRegistry(registry)) {
+  if (!isBreakerRegistry(registry)) {
     throw new InvalidOptionError('registry', registry, 'a BreakerRegistry from @tripswitch/core');
   }
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -92,15 +92,4 @@ function checkBuckets(buckets: unknown): number[] | false {
     previous = bound;
   }
   return [...buckets];
-}
-
-function isRegistry(value: unknown): value is BreakerRegistry {
-  const registry = value as Partial<BreakerRegistry> | null;
-  return (
-    typeof registry === 'object' &&
-    registry !== null &&
-    typeof registry.stats === 'function' &&
-    typeof registry.on === 'function' &&
-    typeof registry.has === 'function'
-  );
 }

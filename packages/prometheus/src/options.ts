@@ -1,4 +1,4 @@
-import { type BreakerRegistry, InvalidOptionError } from '@tripswitch/core';
+import { InvalidOptionError, isBreakerRegistry } from '@tripswitch/core';
 import type { OpenMetricsContentType, PrometheusContentType, Registry } from 'prom-client';
 
 /** A prom-client registry of either exposition format. */
@@ -42,7 +42,7 @@ const metricNamePattern = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 /** @internal Checks the arguments of {@link collectBreakerMetrics}. */
 export function checkArguments(registry: unknown, options: unknown): CheckedOptions {
-  if (!isRegistry(registry)) {
+  if (!isBreakerRegistry(registry)) {
     throw new InvalidOptionError('registry', registry, 'a BreakerRegistry from @tripswitch/core');
   }
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -89,17 +89,6 @@ function checkBuckets(buckets: unknown): number[] | false {
     previous = bound;
   }
   return [...buckets];
-}
-
-function isRegistry(value: unknown): value is BreakerRegistry {
-  const registry = value as Partial<BreakerRegistry> | null;
-  return (
-    typeof registry === 'object' &&
-    registry !== null &&
-    typeof registry.stats === 'function' &&
-    typeof registry.on === 'function' &&
-    typeof registry.has === 'function'
-  );
 }
 
 function isRegister(value: unknown): value is MetricsRegister {

@@ -1,7 +1,7 @@
 import type { CircuitBreaker } from '../circuit-breaker.ts';
 import { InvalidOptionError } from '../errors.ts';
 import { checkBreakerOptions } from '../options.ts';
-import { BreakerRegistry, type RegistryBreakerOptions } from '../registry.ts';
+import { BreakerRegistry, isBreakerRegistry, type RegistryBreakerOptions } from '../registry.ts';
 
 /**
  * The key of the breaker for a URL by default: its origin — scheme, host and port, with the
@@ -42,7 +42,7 @@ export function keyedBreakers(options: KeyedBreakersOptions): (key: string) => C
     );
     return (key) => own.get(key);
   }
-  if (!isRegistry(registry))
+  if (!isBreakerRegistry(registry))
     throw new InvalidOptionError('registry', registry, 'a BreakerRegistry');
   if (maxBreakers !== undefined) {
     throw new InvalidOptionError(
@@ -52,16 +52,4 @@ export function keyedBreakers(options: KeyedBreakersOptions): (key: string) => C
     );
   }
   return (key) => registry.get(key, breaker);
-}
-
-// Duck-typed: the registry may come from the other build (ESM or CommonJS) of this package.
-function isRegistry(value: unknown): value is BreakerRegistry {
-  const candidate = value as Partial<BreakerRegistry> | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.get === 'function' &&
-    typeof candidate.health === 'function' &&
-    typeof candidate.list === 'function'
-  );
 }
