@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { type Clock, InvalidOptionError } from '@tripswitch/core';
 import { DemoModule } from './demo-module.ts';
+import { serveOpenTelemetryMetrics } from './otel-metrics.ts';
 
 /** Options of {@link createNestDemo}. */
 export interface NestDemoOptions {
@@ -34,6 +35,7 @@ export interface NestDemoOptions {
  *   (`source: 'cache'`); an item never cached gets a 503 with `Retry-After` from an open
  *   circuit, a 502 from a failed call. The route has a breaker of its own too.
  * - `GET /health` reports every breaker through `@nestjs/terminus`.
+ * - `GET /otel/metrics` shows the breakers as OpenTelemetry instruments (`@tripswitch/opentelemetry`).
  *
  * Its breakers live in the application's registry: `app.get(BreakerRegistry)`.
  *
@@ -55,12 +57,19 @@ export async function createNestDemo(options: NestDemoOptions): Promise<INestApp
   if (!Number.isInteger(maxCachedItems) || maxCachedItems < 1) {
     throw new InvalidOptionError('maxCachedItems', maxCachedItems, 'an integer >= 1');
   }
-  return NestFactory.create(
+  const app = await NestFactory.create(
     DemoModule.forDemo({ upstreamUrl, clock, maxCachedItems }),
     new ExpressAdapter(),
     // Without abortOnError: false, a failed start would end the process instead of rejecting.
     { logger, abortOnError: false },
   );
+  const stopMetrics = serveOpenTelemetryMetrics(app);
+  const close = app.close.bind(app);
+  app.close = async () => {
+    await stopMetrics();
+    await close();
+  };
+  return app;
 }
 
 function isHttpUrl(value: unknown): value is string {

@@ -18,6 +18,7 @@ await app.listen(Number(process.env.PORT ?? 3001), '127.0.0.1');
 const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
 console.log(`items     http://127.0.0.1:${port}/items/42  (ask twice: the second answer is cached for the outage)
 health    http://127.0.0.1:${port}/health
+metrics   http://127.0.0.1:${port}/otel/metrics  (the breakers as OpenTelemetry instruments)
 upstream  ${upstream.url}  (POST ${upstream.url}/chaos/outage to break it, /chaos/recover to heal it)`);
 const stop = (): void => {
   void app

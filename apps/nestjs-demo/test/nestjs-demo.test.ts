@@ -67,6 +67,21 @@ describe('the NestJS demo', () => {
     });
   });
 
+  it('shows its breakers as OpenTelemetry instruments', async () => {
+    const { get } = await startDemo();
+    await item(get, '7');
+    const metrics = (await (await get('/otel/metrics')).json()) as Array<{
+      name: string;
+      points: Array<{ attributes: Record<string, unknown>; value: unknown }>;
+    }>;
+    const calls = metrics.find((m) => m.name === 'circuit_breaker.calls');
+    expect(calls?.points).toContainEqual({
+      attributes: { 'circuit_breaker.name': 'upstream', 'circuit_breaker.call.result': 'success' },
+      value: 1,
+    });
+    expect(metrics.map((m) => m.name)).toContain('circuit_breaker.state');
+  });
+
   it('serves cached items through an outage, opens the circuit, then closes it on recovery', async () => {
     const { app, get, registry } = await startDemo();
     const breaker = breakerIn(app, 'upstream');
