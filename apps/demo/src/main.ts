@@ -18,7 +18,7 @@ console.log(`Tripswitch demo: an upstream fails and recovers while five clients 
   Express gateway  ${system.gatewayUrl} (health: ${system.gatewayUrl}/health/circuits)
   NestJS service   ${system.nestUrl} (health: ${system.nestUrl}/health)
   dashboard        ${system.gatewayUrl}/breakers/  (the gateway's breakers, live)
-  metrics          ${system.gatewayUrl}/metrics${serve ? '\n\nServing until Ctrl-C; the scenario repeats.' : ''}
+  metrics          ${system.gatewayUrl}/metrics (Prometheus), ${system.nestUrl}/otel/metrics (OpenTelemetry)${serve ? '\n\nServing until Ctrl-C; the scenario repeats.' : ''}
 
 ${formatEntry({ atMs: 0, source: 'source', text: 'event' }).replace(/^ +0\.00s/, ' elapsed')}`);
 let stopping = false;
