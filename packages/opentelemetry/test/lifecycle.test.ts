@@ -7,9 +7,9 @@ import {
   MeterProvider,
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
+import { settle, testClock, testRegistry, trip } from '@tripswitch/test-breakers';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { instrumentBreakers, meterName } from '../src/index.ts';
-import { settle, testClock, testRegistry, trip } from './breakers.ts';
 import { byInstrument, manualMeterProvider, pointsOf, pointValue } from './collect.ts';
 
 const name = 'circuit_breaker.name';

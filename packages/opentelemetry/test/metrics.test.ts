@@ -1,8 +1,9 @@
 // The instruments, collected from OpenTelemetry's real metrics SDK with a reader the test
 // collects by hand, while breakers run on a hand-moved clock.
+
+import { settle, testClock, testRegistry, trip } from '@tripswitch/test-breakers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { instrumentBreakers } from '../src/index.ts';
-import { settle, testClock, testRegistry, trip } from './breakers.ts';
 import { manualMeterProvider, pointsOf, pointValue } from './collect.ts';
 
 const name = 'circuit_breaker.name';

@@ -9,9 +9,9 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { isBulkheadFullError, isCircuitOpenError } from '@tripswitch/core';
+import { testClock, testRegistry, trip } from '@tripswitch/test-breakers';
 import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { instrumentBreakers, rejectedEventName } from '../src/index.ts';
-import { testClock, testRegistry, trip } from './breakers.ts';
 import { manualMeterProvider } from './collect.ts';
 
 let exporter: InMemorySpanExporter;

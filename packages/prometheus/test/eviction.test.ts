@@ -1,9 +1,10 @@
 // Breakers the registry drops, deleted or evicted past maxBreakers, leave the scrape: no series
 // grows forever with names that come and go.
+
+import { settle, testClock, testRegistry, trip } from '@tripswitch/test-breakers';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { collectBreakerMetrics } from '../src/index.ts';
-import { settle, testClock, testRegistry, trip } from './breakers.ts';
 import type { Family } from './exposition.ts';
 import { serveMetrics } from './serve-metrics.ts';
 

@@ -1,10 +1,10 @@
 // Every metric, scraped over HTTP from prom-client's real registry and parsed from the text
 // format, with breakers driven through permits on a hand-moved clock.
 import { CircuitBreaker, CircuitTimeoutError } from '@tripswitch/core';
+import { settle, testClock, testRegistry, trip } from '@tripswitch/test-breakers';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { collectBreakerMetrics } from '../src/index.ts';
-import { settle, testClock, testRegistry, trip } from './breakers.ts';
 import { samples, sampleValue } from './exposition.ts';
 import { serveMetrics } from './serve-metrics.ts';
 

@@ -1,10 +1,10 @@
 // Where the metrics go: the global register by default, a given one, several registries with
 // prefixes; and the function that takes them all back.
 import { InvalidOptionError } from '@tripswitch/core';
+import { settle, testClock, testRegistry } from '@tripswitch/test-breakers';
 import { register as globalRegister, type OpenMetricsContentType, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectBreakerMetrics } from '../src/index.ts';
-import { settle, testClock, testRegistry } from './breakers.ts';
 import { serveMetrics } from './serve-metrics.ts';
 
 const names = [

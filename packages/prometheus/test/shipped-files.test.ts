@@ -2,10 +2,10 @@
 // and label values the collector really exposes, read from a real scrape.
 import { readFile } from 'node:fs/promises';
 import { CircuitTimeoutError } from '@tripswitch/core';
+import { settle, testClock, testRegistry, trip } from '@tripswitch/test-breakers';
 import { Registry } from 'prom-client';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { collectBreakerMetrics } from '../src/index.ts';
-import { settle, testClock, testRegistry, trip } from './breakers.ts';
 import type { Family } from './exposition.ts';
 import { parseExposition } from './exposition.ts';
 import { problemsOf, referencesOf } from './promql-references.ts';

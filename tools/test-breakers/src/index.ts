@@ -1,3 +1,8 @@
+/**
+ * @module
+ * Breaker fixtures shared by the metrics packages' tests (Prometheus, OpenTelemetry): a clock the
+ * test moves by hand, and registries on it.
+ */
 import {
   BreakerRegistry,
   type BreakerRegistryOptions,
