@@ -1,8 +1,8 @@
 import { InvalidOptionError } from '@tripswitch/core';
-import { httpClientBreakers } from '@tripswitch/core/http';
+import { httpClientBreakers, splitClientOptions } from '@tripswitch/core/http';
 import type { Axios } from 'axios';
 import { type BreakerAdapterContext, breakerAdapter, passesThrough } from './breaker-adapter.ts';
-import { type AxiosBreakerOptions, splitOptions } from './options.ts';
+import type { AxiosBreakerOptions } from './options.ts';
 import { checkedKey, originKey } from './request-key.ts';
 
 /**
@@ -56,7 +56,10 @@ export function attachBreaker(instance: Axios, options?: AxiosBreakerOptions): (
       'an axios instance: axios itself or one from axios.create()',
     );
   }
-  const { key, isFailure, shared } = splitOptions(options);
+  const { key, isFailure, shared } = splitClientOptions(
+    options,
+    'a function from the request config to a string',
+  );
   let attached = true;
   const context: BreakerAdapterContext = {
     breakers: httpClientBreakers(shared),

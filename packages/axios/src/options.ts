@@ -1,4 +1,3 @@
-import { InvalidOptionError } from '@tripswitch/core';
 import type { HttpClientBreakerOptions } from '@tripswitch/core/http';
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 
@@ -56,31 +55,4 @@ export interface AxiosBreakerOptions extends HttpClientBreakerOptions {
    * @defaultValue the rule above
    */
   isFailure?: ((outcome: AxiosOutcome) => boolean) | undefined;
-}
-
-/** The options {@link attachBreaker} handles itself, checked, and the rest for the core. */
-export interface SplitOptions {
-  key: ((config: InternalAxiosRequestConfig) => string) | undefined;
-  isFailure: ((outcome: AxiosOutcome) => boolean) | undefined;
-  shared: HttpClientBreakerOptions;
-}
-
-/** Takes this adapter's own options out of `options`; the core checks the rest. */
-export function splitOptions(options: AxiosBreakerOptions | undefined): SplitOptions {
-  if (options === undefined) return { key: undefined, isFailure: undefined, shared: {} };
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidOptionError('options', options, 'an object of breaker options');
-  }
-  const { key, isFailure, ...shared } = options;
-  if (key !== undefined && typeof key !== 'function') {
-    throw new InvalidOptionError('key', key, 'a function from the request config to a string');
-  }
-  if (isFailure !== undefined && typeof isFailure !== 'function') {
-    throw new InvalidOptionError(
-      'isFailure',
-      isFailure,
-      'a function from { response, error } to a boolean',
-    );
-  }
-  return { key, isFailure, shared };
 }

@@ -1,11 +1,15 @@
 import { InvalidOptionError, type Permit } from '@tripswitch/core';
-import { httpClientBreakers, settlePermit } from '@tripswitch/core/http';
+import {
+  checkedKey,
+  httpClientBreakers,
+  settlePermit,
+  splitClientOptions,
+} from '@tripswitch/core/http';
 import { signalOf, withoutBreakerFlag } from './call-init.ts';
 import type { FetchBreakerOptions, FetchInput } from './fetch-options.ts';
 import { inheritExtras } from './inherit-extras.ts';
 import { type FetchCallEnd, judgeFetchCall } from './judge-fetch-call.ts';
 import { keyRequest, originKey } from './request-key.ts';
-import { checkedKey, splitOptions } from './split-options.ts';
 
 /**
  * Puts circuit breakers in front of a `fetch` function: one breaker per origin by default, so a
@@ -55,7 +59,10 @@ export function withBreaker(
   if (typeof fetch !== 'function') {
     throw new InvalidOptionError('fetch', fetch, 'a fetch function, such as globalThis.fetch');
   }
-  const { key, isFailure, shared } = splitOptions(options, 'a Request');
+  const { key, isFailure, shared } = splitClientOptions(
+    options,
+    'a function from a Request to a string (or undefined to go around the breaker)',
+  );
   const breakers = httpClientBreakers(shared);
   const userKey = key && checkedKey(key);
   const keyOf =

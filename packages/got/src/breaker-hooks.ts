@@ -1,5 +1,11 @@
 import type { Permit } from '@tripswitch/core';
-import { abortedByDeadline, httpClientBreakers, settlePermit } from '@tripswitch/core/http';
+import {
+  abortedByDeadline,
+  checkedKey,
+  httpClientBreakers,
+  settlePermit,
+  splitClientOptions,
+} from '@tripswitch/core/http';
 import type {
   AfterResponseHook,
   BeforeErrorHook,
@@ -13,9 +19,9 @@ import type {
 } from 'got';
 import { Attempts } from './attempts.ts';
 import { type AttemptEnd, judgeGotCall } from './judge-got-call.ts';
-import { type GotBreakerOptions, splitOptions } from './options.ts';
+import type { GotBreakerOptions } from './options.ts';
 import { unwrapRefusal } from './refusal.ts';
-import { checkedKey, originKey } from './request-key.ts';
+import { originKey } from './request-key.ts';
 
 /** What {@link breakerHooks} returns: options for `got.extend()`. */
 export interface BreakerHooks {
@@ -78,7 +84,10 @@ export interface BreakerHooks {
  * ```
  */
 export function breakerHooks(options?: GotBreakerOptions): BreakerHooks {
-  const { key, isFailure, shared } = splitOptions(options);
+  const { key, isFailure, shared } = splitClientOptions(
+    options,
+    "a function from got's options to a string",
+  );
   const breakers = httpClientBreakers(shared);
   const keyOf = key === undefined ? originKey : checkedKey(key);
   const attempts = new Attempts();

@@ -1,4 +1,3 @@
-import { InvalidOptionError } from '@tripswitch/core';
 import type { HttpClientBreakerOptions } from '@tripswitch/core/http';
 import type { NormalizedOptions, PlainResponse, RequestError } from 'got';
 
@@ -45,31 +44,4 @@ export interface GotBreakerOptions extends HttpClientBreakerOptions {
    * @defaultValue the rule above
    */
   isFailure?: ((outcome: GotOutcome) => boolean) | undefined;
-}
-
-/** The options {@link breakerHooks} handles itself, checked, and the rest for the core. */
-export interface SplitOptions {
-  key: ((options: NormalizedOptions) => string | undefined) | undefined;
-  isFailure: ((outcome: GotOutcome) => boolean) | undefined;
-  shared: HttpClientBreakerOptions;
-}
-
-/** Takes this adapter's own options out of `options`; the core checks the rest. */
-export function splitOptions(options: GotBreakerOptions | undefined): SplitOptions {
-  if (options === undefined) return { key: undefined, isFailure: undefined, shared: {} };
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidOptionError('options', options, 'an object of breaker options');
-  }
-  const { key, isFailure, ...shared } = options;
-  if (key !== undefined && typeof key !== 'function') {
-    throw new InvalidOptionError('key', key, "a function from got's options to a string");
-  }
-  if (isFailure !== undefined && typeof isFailure !== 'function') {
-    throw new InvalidOptionError(
-      'isFailure',
-      isFailure,
-      'a function from { response, error } to a boolean',
-    );
-  }
-  return { key, isFailure, shared };
 }

@@ -1,7 +1,8 @@
 import { InvalidOptionError } from '@tripswitch/core';
+import { checkedKey } from '@tripswitch/core/http';
 import { type NormalizedOptions, Options } from 'got';
 import { describe, expect, it } from 'vitest';
-import { checkedKey, originKey } from './request-key.ts';
+import { originKey } from './request-key.ts';
 
 function options(url: string): NormalizedOptions {
   return new Options(url) as unknown as NormalizedOptions;

@@ -26,6 +26,12 @@ export {
   httpClientBreakers,
   type PerOriginBreakerOptions,
 } from './client-breakers.ts';
+export {
+  type ClientOwnOptions,
+  checkedKey,
+  type SplitClientOptions,
+  splitClientOptions,
+} from './client-options.ts';
 export { type KeyedBreakersOptions, keyedBreakers, originOf } from './keys.ts';
 export {
   abortedByDeadline,

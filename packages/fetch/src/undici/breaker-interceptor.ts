@@ -1,7 +1,11 @@
 import type { CircuitBreaker, Permit } from '@tripswitch/core';
-import { httpClientBreakers, settlePermit } from '@tripswitch/core/http';
+import {
+  checkedKey,
+  httpClientBreakers,
+  settlePermit,
+  splitClientOptions,
+} from '@tripswitch/core/http';
 import type { Dispatcher } from 'undici';
-import { checkedKey, splitOptions } from '../split-options.ts';
 import { BreakerHandler, type Settlement } from './breaker-handler.ts';
 import { originKey } from './dispatch-key.ts';
 import { type DispatchEnd, judgeDispatch } from './judge-dispatch.ts';
@@ -56,7 +60,10 @@ import type { UndiciBreakerOptions } from './options.ts';
 export function breakerInterceptor(
   options?: UndiciBreakerOptions,
 ): Dispatcher.DispatcherComposeInterceptor {
-  const { key, isFailure, shared } = splitOptions(options, 'the dispatch options');
+  const { key, isFailure, shared } = splitClientOptions(
+    options,
+    'a function from the dispatch options to a string (or undefined to go around the breaker)',
+  );
   const breakers = httpClientBreakers(shared);
   const userKey = key && checkedKey(key);
 

@@ -1,38 +1,35 @@
-import { InvalidOptionError } from '@tripswitch/core';
-import type { HttpClientBreakerOptions } from '@tripswitch/core/http';
+import { InvalidOptionError } from '../errors.ts';
+import type { HttpClientBreakerOptions } from './client-breakers.ts';
 
-/** What both entry points add to the options every Tripswitch HTTP client shares. */
-export interface OwnOptions<TKey, TIsFailure> {
+/** What a client adapter adds to the options every Tripswitch HTTP client shares. */
+export interface ClientOwnOptions<TKey, TIsFailure> {
   key?: TKey | undefined;
   isFailure?: TIsFailure | undefined;
 }
 
-/** An adapter's own options, checked, and the rest for the core. */
-export interface SplitOptions<TKey, TIsFailure> {
+/** A client adapter's own options, checked, and the rest for {@link httpClientBreakers}. */
+export interface SplitClientOptions<TKey, TIsFailure> {
   key: TKey | undefined;
   isFailure: TIsFailure | undefined;
   shared: HttpClientBreakerOptions;
 }
 
 /**
- * Takes `key` and `isFailure` out of `options` and checks them; the core checks the rest when the
- * breakers are built. `keyReceives` names what `key` is called with, for the error message.
+ * Takes `key` and `isFailure` out of a client adapter's options and checks that they are
+ * functions; `httpClientBreakers` checks the rest. `keyExpected` says, for the error message,
+ * what `key` should be (it is called with something different by each client).
  */
-export function splitOptions<TKey, TIsFailure>(
-  options: (HttpClientBreakerOptions & OwnOptions<TKey, TIsFailure>) | undefined,
-  keyReceives: string,
-): SplitOptions<TKey, TIsFailure> {
+export function splitClientOptions<TKey, TIsFailure>(
+  options: (HttpClientBreakerOptions & ClientOwnOptions<TKey, TIsFailure>) | undefined,
+  keyExpected: string,
+): SplitClientOptions<TKey, TIsFailure> {
   if (options === undefined) return { key: undefined, isFailure: undefined, shared: {} };
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidOptionError('options', options, 'an object of breaker options');
   }
   const { key, isFailure, ...shared } = options;
   if (key !== undefined && typeof key !== 'function') {
-    throw new InvalidOptionError(
-      'key',
-      key,
-      `a function from ${keyReceives} to a string (or undefined to go around the breaker)`,
-    );
+    throw new InvalidOptionError('key', key, keyExpected);
   }
   if (isFailure !== undefined && typeof isFailure !== 'function') {
     throw new InvalidOptionError(
@@ -44,7 +41,10 @@ export function splitOptions<TKey, TIsFailure>(
   return { key, isFailure, shared };
 }
 
-/** A user's `key`, with its result checked: a breaker needs a non-empty name. */
+/**
+ * A user's `key`, with its result checked: a breaker needs a non-empty name, and `undefined` sends
+ * the request around the breaker.
+ */
 export function checkedKey<T>(
   key: (input: T) => string | undefined,
 ): (input: T) => string | undefined {
