@@ -54,8 +54,11 @@ export interface BreakerMiddlewareOptions extends RouteBreakerOptions {
   key?: (req: Request) => string;
   /**
    * The most per-key breakers the middleware keeps (only with `key`, and without `registry`,
-   * whose own `maxBreakers` applies). When a new key would exceed it, the least recently used
-   * idle breaker goes, so keys built from untrusted input (paths) cannot grow memory.
+   * whose own `maxBreakers` applies), so keys built from untrusted input (paths) cannot grow
+   * memory. When a new key would exceed it, a closed breaker goes — healthy idle ones first,
+   * least recently used first — and one that is open, half-open, forced open or disabled never
+   * does. When every breaker is one of those, a request on a new key is served without a breaker
+   * and counted in the health report's `overflows` (see `BreakerRegistry`'s `maxBreakers`).
    * @defaultValue 1000
    */
   maxKeys?: number;
