@@ -47,4 +47,11 @@ export {
   judgeHttpCall,
   parseRetryAfter,
 } from './outcome.ts';
-export { type RefusalProblem, type RefusalResponse, refusalResponse } from './refusal.ts';
+export {
+  checkRefusalProblem,
+  type RefusalProblem,
+  type RefusalProblemFunction,
+  type RefusalResponse,
+  type RefusalResponseOptions,
+  refusalResponse,
+} from './refusal.ts';
