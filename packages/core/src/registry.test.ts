@@ -553,6 +553,21 @@ describe('maxBreakers', () => {
     permit.success(); // an evicted breaker's permit still settles, on the breaker it came from
   });
 
+  it('finds a breaker that closed unseen within maxBreakers / 2 new names', () => {
+    const registry = newRegistry({ maxBreakers: 10 });
+    for (let i = 0; i < 10; i++) registry.get(`pinned ${i}`).isolate();
+    registry.get('first overflow');
+    const closed = registry.list()[7] as CircuitBreaker<unknown>;
+    closed.reset(); // directly: the registry is not told
+    let unkept = 0;
+    for (let i = 0; registry.has(closed.name); i++) {
+      registry.get(`new ${i}`);
+      if (!registry.has(`new ${i}`)) unkept++;
+    }
+    expect(unkept).toBeLessThanOrEqual(5);
+    expect(registry.overflows).toBe(1 + unkept);
+  });
+
   it('a breaker that closes after its trials may be evicted again', () => {
     const registry = newRegistry({
       maxBreakers: 2,
@@ -732,12 +747,14 @@ describe('maxBreakers under a flood of keys', () => {
             case 'hold': {
               const known = registry.has(name);
               const breaker = registry.get(name);
-              if (!known && allPinned) {
+              if (!known && !registry.has(name)) {
+                // Not kept: only ever when the registry is full of breakers it may not evict.
                 overflows++;
-                expect(registry.has(name)).toBe(false);
+                expect(registry.size).toBe(max);
               } else {
                 expect(registry.get(name)).toBe(breaker);
               }
+              if (!known && allPinned) expect(registry.has(name)).toBe(false);
               if (step.kind === 'hold') {
                 const permit = breaker.tryAcquire();
                 if (permit !== null) permits.push(permit);

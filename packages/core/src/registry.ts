@@ -69,7 +69,6 @@ interface Entry {
   readonly breaker: CircuitBreaker<unknown>;
   /** The order the entry is in: unsorted, one of the ranks, or pinned. */
   order: Map<string, Entry>;
-  readonly stopWatching: () => void;
 }
 
 // The ranks of closed breakers, in the order they are evicted. The evidence of an outage (failures
@@ -80,6 +79,8 @@ const busy = 1; // calls in flight, nothing in the window but successes
 const evidence = 2; // failures or slow calls in the window, no call in flight
 const busyEvidence = 3; // both
 const pinned = 4; // open, half-open, forced open or disabled: never evicted
+// How many pinned entries a new name looks at again when nothing else may go (see #evictOne).
+const pinnedRechecks = 2;
 
 /**
  * Named breakers, created on first use from shared defaults and per-name options, with events,
@@ -110,6 +111,7 @@ export class BreakerRegistry {
    * each entry is looked at a bounded number of times per use: O(1) amortised per new name.
    */
   readonly #unsorted = new Map<string, Entry>();
+  // Indexed by rank; nothing stays in the quiet one (a quiet entry is evicted when found).
   readonly #ranks: ReadonlyArray<Map<string, Entry>> = [
     new Map(),
     new Map(),
@@ -225,17 +227,7 @@ export class BreakerRegistry {
     const breaker = new CircuitBreaker<TFallback>(
       this.#store === undefined ? merged : { ...merged, store: this.#store },
     ) as CircuitBreaker<unknown>;
-    const entry: Entry = {
-      name,
-      breaker,
-      order: this.#unsorted,
-      stopWatching: breaker.on('stateChange', ({ to }) => {
-        // A pinned breaker that closes (trials succeeded, a reset, the fleet) may go again.
-        if (to === 'closed' && entry.order === this.#ranks[pinned]) {
-          this.#moveTo(entry, this.#unsorted);
-        }
-      }),
-    };
+    const entry: Entry = { name, breaker, order: this.#unsorted };
     this.#entries.set(name, entry);
     this.#unsorted.set(name, entry);
     this.#mostRecent = entry;
@@ -255,7 +247,6 @@ export class BreakerRegistry {
     this.#entries.delete(name);
     entry.order.delete(name);
     if (this.#mostRecent === entry) this.#mostRecent = undefined;
-    entry.stopWatching();
     const { breaker } = entry;
     breaker.dispose();
     for (const subscription of this.#subscriptions) {
@@ -321,18 +312,28 @@ export class BreakerRegistry {
 
   /** Closes the named circuit with an empty window; returns whether the breaker exists. */
   reset(name: string): boolean {
-    const breaker = this.#entries.get(name)?.breaker;
-    breaker?.reset();
-    return breaker !== undefined;
+    const entry = this.#entries.get(name);
+    if (entry === undefined) return false;
+    entry.breaker.reset();
+    this.#rerank(entry);
+    return true;
   }
 
   /** Closes every circuit in the registry. */
   resetAll(): void {
-    for (const entry of this.#entries.values()) entry.breaker.reset();
+    for (const entry of this.#entries.values()) {
+      entry.breaker.reset();
+      this.#rerank(entry);
+    }
   }
 
   #subscribe(subscription: Subscription, breaker: CircuitBreaker<unknown>): void {
     subscription.offs.set(breaker, breaker.on(subscription.event, subscription.listener));
+  }
+
+  /** Sends an entry whose breaker changed to be ranked again (at the end: the next to look at). */
+  #rerank(entry: Entry): void {
+    if (entry.order !== this.#unsorted) this.#moveTo(entry, this.#unsorted);
   }
 
   /** Moves an entry to the end of `order`. */
@@ -350,8 +351,15 @@ export class BreakerRegistry {
    * recently used first, until a quiet one turns up. Then each rank is taken from its front; an
    * entry whose breaker has changed since it was ranked moves on to the rank it has now, and is
    * evicted when that rank is no later than the one being emptied. An entry only ever moves to a
-   * later rank here, so a call looks at each entry at most five times before a get() (or the
-   * circuit closing) sends it back to `#unsorted`.
+   * later rank here, so each entry is looked at a few times per use (a get() sends it back to
+   * `#unsorted`): O(1) amortised per new name, whatever the breakers hold.
+   *
+   * The registry does not listen to its breakers (a listener would cost as much memory as the
+   * rest of an entry), so a pinned breaker that closes unseen — its trials succeeded, it was
+   * reset directly, the fleet closed it — stays ranked pinned until its next get(). So that such
+   * a breaker is not kept out of the order for long, each call that finds nothing else looks
+   * again at the two pinned entries it has looked at least recently: it finds it within
+   * `maxBreakers / 2` new names.
    */
   #evictOne(): boolean {
     for (const entry of this.#unsorted.values()) {
@@ -359,13 +367,21 @@ export class BreakerRegistry {
       if (rank === quiet) return this.delete(entry.name);
       this.#moveTo(entry, this.#ranks[rank] as Map<string, Entry>);
     }
-    for (let rank = quiet; rank < pinned; rank++) {
+    for (let rank = busy; rank < pinned; rank++) {
       const order = this.#ranks[rank] as Map<string, Entry>;
       for (const entry of order.values()) {
         const now = rankOf(entry.breaker);
         if (now <= rank) return this.delete(entry.name);
         this.#moveTo(entry, this.#ranks[now] as Map<string, Entry>);
       }
+    }
+    const pinnedOrder = this.#ranks[pinned] as Map<string, Entry>;
+    let looks = pinnedRechecks;
+    for (const entry of pinnedOrder.values()) {
+      // Every other order is empty: a breaker that has closed is the best there is.
+      if (rankOf(entry.breaker) !== pinned) return this.delete(entry.name);
+      this.#moveTo(entry, pinnedOrder);
+      if (--looks === 0) break;
     }
     return false;
   }
