@@ -105,10 +105,11 @@ export class BreakerRegistry {
   /** Every breaker held, in the order they were created (what list(), stats() and health() show). */
   readonly #entries = new Map<string, Entry>();
   /**
-   * The eviction orders. Each entry is in exactly one. A breaker used (or closed again) since it
-   * was last looked at is `#unsorted`, least recently used first; eviction sorts those into the
-   * ranks only when it needs room, so get() on an existing name stays two map operations, and
-   * each entry is looked at a bounded number of times per use: O(1) amortised per new name.
+   * The eviction orders. Each entry is in exactly one. A breaker used (or reset through the
+   * registry) since it was last looked at is `#unsorted`, least recently used first; eviction
+   * sorts those into the ranks only when it needs room, so get() on an existing name stays a
+   * lookup and a move, and each entry is looked at a bounded number of times per use: O(1)
+   * amortised per new name.
    */
   readonly #unsorted = new Map<string, Entry>();
   // Indexed by rank; nothing stays in the quiet one (a quiet entry is evicted when found).
