@@ -1,5 +1,5 @@
 import type { CircuitBreaker, Permit } from '@tripswitch/core';
-import { type HttpClientBreakers, settlePermit } from '@tripswitch/core/http';
+import { type HttpClientBreakers, judgeAndSettle } from '@tripswitch/core/http';
 import {
   type AxiosAdapter,
   type AxiosRequestConfig,
@@ -110,22 +110,23 @@ function abortSignalOf(signal: InternalAxiosRequestConfig['signal']): AbortSigna
 
 function settle(permit: Permit, request: SettledRequest, context: BreakerAdapterContext): void {
   const { breakers, isFailure } = context;
-  try {
-    const verdict = judgeAxiosCall(request, {
-      isFailure,
-      now: breakers.now(),
-      maxRetryAfterMs: breakers.maxRetryAfterMs,
-    });
-    const error = request.rejected
-      ? request.error
-      : verdict.kind === 'failure'
-        ? statusError(request.response)
-        : undefined;
-    settlePermit(permit, verdict, error);
-  } catch (error) {
-    // Judging runs user code (the clock, validateStatus); whatever it throws, the permit settles.
-    permit.failure(request.rejected ? request.error : error);
-  }
+  judgeAndSettle(
+    permit,
+    () => {
+      const verdict = judgeAxiosCall(request, {
+        isFailure,
+        now: breakers.now(),
+        maxRetryAfterMs: breakers.maxRetryAfterMs,
+      });
+      const error = request.rejected
+        ? request.error
+        : verdict.kind === 'failure'
+          ? statusError(request.response)
+          : undefined;
+      return { verdict, error };
+    },
+    request.rejected ? request.error : undefined,
+  );
 }
 
 // What a resolved response judged a failure is recorded with (the `failure` event's error).

@@ -19,7 +19,8 @@ import { settleWhenDone } from './settle-when-done.ts';
  * Protects the routes after it with a circuit breaker. Each request asks the breaker for a
  * permit when it arrives; when the circuit refuses, the request is answered at once with 503,
  * `Retry-After` and an `application/problem+json` body (or by `onOpen`), and no route handler
- * runs. Otherwise the outcome is recorded when the response has been sent:
+ * runs. The 503's body names no breaker (`problem` to change it). Otherwise the outcome is
+ * recorded when the response has been sent:
  *
  * - a status of 500 or more is a failure (`isFailure` to change), anything else a success;
  * - a response that took at least `slowCallDurationMs` from admission is slow;
@@ -129,7 +130,7 @@ function refuse(
   const { onOpen } = settings;
   if (onOpen === undefined) {
     if (res.headersSent) next(error);
-    else sendRefusal(res, error);
+    else sendRefusal(res, error, settings.problem);
     return;
   }
   // Caught here rather than left to Express: Express 4 catches neither a rejected promise nor a

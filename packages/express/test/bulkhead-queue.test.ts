@@ -128,7 +128,7 @@ describe.each(expresses)('%s: bulkhead queue', (_label, express: CreateApp) => {
     expect(refusal.status).toBe(503);
     expect(JSON.parse(refusal.body)).toMatchObject({
       code: 'ERR_CIRCUIT_OPEN',
-      breaker: 'express',
+      detail: 'A circuit breaker refused the call; retry in 1 s',
     });
     expect(handled).toBe(1);
     expect(breaker().stats()).toMatchObject({

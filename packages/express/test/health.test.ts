@@ -55,7 +55,11 @@ describe.each(expresses)('%s: circuitsHealth', (_label, express) => {
       expect(reply.status).toBe(200);
       expect(reply.headers.get('content-type')).toBe('application/json; charset=utf-8');
       expect(reply.headers.get('cache-control')).toBe('no-store');
-      expect(healthOf(reply)).toEqual({ status: 'ok', breakers: [closedBreaker('express', 1)] });
+      expect(healthOf(reply)).toEqual({
+        status: 'ok',
+        overflows: 0,
+        breakers: [closedBreaker('express', 1)],
+      });
     });
 
     it('answers 503 with the open breaker, its rates and refusals', async () => {
@@ -74,6 +78,7 @@ describe.each(expresses)('%s: circuitsHealth', (_label, express) => {
       expect(reply.status).toBe(503);
       expect(healthOf(reply)).toEqual({
         status: 'degraded',
+        overflows: 0,
         breakers: [
           {
             name: 'express',
@@ -148,6 +153,7 @@ describe.each(expresses)('%s: circuitsHealth', (_label, express) => {
 
       expect(healthOf(await get(`${url}/health/circuits`))).toEqual({
         status: 'ok',
+        overflows: 0,
         breakers: [],
       });
       await get(`${url}/orders`);
@@ -178,6 +184,7 @@ describe.each(expresses)('%s: circuitsHealth', (_label, express) => {
       expect(reply.status).toBe(503);
       expect(healthOf(reply)).toEqual({
         status: 'degraded',
+        overflows: 0,
         breakers: [
           {
             name: 'express',

@@ -32,10 +32,8 @@ describe.each(expresses)('%s: per-key breakers', (_label, express) => {
     const served = await get(`${url}/fine`);
 
     expect(refused.status).toBe(503);
-    expect(JSON.parse(refused.body)).toMatchObject({
-      breaker: '/broken',
-      code: 'ERR_CIRCUIT_OPEN',
-    });
+    expect(JSON.parse(refused.body)).toMatchObject({ code: 'ERR_CIRCUIT_OPEN' });
+    expect(refused.body).not.toContain('broken');
     expect(served.status).toBe(200);
     expect(handled).toBe(3);
     const health = JSON.parse((await get(`${url}/health/circuits`)).body) as RegistryHealth;

@@ -2,7 +2,7 @@ import { InvalidOptionError, type Permit } from '@tripswitch/core';
 import {
   checkedKey,
   httpClientBreakers,
-  settlePermit,
+  judgeAndSettle,
   splitClientOptions,
 } from '@tripswitch/core/http';
 import { signalOf, withoutBreakerFlag } from './call-init.ts';
@@ -71,17 +71,16 @@ export function withBreaker(
       : (input: FetchInput, init: RequestInit | undefined) => userKey(keyRequest(input, init));
 
   const settle = (permit: Permit, end: FetchCallEnd): void => {
-    try {
-      const { verdict, error } = judgeFetchCall(end, {
-        isFailure,
-        now: breakers.now(),
-        maxRetryAfterMs: breakers.maxRetryAfterMs,
-      });
-      settlePermit(permit, verdict, error);
-    } catch (error) {
-      // Judging runs user code (the clock); whatever it throws, the permit settles.
-      permit.failure('error' in end ? end.error : error);
-    }
+    judgeAndSettle(
+      permit,
+      () =>
+        judgeFetchCall(end, {
+          isFailure,
+          now: breakers.now(),
+          maxRetryAfterMs: breakers.maxRetryAfterMs,
+        }),
+      'error' in end ? end.error : undefined,
+    );
   };
 
   // Settles the permit when fetch settles: when the response's headers are in, or it rejects.

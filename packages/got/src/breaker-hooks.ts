@@ -3,7 +3,7 @@ import {
   abortedByDeadline,
   checkedKey,
   httpClientBreakers,
-  settlePermit,
+  judgeAndSettle,
   splitClientOptions,
 } from '@tripswitch/core/http';
 import type {
@@ -92,14 +92,19 @@ export function breakerHooks(options?: GotBreakerOptions): BreakerHooks {
   const keyOf = key === undefined ? originKey : checkedKey(key);
   const attempts = new Attempts();
 
+  // Runs in hooks and in the signal's abort listener: judgeAndSettle never throws.
   const settle = (permit: Permit | undefined, end: AttemptEnd): void => {
     if (permit === undefined) return;
-    const { verdict, error } = judgeGotCall(end, {
-      isFailure,
-      now: breakers.now(),
-      maxRetryAfterMs: breakers.maxRetryAfterMs,
-    });
-    settlePermit(permit, verdict, error);
+    judgeAndSettle(
+      permit,
+      () =>
+        judgeGotCall(end, {
+          isFailure,
+          now: breakers.now(),
+          maxRetryAfterMs: breakers.maxRetryAfterMs,
+        }),
+      end.kind === 'error' ? end.error : end.kind === 'timed-out' ? end.reason : undefined,
+    );
   };
   const settleResponse = (response: PlainResponse): void => {
     settle(attempts.take(response.request.options), { kind: 'response', response });

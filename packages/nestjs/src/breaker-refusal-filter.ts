@@ -1,8 +1,16 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Inject } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { BulkheadFullError, CircuitOpenError } from '@tripswitch/core';
-import { refusalResponse } from '@tripswitch/core/http';
+import { type RefusalProblemFunction, refusalResponse } from '@tripswitch/core/http';
 import { type Observable, throwError } from 'rxjs';
+
+/** @internal What `TripswitchModule` tells the filter: how to write a refusal's body. */
+export interface RefusalSettings {
+  readonly problem: RefusalProblemFunction | undefined;
+}
+
+/** @internal The provider of the {@link RefusalSettings} (the module's `problem` option). */
+export const refusalSettingsToken: unique symbol = Symbol('tripswitch.refusal-settings');
 
 /** The part of Node's `ServerResponse` the filter writes with (Express's response is one). */
 interface NodeResponse {
@@ -18,7 +26,10 @@ interface NodeResponse {
  *
  * - HTTP: 503 Service Unavailable, `Retry-After` in whole seconds rounded up, and an
  *   `application/problem+json` body: the response every Tripswitch server adapter sends
- *   (`refusalResponse` in `@tripswitch/core/http`).
+ *   (`refusalResponse` in `@tripswitch/core/http`). The body names no breaker: a breaker's name
+ *   is internal, and a refusal from an HTTP client's breaker (`@tripswitch/got`, axios, fetch)
+ *   names the origin it calls. The module's `problem` option shapes the body, and can put the
+ *   name back.
  * - Microservices (`rpc`): the error itself, as the Observable error a transport sends back.
  * - Other contexts (GraphQL, and anything created with `ExternalContextCreator`): the error
  *   itself, returned for the context to report; WebSocket gateways get nothing from it.
@@ -40,9 +51,15 @@ interface NodeResponse {
 @Catch(CircuitOpenError, BulkheadFullError)
 export class BreakerRefusalFilter implements ExceptionFilter<CircuitOpenError | BulkheadFullError> {
   readonly #adapterHost: HttpAdapterHost;
+  readonly #problem: RefusalProblemFunction | undefined;
 
-  constructor(@Inject(HttpAdapterHost) adapterHost: HttpAdapterHost) {
+  constructor(
+    @Inject(HttpAdapterHost) adapterHost: HttpAdapterHost,
+    // Optional: the filter also works in an application that does not import the module.
+    @Optional() @Inject(refusalSettingsToken) settings?: RefusalSettings,
+  ) {
     this.#adapterHost = adapterHost;
+    this.#problem = settings?.problem;
   }
 
   /** Answers the refusal in the way of the context it happened in (see the class). */
@@ -54,7 +71,7 @@ export class BreakerRefusalFilter implements ExceptionFilter<CircuitOpenError | 
     if (type === 'rpc') return throwError(() => error);
     if (type !== 'http') return error;
     const response: unknown = host.switchToHttp().getResponse();
-    const { status, headers, body } = refusalResponse(error);
+    const { status, headers, body } = refusalResponse(error, { problem: this.#problem });
     if (isNodeResponse(response)) {
       // Written with Node's own API, so the bytes are those of every Tripswitch server adapter:
       // Express's helpers would add a charset to the media type, and an ETag.

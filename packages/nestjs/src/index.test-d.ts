@@ -40,6 +40,13 @@ TripswitchModule.forRootAsync({
 TripswitchModule.forRootAsync({ useFactory: async () => ({ maxBreakers: 10 }), filter: false });
 // @ts-expect-error filter is an option of forRootAsync itself, not of what the factory returns
 TripswitchModule.forRootAsync({ useFactory: () => ({ filter: false }) });
+// problem shapes the refusal body; it receives the refusal and the problem document.
+TripswitchModule.forRoot({
+  problem: (error, problem) => ({ ...problem, breaker: error.breakerName }),
+});
+TripswitchModule.forRootAsync({ useFactory: () => ({}), problem: (_error, problem) => problem });
+// @ts-expect-error the body is an object
+TripswitchModule.forRoot({ problem: () => 'busy' });
 
 expectTypeOf(InjectBreaker('x')).toExtend<ParameterDecorator>();
 expectTypeOf(InjectBreaker('x')).toExtend<PropertyDecorator>();

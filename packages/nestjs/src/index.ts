@@ -44,6 +44,7 @@ export {
   isInvalidOptionError,
   type RegistryBreakerOptions,
 } from '@tripswitch/core';
+export type { RefusalProblem, RefusalProblemFunction } from '@tripswitch/core/http';
 export { BreakerRefusalFilter } from './breaker-refusal-filter.ts';
 export { CircuitBreaker } from './circuit-breaker-decorator.ts';
 export { breakerToken, InjectBreaker } from './inject-breaker.ts';

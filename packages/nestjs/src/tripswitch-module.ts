@@ -2,7 +2,11 @@ import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { BreakerRegistry, type BreakerRegistryOptions } from '@tripswitch/core';
 import { RegistryAttacher } from './attach-registry.ts';
-import { BreakerRefusalFilter } from './breaker-refusal-filter.ts';
+import {
+  BreakerRefusalFilter,
+  type RefusalSettings,
+  refusalSettingsToken,
+} from './breaker-refusal-filter.ts';
 import { breakerToken } from './inject-breaker.ts';
 import {
   checkFactoryResult,
@@ -23,7 +27,8 @@ const registryOptionsToken = Symbol('tripswitch.registry-options');
  * - the application's `BreakerRegistry` (inject it by its class): its breakers, their stats,
  *   events and health. Each application gets its own, even two built from one root module;
  * - the registry `@CircuitBreaker()` methods use;
- * - {@link BreakerRefusalFilter} as a global filter, unless `filter: false`.
+ * - {@link BreakerRefusalFilter} as a global filter, unless `filter: false`; its 503 names no
+ *   breaker unless `problem` puts the name in.
  *
  * @example
  * ```ts
@@ -50,11 +55,12 @@ export class TripswitchModule {
    * `breakers` with options per name (merged over the defaults by the core's registry) and
    * `maxBreakers`. The registry checks them when the application starts.
    *
-   * @throws `InvalidOptionError` for an unknown option or a `filter` that is not a boolean.
+   * @throws `InvalidOptionError` for an unknown option, a `filter` that is not a boolean or a
+   * `problem` that is not a function.
    */
   static forRoot(options?: TripswitchModuleOptions): DynamicModule {
-    const { rest, filter } = resolveModuleOptions(options);
-    return rootModule([{ provide: registryOptionsToken, useValue: rest }], [], filter);
+    const { rest, filter, problem } = resolveModuleOptions(options);
+    return rootModule([{ provide: registryOptionsToken, useValue: rest }], [], { filter, problem });
   }
 
   /**
@@ -76,7 +82,7 @@ export class TripswitchModule {
    * ```
    */
   static forRootAsync(options: TripswitchModuleAsyncOptions): DynamicModule {
-    const { rest, filter } = resolveAsyncModuleOptions(options);
+    const { rest, filter, problem } = resolveAsyncModuleOptions(options);
     const useFactory = rest.useFactory as (
       ...providers: unknown[]
     ) => BreakerRegistryOptions | PromiseLike<BreakerRegistryOptions>;
@@ -90,7 +96,7 @@ export class TripswitchModule {
         },
       ],
       rest.imports ?? [],
-      filter,
+      { filter, problem },
     );
   }
 
@@ -121,8 +127,9 @@ export class TripswitchModule {
 function rootModule(
   options: Provider[],
   imports: NonNullable<DynamicModule['imports']>,
-  filter: boolean,
+  { filter, problem }: { filter: boolean; problem: RefusalSettings['problem'] },
 ): DynamicModule {
+  const refusal: RefusalSettings = { problem };
   return {
     module: TripswitchModule,
     global: true,
@@ -137,9 +144,11 @@ function rootModule(
         inject: [registryOptionsToken],
       },
       RegistryAttacher,
+      { provide: refusalSettingsToken, useValue: refusal },
       ...(filter ? [{ provide: APP_FILTER, useClass: BreakerRefusalFilter }] : []),
     ],
-    exports: [BreakerRegistry],
+    // The settings too: a filter applied with @UseFilters is built where it is used.
+    exports: [BreakerRegistry, refusalSettingsToken],
   };
 }
 

@@ -23,7 +23,9 @@ export interface HttpClientBreakerOptions extends PerOriginBreakerOptions {
    */
   registry?: BreakerRegistry;
   /**
-   * The most breakers the adapter's own registry holds; least recently used idle ones go first.
+   * The most breakers the adapter's own registry holds (see `BreakerRegistry`'s `maxBreakers`):
+   * healthy idle ones go first, and one that is open, half-open or forced open never does. When
+   * every breaker is one of those, a request to a new origin is sent without a breaker.
    * @defaultValue 1000
    */
   maxBreakers?: number;

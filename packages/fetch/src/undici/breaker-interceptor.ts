@@ -2,7 +2,7 @@ import type { CircuitBreaker, Permit } from '@tripswitch/core';
 import {
   checkedKey,
   httpClientBreakers,
-  settlePermit,
+  judgeAndSettle,
   splitClientOptions,
 } from '@tripswitch/core/http';
 import type { Dispatcher } from 'undici';
@@ -69,17 +69,16 @@ export function breakerInterceptor(
 
   const settlement = (permit: Permit): Settlement => ({
     judge(end: DispatchEnd): void {
-      try {
-        const { verdict, error } = judgeDispatch(end, {
-          isFailure,
-          now: breakers.now(),
-          maxRetryAfterMs: breakers.maxRetryAfterMs,
-        });
-        settlePermit(permit, verdict, error);
-      } catch (error) {
-        // Judging runs user code (the clock); whatever it throws, the permit settles.
-        permit.failure('error' in end ? end.error : error);
-      }
+      judgeAndSettle(
+        permit,
+        () =>
+          judgeDispatch(end, {
+            isFailure,
+            now: breakers.now(),
+            maxRetryAfterMs: breakers.maxRetryAfterMs,
+          }),
+        'error' in end ? end.error : undefined,
+      );
     },
     ignore: () => permit.ignore(),
   });
