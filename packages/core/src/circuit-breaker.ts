@@ -69,7 +69,10 @@ export interface BreakerStats {
   slowCalls: number;
   /** Failures since the last success. */
   consecutiveFailures: number;
-  /** Calls admitted and not yet settled. */
+  /**
+   * Calls admitted and not yet settled. A call that timed out, or whose caller aborted it, is
+   * settled then, even if its function runs on (see `bulkhead.lingering`).
+   */
   inFlight: number;
   /**
    * When the circuit opened, while it is open: wall-clock milliseconds since the epoch (the
@@ -237,7 +240,10 @@ export class CircuitBreaker<TFallback = never> {
     return this.#phase.kind;
   }
 
-  /** Calls admitted and not yet settled. */
+  /**
+   * Calls admitted and not yet settled. A call that timed out, or whose caller aborted it, is
+   * settled then, even if its function runs on.
+   */
   get inFlight(): number {
     return this.#inFlight;
   }

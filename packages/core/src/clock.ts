@@ -12,9 +12,10 @@
  */
 export interface Clock {
   /**
-   * The current time in milliseconds. It should only move forward: a step back makes the
-   * breaker count the interval as zero, never as negative time. Snapshots and a store's shared
-   * state carry its readings, so processes that share a circuit need clocks that agree.
+   * The current time in milliseconds, for every duration the breaker measures. It should only
+   * move forward, as the default clock does: a step back shortens the durations measured across
+   * it. Snapshots and a store's shared state carry its readings, so processes that share a
+   * circuit need clocks that agree.
    */
   now(): number;
   /**
