@@ -28,7 +28,7 @@ export const limits = {
 } as const;
 
 /** @internal How errors describe an allowed duration. */
-export const durationText: string = `a number of milliseconds in (0, ${limits.durationMs}]`;
+export const durationText: string = `a number of milliseconds > 0 and <= ${limits.durationMs}`;
 
 /** @internal Whether `value` is a duration an option may hold (see `limits.durationMs`). */
 export function isDuration(value: unknown): value is number {

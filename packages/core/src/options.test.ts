@@ -175,7 +175,7 @@ describe.each(['slowCallDurationMs', 'halfOpenTimeoutMs'])('duration option %s',
       { [option]: value },
       option,
       valueText,
-      /a number of milliseconds in \(0, 2147483647\]/,
+      /a number of milliseconds > 0 and <= 2147483647/,
     );
   });
 
@@ -191,12 +191,12 @@ describe('timer option timeoutMs', () => {
       { timeoutMs: value },
       'timeoutMs',
       valueText,
-      /a number of milliseconds in \(0, 2147483647\]/,
+      /a number of milliseconds > 0 and <= 2147483647/,
     );
   });
 
   it('rejects a timeout setTimeout would cut to 1 ms, and accepts the largest it can wait', () => {
-    expectInvalid({ timeoutMs: 2 ** 31 }, 'timeoutMs', '2147483648', /in \(0, 2147483647\]/);
+    expectInvalid({ timeoutMs: 2 ** 31 }, 'timeoutMs', '2147483648', /> 0 and <= 2147483647/);
     expect(() => build({ timeoutMs: 2 ** 31 - 1 })).not.toThrow();
     expect(() => build({ timeoutMs: 0.5 })).not.toThrow();
   });
@@ -250,7 +250,7 @@ describe('window', () => {
         { window: { type: 'time', durationMs } },
         'window.durationMs',
         valueText,
-        /a number of milliseconds in \(0, 2147483647\]/,
+        /a number of milliseconds > 0 and <= 2147483647/,
       );
     },
   );
@@ -296,7 +296,7 @@ describe('openDurationMs', () => {
         { openDurationMs: value },
         'openDurationMs',
         valueText,
-        /a number of milliseconds in \(0, 2147483647\]/,
+        /a number of milliseconds > 0 and <= 2147483647/,
       );
     },
   );
@@ -310,7 +310,7 @@ describe('openDurationMs', () => {
       { openDurationMs: value },
       'openDurationMs',
       valueText,
-      /milliseconds in \(0, 2147483647\], a function of the attempt, or \{ initialMs, maxMs, factor\?, jitter\? \}/,
+      /milliseconds > 0 and <= 2147483647, a function of the attempt, or \{ initialMs, maxMs, factor\?, jitter\? \}/,
     );
   });
 
@@ -327,7 +327,7 @@ describe('openDurationMs', () => {
       'openDurationMs',
       'a function',
       new RegExp(
-        `a function returning a number of milliseconds in \\(0, 2147483647\\] \\(it returned ${returned} for attempt 1\\)`,
+        `a function returning a number of milliseconds > 0 and <= 2147483647 \\(it returned ${returned} for attempt 1\\)`,
       ),
     );
   });
@@ -409,7 +409,7 @@ describe('bulkhead', () => {
         { bulkhead: { maxConcurrent: 1, maxQueue: 1, queueTimeoutMs } },
         'bulkhead.queueTimeoutMs',
         valueText,
-        /a number of milliseconds in \(0, 2147483647\]/,
+        /a number of milliseconds > 0 and <= 2147483647/,
       );
     },
   );
@@ -435,23 +435,7 @@ describe('clock', () => {
   });
 });
 
-describe('clock.now() and clock.wallNow', () => {
-  it.each([
-    [
-      'throws',
-      () => {
-        throw new Error('no time');
-      },
-      /\(it threw\)/,
-    ],
-    ['returns NaN', () => Number.NaN, /\(it returned NaN\)/],
-    ['returns a string', () => '12', /\(it returned 12\)/],
-    ['returns Infinity', () => Number.POSITIVE_INFINITY, /\(it returned Infinity\)/],
-  ])('rejects a clock whose now() %s, when the breaker is built', (_label, now, says) => {
-    const error = expectInvalid({ clock: { now } }, 'clock', '{}', says);
-    expect(error.expected).toMatch(/^an object with a now\(\) method returning milliseconds/);
-  });
-
+describe('clock.wallNow', () => {
   it('rejects a wallNow that is not a method', () => {
     expectInvalid({ clock: { now: () => 0, wallNow: 5 } }, 'clock.wallNow', '5', /a method/);
   });
@@ -521,7 +505,7 @@ describe.each(durations)('the upper bound of %s', (option, optionsFor) => {
       optionsFor(value),
       option,
       String(value),
-      /a number of milliseconds in \(0, 2147483647\]/,
+      /a number of milliseconds > 0 and <= 2147483647/,
     );
   });
 });
