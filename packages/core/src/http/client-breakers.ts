@@ -43,7 +43,10 @@ export interface HttpClientBreakers {
   breakerFor(key: string): CircuitBreaker;
   /** The `maxRetryAfterMs` to judge calls with. */
   readonly maxRetryAfterMs: number;
-  /** The time to judge calls at: the breakers' clock. */
+  /**
+   * The wall-clock time to judge calls at (an HTTP-date `Retry-After` is wall-clock): the
+   * breakers' clock's `wallNow()`, else its `now()`, else `Date.now()`.
+   */
   now(): number;
 }
 
@@ -80,6 +83,9 @@ export function httpClientBreakers(options: HttpClientBreakerOptions = {}): Http
   return {
     breakerFor: keyedBreakers({ registry, maxBreakers, breaker }),
     maxRetryAfterMs,
-    now: clock === undefined ? () => Date.now() : () => clock.now(),
+    now:
+      clock === undefined
+        ? () => Date.now()
+        : () => (clock.wallNow === undefined ? clock.now() : clock.wallNow()),
   };
 }
