@@ -47,9 +47,20 @@ describe('httpClientBreakers', () => {
       () => 'cached',
       'Invalid option "fallback": got a function; expected nothing here: fallback is the adapter\'s own option, answering a refused request with the client\'s response (splitClientOptions takes it out)',
     ],
+    [
+      'store',
+      { bind: () => {} },
+      'Invalid option "store": got {}; expected nothing here: give the store to a registry, and the registry to the adapter: registry: new BreakerRegistry({ store })',
+    ],
   ])('refuses %s with a reason of its own', (option, value, message) => {
     expect(() => httpClientBreakers({ [option]: value } as never)).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_OPTION', option, message }),
+    );
+  });
+
+  it('refuses an unknown option, listing what a client adapter takes — not name or timeoutMs', () => {
+    expect(() => httpClientBreakers({ maxKeys: 5 } as never)).toThrow(
+      'Invalid option "maxKeys": got 5; expected no such option; allowed: key, isFailure, fallback, registry, maxBreakers, maxRetryAfterMs, window, minimumCalls, failureRateThreshold, consecutiveFailures, slowCallDurationMs, slowCallRateThreshold, openDurationMs, halfOpenMaxCalls, halfOpenTimeoutMs, bulkhead, clock, initialState',
     );
   });
 

@@ -51,7 +51,41 @@ const refusedOptions: Readonly<Record<string, string>> = {
     "nothing here: isFailure is the adapter's own option, asked about { response, error } (splitClientOptions takes it out)",
   fallback:
     "nothing here: fallback is the adapter's own option, answering a refused request with the client's response (splitClientOptions takes it out)",
+  store:
+    'nothing here: give the store to a registry, and the registry to the adapter: registry: new BreakerRegistry({ store })',
 };
+
+// The breaker options an HTTP client adapter applies to its breakers. The type below fails to
+// compile when core gains one this list lacks, so the unknown-option check cannot drift.
+const perOriginOptionNames = [
+  'window',
+  'minimumCalls',
+  'failureRateThreshold',
+  'consecutiveFailures',
+  'slowCallDurationMs',
+  'slowCallRateThreshold',
+  'openDurationMs',
+  'halfOpenMaxCalls',
+  'halfOpenTimeoutMs',
+  'bulkhead',
+  'clock',
+  'initialState',
+] as const satisfies readonly (keyof PerOriginBreakerOptions)[];
+type Unlisted = Exclude<keyof PerOriginBreakerOptions, (typeof perOriginOptionNames)[number]>;
+const allListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void allListed;
+
+const perOriginOptions: ReadonlySet<string> = new Set(perOriginOptionNames);
+// What an unknown option's error lists: every option a client adapter takes, its own included.
+const allowedOptions = [
+  'key',
+  'isFailure',
+  'fallback',
+  'registry',
+  'maxBreakers',
+  'maxRetryAfterMs',
+  ...perOriginOptionNames,
+].join(', ');
 
 /** What an HTTP client adapter needs from its options; see {@link httpClientBreakers}. */
 export interface HttpClientBreakers {
@@ -67,8 +101,8 @@ export interface HttpClientBreakers {
  * Turns the options every HTTP client adapter shares into its breakers, checking them at once.
  * An adapter removes its own options (`key`, `isFailure`, `fallback`: see `splitClientOptions`)
  * first and passes the rest. A breaker option that means nothing to an HTTP client (`name`,
- * `timeoutMs`, `isResultFailure`) is refused with an `InvalidOptionError` saying what to do
- * instead.
+ * `timeoutMs`, `isResultFailure`, `store`) is refused with an `InvalidOptionError` saying what to
+ * do instead, and an unknown one with the list of the options a client adapter takes.
  *
  * @example
  * ```ts
@@ -89,6 +123,9 @@ export function httpClientBreakers(options: HttpClientBreakerOptions = {}): Http
   for (const [option, value] of Object.entries(breaker)) {
     const why = Object.hasOwn(refusedOptions, option) ? refusedOptions[option] : undefined;
     if (why !== undefined) throw new InvalidOptionError(option, value, why);
+    if (!perOriginOptions.has(option)) {
+      throw new InvalidOptionError(option, value, `no such option; allowed: ${allowedOptions}`);
+    }
   }
   const clock = breaker.clock;
   return {
