@@ -189,6 +189,32 @@ describe('fallback', () => {
     expect(breaker.stats()).toMatchObject({ inFlight: 0, bulkhead: { active: 0, queued: 0 } });
   });
 
+  it('rejects with CanceledError when the caller aborts while the fallback is still working', async () => {
+    const upstream = await startUpstream(status(500));
+    let release: (response: AxiosResponse) => void = () => {};
+    let asked!: () => void;
+    const askedOnce = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    const c = client({
+      ...tripwire,
+      fallback: (_refusal, config) => {
+        asked();
+        return new Promise<AxiosResponse>((resolve) => {
+          release = () =>
+            resolve({ data: 'late', status: 200, statusText: 'OK', headers: {}, config });
+        });
+      },
+    });
+    await rejection(c.api.get(upstream.url));
+    const controller = new AbortController();
+    const call = c.api.get(upstream.url, { signal: controller.signal });
+    await askedOnce;
+    controller.abort();
+    release({} as AxiosResponse);
+    expect(isCancel(await rejection(call))).toBe(true);
+  });
+
   it('leaves the half-open trial in flight to settle by its own outcome', async () => {
     const upstream = await startUpstream(status(500));
     const { calls, fallback } = cachedAnswer();

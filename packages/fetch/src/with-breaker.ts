@@ -138,7 +138,11 @@ export function withBreaker(
         (permit) => send(permit, input, init, signal),
         (error: unknown) =>
           isRefusal(error)
-            ? answerRefusal(fallback, error, keyRequest(input, init), checkResponse)
+            ? answerRefusal(fallback, error, keyRequest(input, init), (answer) => {
+                // Aborted while the fallback worked: the caller asked for the abort, as fetch gives it.
+                if (signal?.aborted) throw signal.reason;
+                return checkResponse(answer);
+              })
             : Promise.reject(error),
       );
     } catch (error) {

@@ -134,4 +134,29 @@ describe('withBreaker: fallback', () => {
     await first;
     expect(breaker.stats()).toMatchObject({ inFlight: 0, bulkhead: { active: 0, queued: 0 } });
   });
+
+  it('rejects with the abort when the caller aborts while the fallback is still working', async () => {
+    const upstream = await startUpstream(status(500));
+    let release: (response: Response) => void = () => {};
+    let asked!: () => void;
+    const askedOnce = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    const c = client({
+      ...tripwire,
+      fallback: () => {
+        asked();
+        return new Promise<Response>((resolve) => {
+          release = resolve;
+        });
+      },
+    });
+    await c.fetch(upstream.url);
+    const controller = new AbortController();
+    const call = c.fetch(upstream.url, { signal: controller.signal });
+    await askedOnce;
+    controller.abort();
+    release(Response.json({ stock: 'late' }));
+    expect(await rejection(call)).toMatchObject({ name: 'AbortError' });
+  });
 });

@@ -189,4 +189,33 @@ describe.each(undicis)('$name: fallback', ({ undici }) => {
     controller.abort();
     expect(await rejection(response.arrayBuffer())).toMatchObject({ name: 'AbortError' });
   });
+
+  it.each(['fetch', 'request'] as const)(
+    'fails with the abort when the caller aborts while the fallback is still working (%s)',
+    async (how) => {
+      const upstream = await startUpstream(status(500));
+      let release: (response: FallbackResponse) => void = () => {};
+      let asked!: () => void;
+      const askedOnce = new Promise<void>((resolve) => {
+        asked = resolve;
+      });
+      const c = undiciClient(undici, {
+        ...tripwire,
+        fallback: () => {
+          asked();
+          return new Promise<FallbackResponse>((resolve) => {
+            release = resolve;
+          });
+        },
+      });
+      await (await c.request(upstream.url)).body.text();
+      const controller = new AbortController();
+      const call = c[how](upstream.url, { signal: controller.signal });
+      await askedOnce;
+      controller.abort();
+      release(cached);
+      expect(await rejection(call)).toMatchObject({ name: 'AbortError' });
+      expect(upstream.received).toBe(1);
+    },
+  );
 });

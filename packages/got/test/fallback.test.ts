@@ -205,4 +205,30 @@ describe.each(gots)('$name: fallback', ({ got }) => {
       bulkhead: { active: 0, queued: 0 },
     });
   });
+
+  it('fails with the abort when the caller aborts while the fallback is still working', async () => {
+    const upstream = await startUpstream(status(500));
+    let release: () => void = () => {};
+    let asked!: () => void;
+    const askedOnce = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    const c = client(got, {
+      ...tripwire,
+      fallback: () => {
+        asked();
+        return new Promise<GotFallbackResponse>((resolve) => {
+          release = () => resolve(cached);
+        });
+      },
+    });
+    await rejection(c.got(upstream.url));
+    const controller = new AbortController();
+    const call = c.got(upstream.url, { signal: controller.signal });
+    await askedOnce;
+    controller.abort();
+    release();
+    expect(await rejection(call)).toMatchObject({ code: 'ERR_ABORTED' });
+    expect(upstream.received).toBe(1);
+  });
 });
