@@ -13,8 +13,9 @@ interface SyntheticController extends Dispatcher.DispatchController {
  * `onResponseStart`, the body in one `onResponseData`, `onResponseEnd` — so `undici.request()`
  * resolves with it and `fetch` with a `Response`, through every interceptor the caller composed
  * outside this one. A handler callback that throws ends the delivery with an `onResponseError`
- * carrying what it threw, as undici does; so does an abort through the controller. Never throws:
- * it runs in a promise callback, where a throw would be an unhandled rejection.
+ * carrying what it threw, as undici does (after `onResponseEnd` too); so does an abort through
+ * the controller before the end. Never throws: it runs in a promise callback, where a throw would
+ * be an unhandled rejection.
  */
 export function deliverResponse(
   handler: Dispatcher.DispatchHandler,
@@ -53,8 +54,8 @@ export function deliverResponse(
       next?.();
     },
   };
-  const fail = (error: unknown): void => {
-    if (ended) return;
+  const fail = (error: unknown, afterEnd = false): void => {
+    if (ended && !afterEnd) return;
     ended = true;
     try {
       handler.onResponseError?.(
@@ -76,8 +77,15 @@ export function deliverResponse(
     return !ended;
   };
   const end = (): void => {
-    if (!step(() => handler.onResponseEnd?.(controller, {}))) return;
+    if (ended) return;
+    // Ended from here on, so an abort inside onResponseEnd is too late; a throw from it is still
+    // reported, as undici reports one after onComplete.
     ended = true;
+    try {
+      handler.onResponseEnd?.(controller, {});
+    } catch (thrown) {
+      fail(thrown, true);
+    }
   };
   if (!step(() => handler.onRequestStart?.(controller, {}))) return;
   const { statusCode, statusMessage, headers, body } = response;
