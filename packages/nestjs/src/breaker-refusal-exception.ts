@@ -15,7 +15,8 @@ const tripswitchBrand = Symbol.for('tripswitch.error');
  * 503) whose response is the problem document every Tripswitch server adapter sends, naming no
  * breaker. It is still the refusal: `isCircuitOpenError()` (or `isBulkheadFullError()`) and
  * `instanceof CircuitOpenError` are true for it, it carries the refusal's `code`, `breakerName`,
- * `reason` and `retryAfterMs`, and the refusal itself is its `cause`.
+ * `reason` and `retryAfterMs` (a full bulkhead's `maxConcurrent` and `maxQueue`), and the refusal
+ * itself is its `cause`.
  *
  * {@link BreakerRefusalInterceptor} turns every refusal an HTTP request's handler throws into one,
  * so a catch-all exception filter of your own, which answers an `HttpException` with its status
@@ -44,6 +45,10 @@ export class BreakerRefusalException extends ServiceUnavailableException {
   readonly reason: CircuitRefusal | 'full' | 'queue-timeout';
   /** How long until a retry may pass, in milliseconds, when the circuit knows. */
   readonly retryAfterMs: number | undefined;
+  /** A full bulkhead's `maxConcurrent`; `undefined` for an open circuit. */
+  readonly maxConcurrent: number | undefined;
+  /** A full bulkhead's `maxQueue`; `undefined` for an open circuit. */
+  readonly maxQueue: number | undefined;
   /** The headers of the 503: `content-type`, and `Retry-After` when there is one. */
   readonly headers: RefusalResponse['headers'];
 
@@ -58,7 +63,10 @@ export class BreakerRefusalException extends ServiceUnavailableException {
     this.code = refusal.code;
     this.breakerName = refusal.breakerName;
     this.reason = refusal.reason;
-    this.retryAfterMs = refusal.code === 'ERR_CIRCUIT_OPEN' ? refusal.retryAfterMs : undefined;
+    const circuit = refusal.code === 'ERR_CIRCUIT_OPEN';
+    this.retryAfterMs = circuit ? refusal.retryAfterMs : undefined;
+    this.maxConcurrent = circuit ? undefined : refusal.maxConcurrent;
+    this.maxQueue = circuit ? undefined : refusal.maxQueue;
     this.headers = headers;
     // The default document's words, never the problem function's body: this may be logged.
     this.message = (refusalResponse(refusal).body as { detail: string }).detail;

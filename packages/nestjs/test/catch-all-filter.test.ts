@@ -23,8 +23,10 @@ import {
   BreakerRefusalException,
   BreakerRefusalInterceptor,
   BreakerRegistry,
+  BulkheadFullError,
   CircuitBreaker,
   CircuitOpenError,
+  isBulkheadFullError,
   isCircuitOpenError,
   TripswitchModule,
   type TripswitchModuleOptions,
@@ -85,6 +87,21 @@ class InventoryService {
   }
 }
 
+/** Holds every call of `held()` until the test opens the gate. */
+const gate = { open: (): void => {}, arrived: (): void => {} };
+
+@Injectable()
+class SlowService {
+  @CircuitBreaker('slow', { bulkhead: { maxConcurrent: 1 } })
+  async held(): Promise<string> {
+    gate.arrived();
+    await new Promise<void>((resolve) => {
+      gate.open = resolve;
+    });
+    return 'done';
+  }
+}
+
 const pricingClient = Symbol('pricing client');
 
 @Controller()
@@ -92,12 +109,21 @@ class ShopController {
   readonly #inventory: InventoryService;
   readonly #pricing: Got;
 
+  readonly #slow: SlowService;
+
   constructor(
     @Inject(InventoryService) inventory: InventoryService,
     @Inject(pricingClient) pricing: Got,
+    @Inject(SlowService) slow: SlowService,
   ) {
     this.#inventory = inventory;
     this.#pricing = pricing;
+    this.#slow = slow;
+  }
+
+  @Get('slow')
+  slow(): Promise<string> {
+    return this.#slow.held();
   }
 
   @Get('stock')
@@ -189,6 +215,7 @@ async function shop(
     controllers: [ShopController],
     providers: [
       InventoryService,
+      SlowService,
       { provide: pricingClient, useValue: pricing },
       ...(install === 'APP_FILTER' ? [{ provide: APP_FILTER, useClass: filter }] : []),
     ],
@@ -286,6 +313,24 @@ describe('a refusal behind a catch-all filter', () => {
     expect(refused.headers.get('retry-after')).toBe('30');
   });
 
+  it('answers a full bulkhead with 503 and Retry-After: 1, as a BulkheadFullError', async () => {
+    const { get } = await shop(CatchEverythingFilter);
+    const arrived = new Promise<void>((resolve) => {
+      gate.arrived = resolve;
+    });
+    const first = get('/slow');
+    await arrived;
+    const refused = await get('/slow');
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    const exception = seen.at(-1);
+    expect(isBulkheadFullError(exception)).toBe(true);
+    expect(exception).toBeInstanceOf(BulkheadFullError);
+    expect(exception).toMatchObject({ code: 'ERR_BULKHEAD_FULL', maxConcurrent: 1, maxQueue: 0 });
+    gate.open();
+    expect(await (await first).text()).toBe('done');
+  });
+
   it('leaves other errors to the filter as they were: 500', async () => {
     const { get } = await shop(CatchEverythingFilter);
     const reply = await get('/broken');
@@ -324,7 +369,7 @@ describe('a refusal behind a catch-all filter', () => {
         }),
       ],
       controllers: [ShopController],
-      providers: [InventoryService, { provide: pricingClient, useValue: got }],
+      providers: [InventoryService, SlowService, { provide: pricingClient, useValue: got }],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     onTestFinished(() => app.close());
