@@ -8,6 +8,7 @@ import {
 } from '@tripswitch/core';
 import { checkRefusalProblem, type RefusalProblemFunction } from '@tripswitch/core/http';
 import type { NextFunction, Request, Response } from 'express';
+import { checkedRequestKey } from './request-key.ts';
 
 /**
  * The breaker options the middleware applies to the breakers it creates: those of a registry's
@@ -49,7 +50,10 @@ export interface BreakerMiddlewareOptions extends RouteBreakerOptions {
   /**
    * Gives each request the key of its breaker, for one breaker per route, tenant or host; the
    * key is the breaker's name. A key that is not a non-empty string, or a `key` that throws,
-   * sends the error to `next` (a 500) without a breaker.
+   * sends an `InvalidOptionError` naming `key` to `next` (a 500) without a breaker. `undefined`
+   * is such a key: most often `req.params.x` read in a middleware mounted with `app.use()`, which
+   * runs before any route matches, so `req.params` is empty. Key by `req.path` there, or mount
+   * the middleware on the route: `app.get('/tenants/:tenant', breakerMiddleware({ key }), handler)`.
    * @defaultValue one breaker for every request the middleware sees
    */
   key?: (req: Request) => string;
@@ -221,7 +225,7 @@ export function resolveMiddlewareOptions(options: unknown = {}): MiddlewareSetti
       new BreakerRegistry({ maxBreakers: (maxKeys as number | undefined) ?? 1000 }),
     breakerOptions: breakerOptions as RouteBreakerOptions,
     name: resolvedName,
-    key: key as MiddlewareSettings['key'],
+    key: key === undefined ? undefined : checkedRequestKey(key as (req: Request) => string),
     isFailure: (isFailure as MiddlewareSettings['isFailure'] | undefined) ?? defaultIsFailure,
     onOpen: onOpen as RefusalHandler | undefined,
     problem: problem as RefusalProblemFunction | undefined,

@@ -94,7 +94,7 @@ describe.each(expresses)('%s: per-key breakers', (_label, express) => {
     expect((await get(`${url}/throws`)).status).toBe(500);
     expect((await get(`${url}/empty-key`)).status).toBe(500);
     expect(errors[0]).toBe(bug);
-    expect(errors[1]).toMatchObject({ code: 'ERR_INVALID_OPTION', option: 'name', value: '' });
+    expect(errors[1]).toMatchObject({ code: 'ERR_INVALID_OPTION', option: 'key', value: '' });
     expect(handled).toBe(0);
   });
 });

@@ -3,14 +3,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { BulkheadFullError, CircuitOpenError } from '@tripswitch/core';
 import { type RefusalProblemFunction, refusalResponse } from '@tripswitch/core/http';
 import { type Observable, throwError } from 'rxjs';
-
-/** @internal What `TripswitchModule` tells the filter: how to write a refusal's body. */
-export interface RefusalSettings {
-  readonly problem: RefusalProblemFunction | undefined;
-}
-
-/** @internal The provider of the {@link RefusalSettings} (the module's `problem` option). */
-export const refusalSettingsToken: unique symbol = Symbol('tripswitch.refusal-settings');
+import { BreakerRefusalException } from './breaker-refusal-exception.ts';
+import { type RefusalSettings, refusalSettingsToken } from './refusal-settings.ts';
 
 /** The part of Node's `ServerResponse` the filter writes with (Express's response is one). */
 interface NodeResponse {
@@ -35,8 +29,10 @@ interface NodeResponse {
  *   itself, returned for the context to report; WebSocket gateways get nothing from it.
  *
  * Refusals are recognised by brand, so errors from another copy of `@tripswitch/core` are
- * caught too. A catch-all filter of your own (`@Catch()`) bound closer to the route wins over
- * this one; use `isCircuitOpenError` there.
+ * caught too, and so is the {@link BreakerRefusalException} that `BreakerRefusalInterceptor`
+ * makes of them. A catch-all filter of your own (`@Catch()`) registered after this one, or bound
+ * closer to the route, wins over it; it still answers 503 with `Retry-After` when the refusal
+ * reaches it as that exception (see `BreakerRefusalInterceptor`).
  *
  * @example
  * ```ts
@@ -71,7 +67,8 @@ export class BreakerRefusalFilter implements ExceptionFilter<CircuitOpenError | 
     if (type === 'rpc') return throwError(() => error);
     if (type !== 'http') return error;
     const response: unknown = host.switchToHttp().getResponse();
-    const { status, headers, body } = refusalResponse(error, { problem: this.#problem });
+    const refusal = error instanceof BreakerRefusalException ? error.refusal : error;
+    const { status, headers, body } = refusalResponse(refusal, { problem: this.#problem });
     if (isNodeResponse(response)) {
       // Written with Node's own API, so the bytes are those of every Tripswitch server adapter:
       // Express's helpers would add a charset to the media type, and an ETag.

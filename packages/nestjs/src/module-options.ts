@@ -8,9 +8,11 @@ import { checkRefusalProblem, type RefusalProblemFunction } from '@tripswitch/co
  */
 export interface TripswitchModuleOptions extends BreakerRegistryOptions {
   /**
-   * Installs {@link BreakerRefusalFilter} as a global filter, so a refused call that no fallback
-   * caught reaches an HTTP client as 503 with `Retry-After`. Set `false` to answer refusals
-   * yourself, or to apply the filter only where you choose (`@UseFilters`).
+   * Installs {@link BreakerRefusalFilter} as a global filter and {@link BreakerRefusalInterceptor}
+   * as a global interceptor, so a refused call that no fallback caught reaches an HTTP client as
+   * 503 with `Retry-After` — also through a catch-all filter of your own, which answers the
+   * `BreakerRefusalException` the interceptor makes of it. Set `false` to answer refusals
+   * yourself, or to apply either only where you choose (`@UseFilters`, `@UseInterceptors`).
    * @defaultValue true
    */
   filter?: boolean;
@@ -38,8 +40,9 @@ export interface TripswitchModuleAsyncOptions {
     ...providers: never[]
   ) => BreakerRegistryOptions | PromiseLike<BreakerRegistryOptions>;
   /**
-   * Installs {@link BreakerRefusalFilter} as a global filter. Given here rather than by the
-   * factory, because Nest needs to know its providers before it runs any factory.
+   * Installs {@link BreakerRefusalFilter} and {@link BreakerRefusalInterceptor} globally (see
+   * {@link TripswitchModuleOptions.filter}). Given here rather than by the factory, because Nest
+   * needs to know its providers before it runs any factory.
    * @defaultValue true
    */
   filter?: boolean;

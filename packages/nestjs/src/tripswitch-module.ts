@@ -1,12 +1,9 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { BreakerRegistry, type BreakerRegistryOptions } from '@tripswitch/core';
 import { RegistryAttacher } from './attach-registry.ts';
-import {
-  BreakerRefusalFilter,
-  type RefusalSettings,
-  refusalSettingsToken,
-} from './breaker-refusal-filter.ts';
+import { BreakerRefusalFilter } from './breaker-refusal-filter.ts';
+import { BreakerRefusalInterceptor } from './breaker-refusal-interceptor.ts';
 import { breakerToken } from './inject-breaker.ts';
 import {
   checkFactoryResult,
@@ -16,6 +13,7 @@ import {
   type TripswitchModuleAsyncOptions,
   type TripswitchModuleOptions,
 } from './module-options.ts';
+import { type RefusalSettings, refusalSettingsToken } from './refusal-settings.ts';
 
 const registryOptionsToken = Symbol('tripswitch.registry-options');
 
@@ -27,8 +25,11 @@ const registryOptionsToken = Symbol('tripswitch.registry-options');
  * - the application's `BreakerRegistry` (inject it by its class): its breakers, their stats,
  *   events and health. Each application gets its own, even two built from one root module;
  * - the registry `@CircuitBreaker()` methods use;
- * - {@link BreakerRefusalFilter} as a global filter, unless `filter: false`; its 503 names no
- *   breaker unless `problem` puts the name in.
+ * - unless `filter: false`, {@link BreakerRefusalFilter} as a global filter, whose 503 names no
+ *   breaker unless `problem` puts the name in, and {@link BreakerRefusalInterceptor} as a global
+ *   interceptor, which makes an HTTP request's refusal a `BreakerRefusalException` (an
+ *   `HttpException` with status 503) and puts `Retry-After` on the response, so a catch-all
+ *   filter of your own answers it with 503 too.
  *
  * @example
  * ```ts
@@ -145,7 +146,12 @@ function rootModule(
       },
       RegistryAttacher,
       { provide: refusalSettingsToken, useValue: refusal },
-      ...(filter ? [{ provide: APP_FILTER, useClass: BreakerRefusalFilter }] : []),
+      ...(filter
+        ? [
+            { provide: APP_FILTER, useClass: BreakerRefusalFilter },
+            { provide: APP_INTERCEPTOR, useClass: BreakerRefusalInterceptor },
+          ]
+        : []),
     ],
     // The settings too: a filter applied with @UseFilters is built where it is used.
     exports: [BreakerRegistry, refusalSettingsToken],

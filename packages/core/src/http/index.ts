@@ -3,8 +3,8 @@
  * `@tripswitch/core/http`: the rules every HTTP adapter shares, written once so that switching
  * client or framework never changes how a breaker behaves. Which calls fail (network errors,
  * timeouts, 5xx and 429; cancelled calls are ignored), how `Retry-After` holds a circuit open,
- * which breaker a URL belongs to (its origin), how a finished call settles its permit, and the 503
- * a server sends for a refused request.
+ * which breaker a URL belongs to (its origin), how a finished call settles its permit, how a
+ * client's `fallback` answers a refused request, and the 503 a server sends for a refused request.
  * No Node-only APIs.
  *
  * @example
@@ -35,6 +35,11 @@ export {
   type SplitClientOptions,
   splitClientOptions,
 } from './client-options.ts';
+export {
+  type FallbackResponse,
+  type ResolvedFallbackResponse,
+  resolveFallbackResponse,
+} from './fallback-response.ts';
 export { type HttpJudgement, judgeAndSettle, settlePermit } from './judge-and-settle.ts';
 export { type KeyedBreakersOptions, keyedBreakers, originOf } from './keys.ts';
 export {
@@ -55,3 +60,4 @@ export {
   type RefusalResponseOptions,
   refusalResponse,
 } from './refusal.ts';
+export { answerRefusal, isRefusal, type RefusalFallback } from './refusal-fallback.ts';
