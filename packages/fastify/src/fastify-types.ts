@@ -7,7 +7,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /**
      * The registry of the breakers that guard this scope: the one of the nearest
-     * {@link breakerPlugin} registration. Read it for stats, events, `isolate()` and `reset()`.
+     * `breakerPlugin` registration. Read it for stats, events, `isolate()` and `reset()`.
      */
     breakers: BreakerRegistry;
   }
