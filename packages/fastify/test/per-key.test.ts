@@ -5,6 +5,7 @@ import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { breakerPlugin, circuitsHealth } from '../src/index.ts';
 import { clientOf } from './client.ts';
+import { deferred } from './deferred.ts';
 
 describe('per-key breakers', () => {
   it('opens the circuit of the failing key only, over real sockets', async () => {
@@ -79,6 +80,42 @@ describe('per-key breakers', () => {
     expect(app.breakers.size).toBe(20);
     expect(app.breakers.get('/item/broken').state).toBe('open');
     expect((await client.get('/item/broken')).status).toBe(503);
+  });
+
+  // The registry evicts an idle open breaker when every other one is busy; core's keyed
+  // registries change (never evict open, half-open or forced-open breakers) fixes that. Until it
+  // lands this test is expected to fail; once it does, `it.fails` fails: make it `it`.
+  it.fails('keeps an open circuit open through a flood while every other breaker has a request in flight', async () => {
+    const app = Fastify();
+    await app.register(breakerPlugin, {
+      key: (request) => request.url,
+      maxKeys: 10,
+      minimumCalls: 1,
+      failureRateThreshold: 100,
+      openDurationMs: 60_000,
+    });
+    const gate = deferred();
+    let held = 0;
+    const allHeld = deferred();
+    app.get('/broken', async (_request, reply) => reply.code(500).send());
+    app.get('/held/:id', async () => {
+      if (++held === 9) allHeld.resolve();
+      await gate.promise;
+      return 'held';
+    });
+    app.get('/new/:id', async () => 'new');
+    const client = await clientOf(app, 'inject');
+    expect((await client.get('/broken')).status).toBe(500);
+    const inFlight = Array.from({ length: 9 }, (_, i) => client.get(`/held/${i}`));
+    await allHeld.promise;
+
+    // Ten breakers: the open one, and nine busy ones. Nothing idle and closed is left to evict.
+    for (let i = 0; i < 100; i++) await client.get(`/new/${i}`);
+
+    expect(app.breakers.get('/broken').state).toBe('open');
+    expect((await client.get('/broken')).status).toBe(503);
+    gate.resolve();
+    await Promise.all(inFlight);
   });
 
   it('sends a request whose key is undefined around the breakers: neither refused nor counted', async () => {
