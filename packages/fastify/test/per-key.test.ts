@@ -2,7 +2,7 @@
 // plugin's breakers beyond maxKeys, and a flood does not erase an open circuit.
 import type { RegistryHealth } from '@tripswitch/core';
 import Fastify from 'fastify';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { breakerPlugin, circuitsHealth } from '../src/index.ts';
 import { clientOf } from './client.ts';
 import { deferred } from './deferred.ts';
@@ -95,6 +95,7 @@ describe('per-key breakers', () => {
       openDurationMs: 60_000,
     });
     const gate = deferred();
+    onTestFinished(() => gate.resolve());
     let held = 0;
     const allHeld = deferred();
     app.get('/broken', async (_request, reply) => reply.code(500).send());
