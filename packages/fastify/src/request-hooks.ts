@@ -178,18 +178,19 @@ function refuse(
   let result: unknown;
   try {
     result = onOpen(request, reply, error);
+    if (isThenable(result)) {
+      // Inside the try: a hostile thenable's `then` may throw, here or on the queueing path.
+      result.then(
+        (value) => answer(reply, done, value, error),
+        (reason: unknown) => done((reason ?? new Error('onOpen rejected')) as Error),
+      );
+      return;
+    }
   } catch (thrown) {
     done(thrown as Error);
     return;
   }
-  if (isThenable(result)) {
-    result.then(
-      (value) => answer(reply, done, value, error),
-      (reason: unknown) => done((reason ?? new Error('onOpen rejected')) as Error),
-    );
-  } else {
-    answer(reply, done, result, error);
-  }
+  answer(reply, done, result, error);
 }
 
 /** Sends what `onOpen` gave, as Fastify sends what a handler returns; nothing: the 503. */

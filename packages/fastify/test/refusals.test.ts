@@ -270,6 +270,28 @@ describe.each(transports)('%s: refusals', (transport) => {
     expect(breaker().stats()).toMatchObject({ inFlight: 0, totals: { rejected: 3 } });
   });
 
+  it("sends what a hostile onOpen does to Fastify's error handling, on the queueing path too", async () => {
+    const bad = new Error('then threw');
+    const onOpen = () => ({
+      // biome-ignore lint/suspicious/noThenProperty: a hostile thenable, on purpose
+      then() {
+        throw bad;
+      },
+    });
+    for (const bulkhead of [undefined, { maxConcurrent: 1, maxQueue: 1 }]) {
+      registry = new BreakerRegistry();
+      const client = await clientOf(
+        await tripwiredApp({ onOpen, ...(bulkhead && { bulkhead }) }),
+        transport,
+      );
+      await trip(client);
+      const reply = await client.get('/ok');
+      expect(reply.status).toBe(500);
+      expect(JSON.parse(reply.body)).toMatchObject({ message: 'then threw' });
+      expect(handled).toBe(0);
+    }
+  });
+
   it('answers a full bulkhead without a queue with 503, ERR_BULKHEAD_FULL and Retry-After: 1', async () => {
     const app = await tripwiredApp({ bulkhead: { maxConcurrent: 1 } });
     const held = holdingRoute(app, '/held');
