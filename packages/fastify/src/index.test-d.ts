@@ -11,6 +11,7 @@ import {
   type BreakerRouteOptions,
   breakerPlugin,
   circuitsHealth,
+  type RefusalProblemFunction,
 } from './index.ts';
 
 // The issue's own example compiles against Fastify's types.
@@ -43,6 +44,12 @@ expectTypeOf<NonNullable<BreakerRouteOptions['isFailure']>>().parameters.toEqual
 expectTypeOf<NonNullable<BreakerRouteOptions['onOpen']>>()
   .parameter(2)
   .toEqualTypeOf<CircuitOpenError | BulkheadFullError>();
+
+// problem receives the refusal and the default document, and returns the body.
+app.register(breakerPlugin, {
+  problem: (error, problem) => ({ ...problem, breaker: error.breakerName }),
+});
+expectTypeOf<NonNullable<BreakerRouteOptions['problem']>>().toEqualTypeOf<RefusalProblemFunction>();
 
 // onOpen may return a payload, the reply, or a promise of either.
 app.register(breakerPlugin, { onOpen: (_request, reply) => reply.code(429).send({ busy: true }) });

@@ -28,6 +28,7 @@ export {
   isBulkheadFullError,
   isCircuitOpenError,
 } from '@tripswitch/core';
+export type { RefusalProblem, RefusalProblemFunction } from '@tripswitch/core/http';
 export { breakerPlugin } from './breaker-plugin.ts';
 export {
   type CircuitsHealthHandler,

@@ -4,8 +4,10 @@ import {
   type CircuitOpenError,
   InvalidOptionError,
   isBreakerRegistry,
+  isInvalidOptionError,
   type RegistryBreakerOptions,
 } from '@tripswitch/core';
+import { checkRefusalProblem, type RefusalProblemFunction } from '@tripswitch/core/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -65,6 +67,16 @@ export interface BreakerRouteOptions extends RouteBreakerOptions {
    * @defaultValue the 503 problem response
    */
   onOpen?: RefusalHandler;
+  /**
+   * Writes the body of the 503s this route (or the plugin's routes) sends — for its own breaker's
+   * refusals, and for a refusal thrown by an HTTP client's breaker downstream: given the refusal
+   * and the problem document, which names no breaker, it returns the JSON body to send. The name
+   * is left out because it is often internal: a per-key breaker is named by what `key` built, and
+   * an HTTP client's by the origin it calls. To put it back:
+   * `problem: (error, problem) => ({ ...problem, breaker: error.breakerName })`.
+   * @defaultValue the problem document: status, `code`, `retryAfterMs` and a detail naming no breaker
+   */
+  problem?: RefusalProblemFunction;
 }
 
 /**
@@ -104,6 +116,7 @@ export interface RouteSettings {
   readonly key: ((request: FastifyRequest) => string | undefined) | undefined;
   readonly isFailure: ((statusCode: number, request: FastifyRequest) => boolean) | undefined;
   readonly onOpen: RefusalHandler | undefined;
+  readonly problem: RefusalProblemFunction | undefined;
 }
 
 /** @internal The name of the breaker when none is given. */
@@ -129,7 +142,7 @@ type Unlisted = Exclude<keyof RouteBreakerOptions, (typeof breakerOptionNames)[n
 const allListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void allListed;
 
-const routeOwnNames = ['name', 'key', 'isFailure', 'onOpen'] as const;
+const routeOwnNames = ['name', 'key', 'isFailure', 'onOpen', 'problem'] as const;
 const pluginOwnNames = [...routeOwnNames, 'registry', 'maxKeys'] as const;
 const routeAllowed: ReadonlySet<string> = new Set([...routeOwnNames, ...breakerOptionNames]);
 const pluginAllowed: ReadonlySet<string> = new Set([...pluginOwnNames, ...breakerOptionNames]);
@@ -218,11 +231,12 @@ export function mergeRouteSettings(
     key: own ? route.key : undefined,
     isFailure: route.isFailure ?? plugin.isFailure,
     onOpen: route.onOpen ?? plugin.onOpen,
+    problem: route.problem ?? plugin.problem,
   };
 }
 
 function checkRouteOptions(o: Record<string, unknown>, path: string): RouteSettings {
-  const { name, key, isFailure, onOpen, ...breakerOptions } = o;
+  const { name, key, isFailure, onOpen, problem, ...breakerOptions } = o;
   if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
     throw new InvalidOptionError(option(path, 'name'), name, 'a non-empty string');
   }
@@ -236,12 +250,20 @@ function checkRouteOptions(o: Record<string, unknown>, path: string): RouteSetti
   }
   checkFunction(option(path, 'isFailure'), isFailure);
   checkFunction(option(path, 'onOpen'), onOpen);
+  try {
+    checkRefusalProblem(problem);
+  } catch (error) {
+    // Core names it `problem`; a route's is `config.breaker.problem`.
+    if (!isInvalidOptionError(error)) throw error;
+    throw new InvalidOptionError(option(path, 'problem'), problem, error.expected);
+  }
   return {
     breakerOptions: breakerOptions as RouteBreakerOptions,
     name: name as string | undefined,
     key: key as RouteSettings['key'],
     isFailure: isFailure as RouteSettings['isFailure'],
     onOpen: onOpen as RefusalHandler | undefined,
+    problem: problem as RefusalProblemFunction | undefined,
   };
 }
 

@@ -4,7 +4,7 @@ import {
   InvalidOptionError,
   isInvalidOptionError,
 } from '@tripswitch/core';
-import { checkedKey, keyedBreakers } from '@tripswitch/core/http';
+import { checkedKey, keyedBreakers, type RefusalProblemFunction } from '@tripswitch/core/http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   checkRouteConfig,
@@ -21,6 +21,8 @@ export interface Guard {
   readonly breakerFor: (request: FastifyRequest) => CircuitBreaker | undefined;
   readonly isFailure: (statusCode: number, request: FastifyRequest) => boolean;
   readonly onOpen: RefusalHandler | undefined;
+  /** Writes the body of the route's 503s; see `BreakerRouteOptions.problem`. */
+  readonly problem: RefusalProblemFunction | undefined;
   /** Whether a request may wait for a bulkhead slot (`bulkhead.maxQueue` > 0). */
   readonly queues: boolean;
 }
@@ -81,6 +83,20 @@ export class Registration {
     const guard = this.#resolve(request.server, config);
     this.#guards.set(config, guard);
     return guard;
+  }
+
+  /**
+   * What writes the body of a 503 for a refusal thrown by a breaker downstream while `request`
+   * was handled: its route's `problem`, else the plugin's.
+   */
+  problemFor(request: FastifyRequest): RefusalProblemFunction | undefined {
+    let guard: Guard | null = null;
+    try {
+      guard = this.guardOf(request);
+    } catch {
+      // A route's bad config.breaker (declared before the plugin) fails its own requests already.
+    }
+    return guard?.problem ?? this.#plugin.problem;
   }
 
   /**
@@ -150,6 +166,7 @@ export class Registration {
       breakerFor: pick,
       isFailure: settings.isFailure ?? defaultIsFailure,
       onOpen: settings.onOpen,
+      problem: settings.problem,
       queues: (breakerOptions.bulkhead?.maxQueue ?? 0) > 0,
     };
   }

@@ -1,5 +1,6 @@
 import type { BulkheadFullError, CircuitBreaker, CircuitOpenError, Permit } from '@tripswitch/core';
 import { isBulkheadFullError, isCircuitOpenError } from '@tripswitch/core';
+import type { RefusalProblemFunction } from '@tripswitch/core/http';
 import type {
   FastifyReply,
   FastifyRequest,
@@ -172,7 +173,7 @@ function refuse(
 ): void {
   const { onOpen } = guard;
   if (onOpen === undefined) {
-    sendRefusal(reply, error);
+    sendRefusal(reply, error, guard.problem);
     return;
   }
   let result: unknown;
@@ -181,7 +182,7 @@ function refuse(
     if (isThenable(result)) {
       // Inside the try: a hostile thenable's `then` may throw, here or on the queueing path.
       result.then(
-        (value) => answer(reply, done, value, error),
+        (value) => answer(reply, done, value, error, guard.problem),
         (reason: unknown) => done((reason ?? new Error('onOpen rejected')) as Error),
       );
       return;
@@ -190,7 +191,7 @@ function refuse(
     done(thrown as Error);
     return;
   }
-  answer(reply, done, result, error);
+  answer(reply, done, result, error, guard.problem);
 }
 
 /** Sends what `onOpen` gave, as Fastify sends what a handler returns; nothing: the 503. */
@@ -199,12 +200,13 @@ function answer(
   done: HookHandlerDoneFunction,
   value: unknown,
   error: CircuitOpenError | BulkheadFullError,
+  problem: RefusalProblemFunction | undefined,
 ): void {
   // `reply` itself: onOpen sent (or is sending) the answer.
   if (value === reply) return;
   try {
     if (value !== undefined) reply.send(value);
-    else if (!reply.sent) sendRefusal(reply, error);
+    else if (!reply.sent) sendRefusal(reply, error, problem);
   } catch (thrown) {
     done(thrown as Error);
   }

@@ -79,6 +79,57 @@ describe.each(transports)('%s: refusals from downstream', (transport) => {
     });
   });
 
+  it("names neither the client's breaker nor its origin, in the body or the headers", async () => {
+    const { app } = await gateway(guardedFetch());
+    const client = await clientOf(app, transport);
+    await client.get('/quote');
+    await client.get('/quote');
+
+    const reply = await client.get('/quote');
+
+    expect(reply.status).toBe(503);
+    const { host } = new URL(upstream.url);
+    expect(reply.body).not.toContain(host);
+    expect(Object.values(reply.headers).join(' ')).not.toContain(host);
+    expect(JSON.parse(reply.body)).toEqual({
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'A circuit breaker refused the call; retry in 30 s',
+      code: 'ERR_CIRCUIT_OPEN',
+      retryAfterMs: 30_000,
+    });
+  });
+
+  it("writes that body with the route's problem, or else the plugin's", async () => {
+    const app = Fastify();
+    await app.register(breakerPlugin, {
+      problem: (error, problem) => ({ ...problem, refusedBy: error.breakerName }),
+    });
+    const call = guardedFetch();
+    app.get('/plugin', async () => ({ upstream: await call() }));
+    app.get(
+      '/route',
+      {
+        config: {
+          breaker: { name: 'route', problem: (_error, problem) => ({ ...problem, route: true }) },
+        },
+      },
+      async () => ({ upstream: await call() }),
+    );
+    const client = await clientOf(app, transport);
+    await client.get('/plugin');
+    await client.get('/plugin');
+
+    expect(JSON.parse((await client.get('/plugin')).body)).toMatchObject({
+      code: 'ERR_CIRCUIT_OPEN',
+      refusedBy: upstream.url,
+    });
+    const route = JSON.parse((await client.get('/route')).body);
+    expect(route).toMatchObject({ code: 'ERR_CIRCUIT_OPEN', route: true });
+    expect(route).not.toHaveProperty('refusedBy');
+  });
+
   it("answers a refusal in an undici error's cause the same way", async () => {
     const dispatcher = new Agent().compose(
       breakerInterceptor({ registry: clientRegistry, ...clientBreaker }),

@@ -19,10 +19,12 @@ describe.each(transports)('%s: circuitsHealth()', (transport) => {
     expect(healthy.status).toBe(200);
     expect(healthy.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(healthy.headers['cache-control']).toBe('no-store');
-    // In the registry's order: least recently used first.
+    // In the order the breakers were created: the plugin's when registered, the route's when declared.
     expect(JSON.parse(healthy.body)).toEqual({
       status: 'ok',
+      overflows: 0,
       breakers: [
+        { name: 'orders', state: 'closed', failureRate: 0, slowCallRate: 0, calls: 1, rejected: 0 },
         {
           name: 'payments',
           state: 'closed',
@@ -31,7 +33,6 @@ describe.each(transports)('%s: circuitsHealth()', (transport) => {
           calls: 0,
           rejected: 0,
         },
-        { name: 'orders', state: 'closed', failureRate: 0, slowCallRate: 0, calls: 1, rejected: 0 },
       ],
     });
 

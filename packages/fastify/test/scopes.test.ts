@@ -228,6 +228,7 @@ describe('route config', () => {
           /no such option/,
         ],
         [{ breaker: { name: 'x', key: () => 'k' } }, 'config.breaker.name', /alongside key/],
+        [{ breaker: { problem: 'busy' } }, 'config.breaker.problem', /a function/],
       ] as const) {
         let thrown: unknown;
         try {
