@@ -44,13 +44,13 @@ describe('per-key breakers', () => {
     ]);
   });
 
-  it('keeps at most maxKeys breakers under thousands of distinct paths, the most recent ones', async () => {
+  it('keeps at most maxKeys breakers under a thousand distinct paths, the most recent ones', async () => {
     const app = Fastify();
     await app.register(breakerPlugin, { key: (request) => request.url, maxKeys: 50 });
     app.get('/item/:id', async () => 'ok');
     const client = await clientOf(app, 'inject');
 
-    const paths = 3_000;
+    const paths = 1_000;
     for (let start = 0; start < paths; start += 100) {
       const batch = Array.from({ length: 100 }, (_, i) => client.get(`/item/${start + i}`));
       for (const reply of await Promise.all(batch)) expect(reply.status).toBe(200);
@@ -77,7 +77,7 @@ describe('per-key breakers', () => {
     const client = await clientOf(app, 'inject');
     expect((await client.get('/item/broken')).status).toBe(500);
 
-    for (let i = 0; i < 1_000; i++) await client.get(`/item/${i}`);
+    for (let i = 0; i < 300; i++) await client.get(`/item/${i}`);
 
     expect(app.breakers.size).toBe(20);
     expect(app.breakers.get('/item/broken').state).toBe('open');
