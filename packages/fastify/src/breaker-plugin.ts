@@ -44,7 +44,7 @@ import {
  *
  * const app = Fastify();
  * await app.register(breakerPlugin, { failureRateThreshold: 50 });
- * app.get('/orders/:id', async (request) => orders.find(request.params.id));
+ * app.get<{ Params: { id: string } }>('/orders/:id', async (request) => orders.find(request.params.id));
  * app.get('/internal/ping', { config: { breaker: false } }, async () => 'pong');
  * app.get('/payments', { config: { breaker: { name: 'payments', openDurationMs: 30_000 } } }, pay);
  * app.get('/health/circuits', circuitsHealth());

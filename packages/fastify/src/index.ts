@@ -14,7 +14,7 @@
  *
  * const app = Fastify();
  * await app.register(breakerPlugin, { failureRateThreshold: 50 });
- * app.get('/orders/:id', async (request) => orders.find(request.params.id));
+ * app.get<{ Params: { id: string } }>('/orders/:id', async (request) => orders.find(request.params.id));
  * app.get('/internal/ping', { config: { breaker: false } }, async () => 'pong');
  * app.get('/health/circuits', circuitsHealth());
  * ```
