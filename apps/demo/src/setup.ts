@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { BreakerRegistry, type Clock } from '@tripswitch/core';
 import { withBreaker } from '@tripswitch/fetch';
 import { createGateway } from 'express-demo';
+import { createGateway as createFastifyGateway } from 'fastify-demo';
 import { createUpstreamClient } from 'got-demo';
 import { createNestDemo } from 'nestjs-demo';
 import { startUpstream, type Upstream } from 'upstream';
@@ -12,6 +13,7 @@ import { type DemoClient, fetchClient, gatewayClient, gotClient, nestClient } fr
 export interface DemoSystem {
   upstream: Upstream;
   gatewayUrl: string;
+  fastifyUrl: string;
   nestUrl: string;
   clients: DemoClient[];
   registries: Map<string, BreakerRegistry>;
@@ -19,7 +21,8 @@ export interface DemoSystem {
 }
 
 /**
- * Starts the upstream, the Express gateway (which calls the upstream through axios), the NestJS
+ * Starts the upstream, the Express gateway (which calls the upstream through axios), the Fastify
+ * gateway (through fetch), the NestJS
  * service (a decorated method with a cached fallback), a fetch client with a breaker and two got
  * clients — one with a breaker, one without, the baseline — all on 127.0.0.1 with free ports.
  */
@@ -35,6 +38,12 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
   }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const fastifyRegistry = new BreakerRegistry(defaults);
+  const fastify = await createFastifyGateway({
+    upstreamUrl: upstream.url,
+    registry: fastifyRegistry,
+  });
+  const fastifyUrl = await fastify.listen({ port: 0, host: '127.0.0.1' });
   const nest = await createNestDemo({
     upstreamUrl: upstream.url,
     ...(clock === undefined ? {} : { clock }),
@@ -51,9 +60,11 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
   return {
     upstream,
     gatewayUrl,
+    fastifyUrl,
     nestUrl,
     clients: [
       gatewayClient(gatewayUrl),
+      gatewayClient(fastifyUrl, 'Fastify gateway → fetch', 'fastify'),
       nestClient(nestUrl),
       gotClient('got + breaker', 'got', protectedGot),
       fetchClient('fetch + breaker', 'fetch', protectedFetch, upstream.url),
@@ -61,6 +72,7 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
     ],
     registries: new Map([
       ['Express gateway', gatewayRegistry],
+      ['Fastify gateway', fastifyRegistry],
       ['NestJS', nest.get(BreakerRegistry)],
       ['got client', gotRegistry],
       ['fetch client', fetchRegistry],
@@ -68,6 +80,7 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await fastify.close();
       await nest.close();
       await upstream.close();
     },

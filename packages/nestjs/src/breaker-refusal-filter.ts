@@ -82,7 +82,8 @@ export class BreakerRefusalFilter implements ExceptionFilter<CircuitOpenError | 
       return undefined;
     }
     for (const [name, value] of Object.entries(headers)) adapter.setHeader(response, name, value);
-    adapter.reply(response, body, status);
+    // As bytes: given an object or a string, Fastify adds a charset to the media type.
+    adapter.reply(response, Buffer.from(JSON.stringify(body)), status);
     return undefined;
   }
 }
