@@ -18,9 +18,17 @@ const source = '@tripswitch/source';
 // what is published, the builds in dist/, on the oldest Node the packages support.
 const againstBuilds = process.env.TRIPSWITCH_TEST_BUILDS === '1';
 
-// No test waits on time to pass or fail; the limit only catches a hang, and must not trip when
-// CI runs every package's tests at once on a small machine.
-const testTimeout = 30_000;
+/**
+ * No test waits on time to pass or fail: these limits only catch a hang. They are far above what
+ * any test or hook takes on a quiet machine, because a busy one (a shared CI runner, every
+ * package's tests at once on two cores, scripts/test-under-load.sh) makes work many times slower,
+ * and a limit that trips then says nothing about the code.
+ */
+export const hangLimits = {
+  testTimeout: 120_000,
+  hookTimeout: 120_000,
+  teardownTimeout: 120_000,
+} as const;
 
 /**
  * The vitest configuration every package extends. With `TRIPSWITCH_TEST_BUILDS=1` the workspace
@@ -42,7 +50,7 @@ export function packageTests(overrides: ViteUserConfig['test'] = {}): ViteUserCo
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       restoreMocks: true,
-      testTimeout,
+      ...hangLimits,
       unstubGlobals: true,
       // Transformed modules cached on disk carry the imports as they were resolved; a run
       // against the builds resolves them differently, so it neither reads nor writes that cache.
@@ -58,7 +66,7 @@ export function packageTests(overrides: ViteUserConfig['test'] = {}): ViteUserCo
  */
 export function appTests(overrides: ViteUserConfig['test'] = {}): ViteUserConfig {
   return defineConfig({
-    test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout, ...overrides },
+    test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], ...hangLimits, ...overrides },
   });
 }
 

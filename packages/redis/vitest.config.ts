@@ -7,6 +7,4 @@ export default packageTests({
   // The files measure propagation delays and run a soak across processes: one at a time, so that
   // they do not compete for the machine with each other.
   fileParallelism: false,
-  testTimeout: 30_000,
-  hookTimeout: 30_000,
 });
