@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Runs the README's test command (`npm test`, turbo's cache off) while one CPU-bound process per
 # core keeps the machine busy, as a shared CI runner or a laptop building something else would.
-# A test that races real time fails here. Usage: scripts/test-under-load.sh [runs]
-# Runs `runs` times in a row (1 by default) and stops at the first failure. The busy processes
+# A test that races real time fails here. Usage: scripts/test-under-load.sh [runs [turbo args]]
+# Runs `runs` times in a row (1 by default) and stops at the first failure; further arguments go
+# to turbo (`scripts/test-under-load.sh 1 --filter=@tripswitch/got` for one package, `--continue`
+# to see every failure of a run). The busy processes
 # are this script's children, stopped by their process ids when it exits however it exits; each
 # also stops by itself if this script is gone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs="${1:-1}"
+shift || true
 case "$runs" in
   '' | *[!0-9]* | 0)
-    echo "usage: scripts/test-under-load.sh [runs]   (runs: a whole number >= 1)" >&2
+    echo "usage: scripts/test-under-load.sh [runs [turbo args]]   (runs: a whole number >= 1)" >&2
     exit 2
     ;;
 esac
@@ -45,7 +48,7 @@ echo "test-under-load: ${#burners[@]} CPU-bound processes (pids ${burners[*]}) b
 for ((run = 1; run <= runs; run++)); do
   echo "test-under-load: run $run of $runs" >&2
   started=$SECONDS
-  if ! TURBO_FORCE=1 npm test; then
+  if ! TURBO_FORCE=1 npm test -- "$@"; then
     echo "test-under-load: run $run of $runs failed after $((SECONDS - started)) s" >&2
     exit 1
   fi
