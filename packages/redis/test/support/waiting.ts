@@ -6,7 +6,7 @@ import type { RedisBreakerStore, RedisStoreEvents } from '../../src/index.ts';
 export function nextStateChange(
   breaker: CircuitBreaker,
   accept: (change: BreakerEvents['stateChange']) => boolean = () => true,
-  timeoutMs = 5_000,
+  timeoutMs = 60_000,
 ): Promise<BreakerEvents['stateChange'] & { at: number }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -26,7 +26,7 @@ export function nextStateChange(
 export function nextStoreEvent<K extends keyof RedisStoreEvents>(
   store: RedisBreakerStore,
   event: K,
-  timeoutMs = 10_000,
+  timeoutMs = 60_000,
 ): Promise<RedisStoreEvents[K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
