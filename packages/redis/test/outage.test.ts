@@ -4,11 +4,11 @@
 import { CircuitBreaker, type CircuitBreakerOptions } from '@tripswitch/core';
 import { type RedisServer, startRedisServer } from '@tripswitch/redis-server';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { RedisBreakerStore, type RedisBreakerStoreOptions } from '../src/index.ts';
 import { adminClient } from './support/admin.ts';
 import { type ClientKind, clientKinds, connectClient, restartRetries } from './support/clients.ts';
-import { nextStateChange, nextStoreEvent } from './support/waiting.ts';
+import { nextStateChange, nextStoreEvent, until } from './support/waiting.ts';
 
 const boom = new Error('boom');
 let server: RedisServer;
@@ -58,7 +58,7 @@ describe.each(clientKinds)('with %s, when Redis', (kind: ClientKind) => {
   }
 
   async function availableNow(...stores: RedisBreakerStore[]) {
-    await vi.waitFor(() => expect(stores.every((s) => s.available)).toBe(true), {
+    await until(() => expect(stores.every((s) => s.available)).toBe(true), {
       timeout: 5_000,
     });
   }
@@ -138,7 +138,7 @@ describe.each(clientKinds)('with %s, when Redis', (kind: ClientKind) => {
     two.on('storeError', () => storeErrors++);
     await admin.flushall();
     await admin.script('FLUSH');
-    await vi.waitFor(async () =>
+    await until(async () =>
       expect(await admin.hgetall(`${prefix}{${name}}:state`)).toMatchObject({ v: '1', st: 'open' }),
     );
     // A transition after SCRIPT FLUSH still reaches the other store (EVALSHA falls back to EVAL).
@@ -170,7 +170,7 @@ describe.each(clientKinds)('with %s, when Redis', (kind: ClientKind) => {
     const recovered = nextStoreEvent(store, 'storeRecovered');
     await server.restart();
     await recovered;
-    await vi.waitFor(async () =>
+    await until(async () =>
       expect(await admin.hgetall(`${prefix}{${name}}:state`)).toMatchObject({
         v: '1',
         st: 'forced-open',
