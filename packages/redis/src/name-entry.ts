@@ -167,11 +167,19 @@ export class NameEntry {
     if (replyNumber(reply[2]) === 1) this.reportBadData('state');
     if (replyNumber(reply[0]) === 1) {
       const version = replyNumber(reply[1]);
-      bound.written(state.version, version);
       const written = { ...state, version };
       this.#known = written;
-      // Other breakers of the name in this process: the echo of the message is not read again.
-      for (const other of this.bound) if (other !== bound) this.#offerTo(other, written);
+      // A breaker still in the state it published maps it to the version Redis gave it; one that
+      // took on another state meanwhile (a read that crossed the write) is offered the write,
+      // and follows whichever is newer. So are the other breakers of the name in this process:
+      // the echo of the message is not read again.
+      for (const other of this.bound) {
+        if (other === bound && other.circuit.current().version === state.version) {
+          other.written(state.version, version);
+        } else {
+          this.#offerTo(other, written);
+        }
+      }
     } else {
       this.reconcile(decodeState(reply[1]));
     }

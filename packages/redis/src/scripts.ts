@@ -233,7 +233,10 @@ for k = 1, #KEYS do
     end
     at = at + 4
   end
-  local refreshed = tonumber(r[4] or '')
+  local refreshed = nil
+  if r[4] then
+    if #r[4] <= 17 and string.match(r[4], '^%-?%d+$') then refreshed = tonumber(r[4]) else bad = 1 end
+  end
   local due = (present or #writes > 0) and
     (refreshed == nil or refreshed > first + buckets or first - refreshed >= refresh)
   if due then
