@@ -1,4 +1,4 @@
-// Redis slow, killed, restarted, flushed: no call fails or waits because of the store, the store
+// Redis slow, hung, killed, restarted, flushed: no call fails or waits because of the store, the store
 // reports the outage and the recovery, and the fleet's state comes back. Each client library
 // against a redis-server of this file's own, which the tests kill by its PID and restart.
 import { CircuitBreaker, type CircuitBreakerOptions } from '@tripswitch/core';
@@ -99,6 +99,44 @@ describe.each(clientKinds)('with %s, when Redis', (kind: ClientKind) => {
     expect(await bOpens).toMatchObject({ to: 'open', reason: 'fleet' });
     expect(b.toJSON()).toEqual(a.toJSON());
     expect(await admin.hgetall(`${prefix}{${name}}:state`)).toMatchObject({ v: '1', st: 'open' });
+  });
+
+  it('is hung (SIGSTOP for 5 s): calls settle while it is stopped, then the stores converge', async () => {
+    const name = `hung-${names++}`;
+    const [one, two] = [await newStore(), await newStore()];
+    const a = breakerIn(one, name);
+    const b = breakerIn(two, name);
+    await availableNow(one, two);
+    const errors = [nextStoreEvent(one, 'storeError'), nextStoreEvent(two, 'storeError')];
+    const stoppedAt = performance.now();
+    process.kill(server.pid, 'SIGSTOP');
+    let continued = false;
+    onTestFinished(() => {
+      if (!continued) process.kill(server.pid, 'SIGCONT');
+    });
+    a.tryAcquire()?.success(); // counted: the next flush asks the hung server and times out
+    b.tryAcquire()?.success();
+    await Promise.all(errors);
+    // While Redis is stopped: a opens alone, b's calls go on, none waits on the store.
+    a.tryAcquire()?.failure(boom);
+    expect(a.state).toBe('open');
+    for (let i = 0; i < 20; i++) {
+      expect(await settlesWithoutWaiting(() => b.execute(async () => 'ok'))).toBe('ok');
+    }
+    expect(b.stats().totals).toMatchObject({ successes: 21, failures: 0, rejected: 0 });
+    // Hold the fault for its full length (a wait, not a measure: nothing is asserted on it).
+    const left = 5_000 - (performance.now() - stoppedAt);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, left)));
+    const recovered = [
+      nextStoreEvent(one, 'storeRecovered'),
+      nextStoreEvent(two, 'storeRecovered'),
+    ];
+    const bOpens = nextStateChange(b, (c) => c.to === 'open', 20_000);
+    process.kill(server.pid, 'SIGCONT');
+    continued = true;
+    await Promise.all(recovered);
+    expect(await bOpens).toMatchObject({ reason: 'fleet' });
+    expect(b.toJSON()).toEqual(a.toJSON());
   });
 
   it('is slow: calls do not wait, commands time out, and the store recovers', async () => {
