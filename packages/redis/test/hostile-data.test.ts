@@ -151,7 +151,7 @@ describe.each(['ioredis 6', 'node-redis 6'] as const)('with %s, a bad key', (kin
     );
     const reported = [...one.events, ...two.events].find((e) => e.name === bad);
     expect(reported?.error).toBeInstanceOf(StoreDataError);
-    expect((reported?.error as StoreDataError).code).toBe('ERR_STORE_DATA');
+    expect(reported?.error).toMatchObject({ code: 'ERR_STORE_DATA', breaker: bad });
     expect([one.store.available, two.store.available]).toEqual([true, true]);
 
     // Every other breaker goes on sharing.
