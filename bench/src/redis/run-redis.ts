@@ -13,8 +13,9 @@
  * ```
  */
 import { execFileSync } from 'node:child_process';
-import { ensureRedisServer, startRedisServer } from '@tripswitch/redis-server';
+import { ensureRedisServer, startRedisCluster, startRedisServer } from '@tripswitch/redis-server';
 import { installedVersion } from '../subjects/version.ts';
+import { measureScale, type ScalePoint } from './fleet-scale.ts';
 import { measureOverhead } from './overhead.ts';
 import { defaultRedisPlan, type RedisPlan } from './plan.ts';
 import { measurePropagation } from './propagation.ts';
@@ -27,6 +28,20 @@ export async function runRedis(plan: RedisPlan = defaultRedisPlan): Promise<Redi
     const problems: string[] = [];
     const { overhead, countedInRedis } = await measureOverhead(server.url, plan, problems);
     const propagationMs = await measurePropagation(server.url, plan, problems);
+    const scale = await measureScales([server.port], plan, problems, 'bench-scale:');
+    await server.stop();
+    const cluster = await startRedisCluster();
+    let clusterScale: ScalePoint[];
+    try {
+      clusterScale = await measureScales(
+        cluster.nodes.map((node) => node.port),
+        plan,
+        problems,
+        'bench-cluster-scale:',
+      );
+    } finally {
+      await cluster.stop();
+    }
     const redisVersion = execFileSync(ensureRedisServer(), ['--version'], {
       encoding: 'utf8',
     }).match(/v=(\S+)/)?.[1];
@@ -36,10 +51,42 @@ export async function runRedis(plan: RedisPlan = defaultRedisPlan): Promise<Redi
       overhead,
       countedInRedis,
       propagationMs,
+      scale,
+      clusterScale,
       problems,
       elapsedMs: performance.now() - started,
     };
   } finally {
     await server.stop();
   }
+}
+
+async function measureScales(
+  ports: readonly number[],
+  plan: RedisPlan,
+  problems: string[],
+  prefix: string,
+): Promise<ScalePoint[]> {
+  const points: ScalePoint[] = [];
+  for (const { names, replicas } of plan.scale) {
+    const point = await measureScale({
+      ports,
+      names,
+      replicas,
+      warmupMs: plan.scaleWarmupMs,
+      measureMs: plan.scaleMeasureMs,
+      prefix: `${prefix}${names}x${replicas}:`,
+    });
+    const where = ports.length > 1 ? 'cluster ' : '';
+    if (point.errors > 0) problems.push(`${where}scale ${point.pairs}: ${point.errors} storeError`);
+    const perPair = point.commandsPerSecond.reduce((a, b) => a + b, 0) / point.pairs;
+    if (perPair > 5) {
+      problems.push(
+        `${where}scale ${point.pairs}: ${perPair.toFixed(2)} Redis commands a second per pair (budget 5)`,
+      );
+    }
+    points.push(point);
+    plan.onProgress?.('scale', points.length, plan.scale.length);
+  }
+  return points;
 }

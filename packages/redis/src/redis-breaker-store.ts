@@ -74,6 +74,8 @@ export class RedisBreakerStore implements BreakerStore {
   readonly #context: StoreContext;
   readonly #entries = new Map<string, NameEntry>();
   readonly #listeners = new StoreListeners();
+  /** Scripts Redis has run for this store: sent by their SHA-1 from then on. */
+  readonly #loaded = new Set<Script>();
   #status: Status = 'idle';
   #subscriber: Subscriber | undefined;
   #subscribed = false;
@@ -369,12 +371,21 @@ export class RedisBreakerStore implements BreakerStore {
     const key = keys[0];
     try {
       let reply: unknown;
-      try {
-        reply = await this.#connection.command(['EVALSHA', script.sha, ...tail], key);
-      } catch (error) {
-        // Redis lost its script cache (a restart, SCRIPT FLUSH): EVAL loads the script again.
-        if (!messageOf(error).startsWith('NOSCRIPT')) throw error;
+      if (!this.#loaded.has(script)) {
+        // The first time, the script goes whole; what follows on the same connection comes
+        // after it, and goes by its SHA-1 (a cluster node that has not seen it answers NOSCRIPT,
+        // and gets it whole then).
+        this.#loaded.add(script);
         reply = await this.#connection.command(['EVAL', script.source, ...tail], key);
+      } else {
+        try {
+          reply = await this.#connection.command(['EVALSHA', script.sha, ...tail], key);
+        } catch (error) {
+          // Redis lost its script cache (a restart, SCRIPT FLUSH), or this cluster node has not
+          // seen it: EVAL loads the script again.
+          if (!messageOf(error).startsWith('NOSCRIPT')) throw error;
+          reply = await this.#connection.command(['EVAL', script.source, ...tail], key);
+        }
       }
       const array = replyArray(reply);
       if (array === undefined) throw new Error(`Unexpected reply to the ${script.name} script`);
