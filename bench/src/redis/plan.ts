@@ -31,6 +31,6 @@ export const defaultRedisPlan: RedisPlan = {
     { names: 250, replicas: 4 },
     { names: 2_500, replicas: 4 },
   ],
-  scaleWarmupMs: 3_000,
+  scaleWarmupMs: 10_000,
   scaleMeasureMs: 10_000,
 };

@@ -26,7 +26,13 @@ export class BoundCircuit {
 
   constructor(circuit: StoreCircuit, trials: (bound: BoundCircuit) => TrialGrants) {
     this.circuit = circuit;
-    this.#kind = circuit.current().state;
+    let kind = 'closed';
+    try {
+      kind = circuit.current().state;
+    } catch {
+      // The engine's current() does not throw; binding must not, whatever the circuit.
+    }
+    this.#kind = kind;
     this.trials = trials(this);
   }
 

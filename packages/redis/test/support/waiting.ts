@@ -8,7 +8,7 @@ import type { RedisBreakerStore, RedisStoreEvents } from '../../src/index.ts';
 export function nextStateChange(
   breaker: CircuitBreaker,
   accept: (change: BreakerEvents['stateChange']) => boolean = () => true,
-  timeoutMs = 5_000,
+  timeoutMs = 15_000,
 ): Promise<BreakerEvents['stateChange'] & { at: number }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
