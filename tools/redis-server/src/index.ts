@@ -6,6 +6,12 @@
  */
 export { type EnsureRedisServerOptions, ensureRedisServer } from './ensure-redis-server.ts';
 export { ping } from './ping.ts';
+export { rawCommand } from './raw-command.ts';
+export {
+  type RedisCluster,
+  type RedisClusterOptions,
+  startRedisCluster,
+} from './start-redis-cluster.ts';
 export {
   type RedisServer,
   type RedisServerOptions,

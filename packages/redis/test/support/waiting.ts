@@ -1,5 +1,7 @@
 // Waiting for what happens, with a generous upper bound, rather than sleeping.
+
 import type { BreakerEvents, CircuitBreaker } from '@tripswitch/core';
+import { vi } from 'vitest';
 import type { RedisBreakerStore, RedisStoreEvents } from '../../src/index.ts';
 
 /** Resolves on the first `stateChange` of `breaker` that `accept` takes, with when it came. */
@@ -39,4 +41,15 @@ export function nextStoreEvent<K extends keyof RedisStoreEvents>(
       resolve(payload);
     });
   });
+}
+
+/**
+ * Retries `check` until it passes: `vi.waitFor` with a bound long enough that a busy machine
+ * does not fail a test (vitest's default, one second, would be a race against the clock).
+ */
+export function until<T>(
+  check: () => T | Promise<T>,
+  options: { timeout?: number; interval?: number } = {},
+): Promise<T> {
+  return vi.waitFor(check, { timeout: 60_000, interval: 20, ...options });
 }
