@@ -1,6 +1,7 @@
-// The root demo (`npm run demo`): a healthy upstream fails, then recovers, while five clients
+// The root demo (`npm run demo`): a healthy upstream fails, then recovers, while its clients
 // call it — through the Express gateway (axios inside), through the NestJS service (a decorated
-// method with a cached fallback), through fetch and got with breakers, and through got without.
+// method with a cached fallback), through fetch and got with breakers, through a gRPC service in
+// front of it (with @tripswitch/grpc on the client), and through got without.
 // Prints a timeline of every circuit, then what each client saw and sent.
 import { demoPhases } from './phases.ts';
 import { formatEntry, formatReport, formatSavings } from './report.ts';
@@ -13,10 +14,11 @@ import { realTiming } from './timing.ts';
 const serve = process.argv.includes('--serve');
 const system = await startDemoSystem();
 const phases = demoPhases([...system.registries.values()]);
-console.log(`Tripswitch demo: an upstream fails and recovers while five clients call it, 10 calls a second each.
+console.log(`Tripswitch demo: an upstream fails and recovers while ${system.clients.length} clients call it, 10 calls a second each.
   upstream         ${system.upstream.url}
   Express gateway  ${system.gatewayUrl} (health: ${system.gatewayUrl}/health/circuits)
   NestJS service   ${system.nestUrl} (health: ${system.nestUrl}/health)
+  gRPC service     ${system.grpcAddress} (shop.Inventory, reading the upstream)
   dashboard        ${system.gatewayUrl}/breakers/  (the gateway's breakers, live)
   metrics          ${system.gatewayUrl}/metrics (Prometheus), ${system.nestUrl}/otel/metrics (OpenTelemetry)${serve ? '\n\nServing until Ctrl-C; the scenario repeats.' : ''}
 

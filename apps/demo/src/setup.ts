@@ -4,15 +4,25 @@ import { BreakerRegistry, type Clock } from '@tripswitch/core';
 import { withBreaker } from '@tripswitch/fetch';
 import { createGateway } from 'express-demo';
 import { createUpstreamClient } from 'got-demo';
+import { createInventoryClient, startInventoryService } from 'grpc-demo';
 import { createNestDemo } from 'nestjs-demo';
 import { startUpstream, type Upstream } from 'upstream';
-import { type DemoClient, fetchClient, gatewayClient, gotClient, nestClient } from './clients.ts';
+import {
+  type DemoClient,
+  fetchClient,
+  gatewayClient,
+  gotClient,
+  grpcClient,
+  nestClient,
+} from './clients.ts';
 
 /** Everything the scenario runs against, and how to stop it. */
 export interface DemoSystem {
   upstream: Upstream;
   gatewayUrl: string;
   nestUrl: string;
+  /** The gRPC inventory service, `host:port`. */
+  grpcAddress: string;
   clients: DemoClient[];
   registries: Map<string, BreakerRegistry>;
   close(): Promise<void>;
@@ -20,8 +30,9 @@ export interface DemoSystem {
 
 /**
  * Starts the upstream, the Express gateway (which calls the upstream through axios), the NestJS
- * service (a decorated method with a cached fallback), a fetch client with a breaker and two got
- * clients — one with a breaker, one without, the baseline — all on 127.0.0.1 with free ports.
+ * service (a decorated method with a cached fallback), a gRPC service that reads the upstream and
+ * a client of it with a breaker, a fetch client with a breaker and two got clients — one with a
+ * breaker, one without, the baseline — all on 127.0.0.1 with free ports.
  */
 export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
   const defaults = clock === undefined ? {} : { defaults: { clock } };
@@ -48,15 +59,21 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
     window: { type: 'count', size: 10 },
     minimumCalls: 5,
   });
+  // A gRPC service in front of the upstream, and a client of it through @tripswitch/grpc.
+  const grpcRegistry = new BreakerRegistry(defaults);
+  const inventory = await startInventoryService({ upstreamUrl: upstream.url });
+  const grpc = createInventoryClient({ address: inventory.address, registry: grpcRegistry });
   return {
     upstream,
     gatewayUrl,
     nestUrl,
+    grpcAddress: inventory.address,
     clients: [
       gatewayClient(gatewayUrl),
       nestClient(nestUrl),
       gotClient('got + breaker', 'got', protectedGot),
       fetchClient('fetch + breaker', 'fetch', protectedFetch, upstream.url),
+      grpcClient('gRPC + breaker', 'grpc', grpc),
       gotClient('got, no breaker', 'got-baseline', baseline),
     ],
     registries: new Map([
@@ -64,11 +81,14 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
       ['NestJS', nest.get(BreakerRegistry)],
       ['got client', gotRegistry],
       ['fetch client', fetchRegistry],
+      ['gRPC client', grpcRegistry],
     ]),
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await nest.close();
+      grpc.close();
+      await inventory.close();
       await upstream.close();
     },
   };
