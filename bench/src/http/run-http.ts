@@ -3,6 +3,7 @@ import { axiosPair } from './axios-pair.ts';
 import { expressPair } from './express-pair.ts';
 import { fetchPair, undiciPair } from './fetch-pair.ts';
 import { gotPair } from './got-pair.ts';
+import { grpcPair } from './grpc-pair.ts';
 import { measureHttp, type PreparedPair } from './measure-http.ts';
 import type { HttpPlan } from './plan.ts';
 import type { HttpResults } from './results.ts';
@@ -16,6 +17,7 @@ export const httpPairs: readonly HttpPair[] = [
   gotPair,
   fetchPair,
   undiciPair,
+  grpcPair,
 ];
 
 /**
@@ -53,7 +55,7 @@ export async function runHttp(plan: HttpPlan): Promise<HttpResults> {
     }
     return {
       plan,
-      versions: ['express', 'axios', 'got', 'autocannon']
+      versions: ['express', 'axios', 'got', '@grpc/grpc-js', 'autocannon']
         .map((name) => `${name} ${installedVersion(name)}`)
         .join(', '),
       pairs,
