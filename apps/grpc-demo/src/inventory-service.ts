@@ -7,6 +7,8 @@ export interface InventoryServiceOptions {
   upstreamUrl: string;
   /** @defaultValue 0 (any free port) */
   port?: number;
+  /** How long the service waits for the upstream, in milliseconds. @defaultValue 2000 */
+  upstreamTimeoutMs?: number;
 }
 
 /** A running inventory service. */
@@ -32,7 +34,7 @@ export interface InventoryService {
 export async function startInventoryService(
   options: InventoryServiceOptions,
 ): Promise<InventoryService> {
-  const { upstreamUrl, port = 0 } = options;
+  const { upstreamUrl, port = 0, upstreamTimeoutMs = 2_000 } = options;
   const server = new grpc.Server();
   server.addService(Inventory.service, {
     GetStock(
@@ -40,7 +42,8 @@ export async function startInventoryService(
       callback: grpc.sendUnaryData<Stock>,
     ) {
       const client = call.metadata.get('x-client')[0];
-      lookUp(upstreamUrl, call.request.sku, typeof client === 'string' ? client : 'grpc').then(
+      const name = typeof client === 'string' ? client : 'grpc';
+      lookUp(upstreamUrl, call.request.sku, name, upstreamTimeoutMs).then(
         (stock) => callback(null, stock),
         (status: grpc.StatusObject) => callback(status),
       );
@@ -57,12 +60,17 @@ export async function startInventoryService(
   };
 }
 
-async function lookUp(upstreamUrl: string, sku: string, client: string): Promise<Stock> {
+async function lookUp(
+  upstreamUrl: string,
+  sku: string,
+  client: string,
+  timeoutMs: number,
+): Promise<Stock> {
   let response: Response;
   try {
     response = await fetch(`${upstreamUrl}/items/${encodeURIComponent(sku)}`, {
       headers: { 'x-client': client },
-      signal: AbortSignal.timeout(2_000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
     throw status(grpc.status.UNAVAILABLE, `the upstream cannot be reached: ${String(error)}`);

@@ -12,7 +12,9 @@ let upstream: Upstream;
 let service: InventoryService;
 beforeEach(async () => {
   upstream = await startUpstream();
-  service = await startInventoryService({ upstreamUrl: upstream.url });
+  // Deadlines and timeouts far beyond any wait here: the outcomes must not depend on how busy
+  // the machine is.
+  service = await startInventoryService({ upstreamUrl: upstream.url, upstreamTimeoutMs: 60_000 });
 });
 afterEach(async () => {
   await service.close();
@@ -23,7 +25,11 @@ describe('the gRPC demo', () => {
   it('answers from the upstream, and stops calling the service once its circuit opens', async () => {
     let now = 0;
     const registry = new BreakerRegistry({ defaults: { clock: { now: () => now } } });
-    const client = createInventoryClient({ address: service.address, registry });
+    const client = createInventoryClient({
+      address: service.address,
+      registry,
+      deadlineMs: 60_000,
+    });
     expect(await client.getStock('1')).toEqual({ sku: '1', source: upstream.url });
     upstream.setChaos({ outage: true });
     const errors: unknown[] = [];
@@ -44,7 +50,11 @@ describe('the gRPC demo', () => {
   it('passes the upstream’s Retry-After on as pushback, which holds the circuit open', async () => {
     let now = 0;
     const registry = new BreakerRegistry({ defaults: { clock: { now: () => now } } });
-    const client = createInventoryClient({ address: service.address, registry });
+    const client = createInventoryClient({
+      address: service.address,
+      registry,
+      deadlineMs: 60_000,
+    });
     upstream.setChaos({ outage: true, retryAfterSeconds: 30 });
     for (let i = 0; i < 5; i++) await client.getStock('1').catch(() => {});
     // Five failures opened it; their pushback holds it open for 30 s, not the default 1 s.

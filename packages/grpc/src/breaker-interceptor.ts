@@ -39,7 +39,7 @@ import { type GrpcBreakerOptions, resolveGrpcOptions } from './options.ts';
  *   interceptors: [breakerInterceptor({ failureRateThreshold: 50 })],
  * });
  *
- * client.getStock({ sku: '42' }, { deadline: Date.now() + 2_000 }, (error, stock) => {
+ * client.getStock({ sku: '42' }, { deadline: Date.now() + 2_000 }, (error: grpc.ServiceError | null, stock?: Stock) => {
  *   if (isCircuitOpenError(error?.cause)) {
  *     // refused at once: inventory is failing; its trailers say when a trial goes through
  *   }
