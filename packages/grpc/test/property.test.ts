@@ -87,12 +87,16 @@ const batchesArb: fc.Arbitrary<Batch[]> = fc.array(
 
 type Total = 'successes' | 'failures' | 'ignored' | 'rejected';
 
-/** The total a call must land in, from how it was planned to end and how it did end. */
-function expectedTotal(plan: Plan, end: Ended): Total {
+/**
+ * The total a call must land in, from how it was planned to end and how it did end. A deadline
+ * call the machine was too slow to start before its deadline passed went around the breaker:
+ * when that may have happened (`startedInTime` false), it lands in failures or in no total.
+ */
+function expectedTotal(plan: Plan, end: Ended, startedInTime: boolean): Total | 'failures or none' {
   const cause = (end.error as { cause?: unknown } | undefined)?.cause;
   if (isCircuitOpenError(cause) || isBulkheadFullError(cause)) return 'rejected';
   if (plan.ending === 'cancel at once' || plan.ending === 'cancel after arrival') return 'ignored';
-  if (plan.ending === 'deadline') return 'failures';
+  if (plan.ending === 'deadline') return startedInTime ? 'failures' : 'failures or none';
   const code = plan.reply.kind === 'status' ? plan.reply.code : status.OK;
   return failureCodes.includes(code) ? 'failures' : 'successes';
 }
@@ -106,13 +110,17 @@ async function run(
 ): Promise<void> {
   const c = inventoryClient(server.address, options);
   const predicted: Record<Total, number> = { successes: 0, failures: 0, ignored: 0, rejected: 0 };
+  let uncertain = 0;
   let n = 0;
   for (const { advanceMs, plans } of batches) {
     c.clock.advance(advanceMs);
     const calls = plans.map((plan) => {
       const id = `${runId}-${n++}`;
-      const options = plan.ending === 'deadline' ? { deadline: Date.now() + 20 } : {};
+      const deadline = Date.now() + 20;
+      const options = plan.ending === 'deadline' ? { deadline } : {};
       const pending = call(c.client, plan.kind, options, scripted(plan.reply, id));
+      // The call started inside call(): if the deadline is still ahead now, it was then.
+      const startedInTime = Date.now() < deadline;
       let statuses = 0;
       pending.surface.on('status', (_status: StatusObject) => {
         statuses++;
@@ -123,12 +131,13 @@ async function run(
           pending.surface.cancel(),
         );
       }
-      return { id, plan, pending, statuses: () => statuses };
+      return { id, plan, pending, startedInTime, statuses: () => statuses };
     });
-    for (const { id, plan, pending, statuses } of calls) {
+    for (const { id, plan, pending, startedInTime, statuses } of calls) {
       const end = await pending.ended;
-      const total = expectedTotal(plan, end);
-      predicted[total]++;
+      const total = expectedTotal(plan, end, startedInTime);
+      if (total === 'failures or none') uncertain++;
+      else predicted[total]++;
       if (total === 'rejected')
         expect(server.hasReceived(id), `refused call ${id} was sent`).toBe(false);
       // Let any second status that should not exist arrive before counting.
@@ -136,15 +145,22 @@ async function run(
       expect(statuses(), `statuses of call ${id}`).toBe(1);
     }
   }
+  if (!c.registry.has(service)) {
+    // Only calls that went around the breaker: none of them may have been predicted certain.
+    expect(predicted).toEqual({ successes: 0, failures: 0, ignored: 0, rejected: 0 });
+    return;
+  }
   const stats = c.breaker(service).stats();
   expect(stats.inFlight).toBe(0);
   expect(stats.bulkhead?.active ?? 0).toBe(0);
-  expect({
-    successes: stats.totals.successes,
-    failures: stats.totals.failures,
-    ignored: stats.totals.ignored,
-    rejected: stats.totals.rejected,
-  }).toEqual(predicted);
+  const { successes, failures, ignored, rejected } = stats.totals;
+  expect({ successes, ignored, rejected }).toEqual({
+    successes: predicted.successes,
+    ignored: predicted.ignored,
+    rejected: predicted.rejected,
+  });
+  expect(failures).toBeGreaterThanOrEqual(predicted.failures);
+  expect(failures).toBeLessThanOrEqual(predicted.failures + uncertain);
 }
 
 it('every call ends once, every permit settles, and the totals add up, whatever the mix', async () => {
@@ -154,6 +170,8 @@ it('every call ends once, every permit settles, and the totals add up, whatever 
     fc.asyncProperty(optionsArb, batchesArb, (options, batches) =>
       run(server, options, batches, runId++),
     ),
-    { numRuns: 25 },
+    // A failure is reported at once, with its seed, rather than shrunk for longer than the test's
+    // time limit allows on a busy machine.
+    { numRuns: 25, endOnFailure: true },
   );
 });
