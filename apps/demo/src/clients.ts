@@ -15,11 +15,15 @@ export interface DemoClient {
   call(n: number): Promise<CallResult>;
 }
 
-/** Calls through the Express gateway: a refusal is its 503 problem with code ERR_CIRCUIT_OPEN. */
-export function gatewayClient(gatewayUrl: string): DemoClient {
+/** Calls through a gateway (Express by default): a refusal is its 503 problem, ERR_CIRCUIT_OPEN. */
+export function gatewayClient(
+  gatewayUrl: string,
+  label = 'Express gateway → axios',
+  upstreamName = 'gateway',
+): DemoClient {
   return {
-    label: 'Express gateway → axios',
-    upstreamName: 'gateway',
+    label,
+    upstreamName,
     async call(n) {
       try {
         const response = await fetch(`${gatewayUrl}/items/${n}`);
@@ -57,12 +61,13 @@ export function nestClient(nestUrl: string): DemoClient {
   };
 }
 
-/** Calls the upstream with a fetch (a 1 s deadline, like the got clients' timeout). */
+/** Calls the upstream with a fetch, with a deadline of `timeoutMs` like the got clients' timeout. */
 export function fetchClient(
   label: string,
   upstreamName: string,
   fetch: typeof globalThis.fetch,
   baseUrl: string,
+  timeoutMs: number,
 ): DemoClient {
   return {
     label,
@@ -71,7 +76,7 @@ export function fetchClient(
       try {
         const response = await fetch(`${baseUrl}/items/${n}`, {
           headers: { 'x-client': upstreamName },
-          signal: AbortSignal.timeout(1_000),
+          signal: AbortSignal.timeout(timeoutMs),
         });
         await response.body?.cancel();
         return response.ok ? 'ok' : 'error';

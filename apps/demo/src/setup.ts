@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { BreakerRegistry, type Clock } from '@tripswitch/core';
 import { withBreaker } from '@tripswitch/fetch';
 import { createGateway } from 'express-demo';
+import { createGateway as createFastifyGateway } from 'fastify-demo';
 import { createUpstreamClient } from 'got-demo';
 import { createInventoryClient, startInventoryService } from 'grpc-demo';
 import { createNestDemo } from 'nestjs-demo';
@@ -20,6 +21,7 @@ import {
 export interface DemoSystem {
   upstream: Upstream;
   gatewayUrl: string;
+  fastifyUrl: string;
   nestUrl: string;
   /** The gRPC inventory service, `host:port`. */
   grpcAddress: string;
@@ -28,13 +30,23 @@ export interface DemoSystem {
   close(): Promise<void>;
 }
 
+/** Options of {@link startDemoSystem}. */
+export interface DemoSystemOptions {
+  /** The breakers' source of time; the tests pass a virtual one. @defaultValue the wall clock */
+  clock?: Clock;
+  /** How long each client waits for the upstream before it gives up. @defaultValue 1_000 */
+  upstreamTimeoutMs?: number;
+}
+
 /**
- * Starts the upstream, the Express gateway (which calls the upstream through axios), the NestJS
- * service (a decorated method with a cached fallback), a gRPC service that reads the upstream and
- * a client of it with a breaker, a fetch client with a breaker and two got clients — one with a
- * breaker, one without, the baseline — all on 127.0.0.1 with free ports.
+ * Starts the upstream, the Express gateway (which calls the upstream through axios), the Fastify
+ * gateway (through fetch), the NestJS service (a decorated method with a cached fallback), a gRPC
+ * service that reads the upstream and a client of it with a breaker, a fetch client with a
+ * breaker and two got clients — one with a breaker, one without, the baseline — all on 127.0.0.1
+ * with free ports.
  */
-export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
+export async function startDemoSystem(options: DemoSystemOptions = {}): Promise<DemoSystem> {
+  const { clock, upstreamTimeoutMs = 1_000 } = options;
   const defaults = clock === undefined ? {} : { defaults: { clock } };
   const upstream = await startUpstream();
   const gatewayRegistry = new BreakerRegistry(defaults);
@@ -43,17 +55,33 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
   const server: Server = createGateway({
     upstreamUrl: upstream.url,
     registry: gatewayRegistry,
+    upstreamTimeoutMs,
   }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const fastifyRegistry = new BreakerRegistry(defaults);
+  const fastify = await createFastifyGateway({
+    upstreamUrl: upstream.url,
+    registry: fastifyRegistry,
+  });
+  const fastifyUrl = await fastify.listen({ port: 0, host: '127.0.0.1' });
   const nest = await createNestDemo({
     upstreamUrl: upstream.url,
+    upstreamTimeoutMs,
     ...(clock === undefined ? {} : { clock }),
   });
   await nest.listen(0, '127.0.0.1');
   const nestUrl = `http://127.0.0.1:${((nest.getHttpServer() as Server).address() as AddressInfo).port}`;
-  const protectedGot = createUpstreamClient({ upstreamUrl: upstream.url, registry: gotRegistry });
-  const baseline = createUpstreamClient({ upstreamUrl: upstream.url, breaker: false });
+  const protectedGot = createUpstreamClient({
+    upstreamUrl: upstream.url,
+    registry: gotRegistry,
+    timeoutMs: upstreamTimeoutMs,
+  });
+  const baseline = createUpstreamClient({
+    upstreamUrl: upstream.url,
+    breaker: false,
+    timeoutMs: upstreamTimeoutMs,
+  });
   const protectedFetch = withBreaker(globalThis.fetch, {
     registry: fetchRegistry,
     window: { type: 'count', size: 10 },
@@ -61,23 +89,30 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
   });
   // A gRPC service in front of the upstream, and a client of it through @tripswitch/grpc.
   const grpcRegistry = new BreakerRegistry(defaults);
-  const inventory = await startInventoryService({ upstreamUrl: upstream.url });
-  const grpc = createInventoryClient({ address: inventory.address, registry: grpcRegistry });
+  const inventory = await startInventoryService({ upstreamUrl: upstream.url, upstreamTimeoutMs });
+  const grpc = createInventoryClient({
+    address: inventory.address,
+    registry: grpcRegistry,
+    deadlineMs: upstreamTimeoutMs,
+  });
   return {
     upstream,
     gatewayUrl,
+    fastifyUrl,
     nestUrl,
     grpcAddress: inventory.address,
     clients: [
       gatewayClient(gatewayUrl),
+      gatewayClient(fastifyUrl, 'Fastify gateway → fetch', 'fastify'),
       nestClient(nestUrl),
       gotClient('got + breaker', 'got', protectedGot),
-      fetchClient('fetch + breaker', 'fetch', protectedFetch, upstream.url),
+      fetchClient('fetch + breaker', 'fetch', protectedFetch, upstream.url, upstreamTimeoutMs),
       grpcClient('gRPC + breaker', 'grpc', grpc),
       gotClient('got, no breaker', 'got-baseline', baseline),
     ],
     registries: new Map([
       ['Express gateway', gatewayRegistry],
+      ['Fastify gateway', fastifyRegistry],
       ['NestJS', nest.get(BreakerRegistry)],
       ['got client', gotRegistry],
       ['fetch client', fetchRegistry],
@@ -86,6 +121,7 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await fastify.close();
       await nest.close();
       grpc.close();
       await inventory.close();

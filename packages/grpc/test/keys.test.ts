@@ -184,7 +184,7 @@ describe('maxKeys', () => {
     expect(server.receivedOf('GetStock')).toBe(1);
   });
 
-  it('bounds the interceptor’s own registry: a flood pushes out an idle breaker and its counts', async () => {
+  it('bounds the interceptor’s own registry: a flood of healthy keys keeps the evidence of failures', async () => {
     const server = await startInventory(onTestFinished, (method) =>
       method === 'GetStock' ? fail(status.UNAVAILABLE) : ok,
     );
@@ -195,12 +195,31 @@ describe('maxKeys', () => {
     });
     const failing = '/shop.Inventory/GetStock';
     await callPath(client, failing);
-    // Ten other keys: the failing path's breaker, closed and idle, is the first to go.
+    // Ten new keys, each answered: the healthy idle breakers make way, not the one with a failure.
     for (let i = 0; i < 10; i++) await callPath(client, `/shop.Inventory/Other${i}`);
-    // Its first failure was forgotten: a second one alone does not open the new breaker.
     expect((await callPath(client, failing)).error?.cause).toBeUndefined();
-    expect((await callPath(client, failing)).error?.cause).toBeUndefined();
+    // Its two failures are both in its window: open.
     expect((await callPath(client, failing)).error?.cause).toBeDefined();
-    expect(server.receivedOf('GetStock')).toBe(3);
+    expect(server.receivedOf('GetStock')).toBe(2);
+  });
+
+  it('bounds the interceptor’s own registry: with every breaker open, a new key is served unguarded', async () => {
+    const server = await startInventory(onTestFinished, fail(status.UNAVAILABLE));
+    const client = genericClient(server.address, {
+      maxKeys: 2,
+      minimumCalls: 1,
+      key: (path) => path,
+    });
+    for (const path of ['/shop.Inventory/GetStock', '/shop.Inventory/WatchStock']) {
+      await callPath(client, path);
+      expect((await callPath(client, path)).error?.cause).toBeDefined();
+    }
+    // A third key finds no room: its calls go through, unrecorded, whatever they end with.
+    for (let i = 0; i < 3; i++) {
+      const end = await callPath(client, '/shop.Inventory/Restock');
+      expect(end.status.code).toBe(status.UNAVAILABLE);
+      expect(end.error?.cause).toBeUndefined();
+    }
+    expect(server.received).toBe(2 + 3);
   });
 });

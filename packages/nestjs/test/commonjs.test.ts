@@ -70,7 +70,7 @@ beforeAll(async () => {
   } catch (error) {
     throw new Error(`tsc failed:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
   }
-}, 60_000);
+});
 
 afterAll(async () => {
   if (appDir !== undefined) await rm(appDir, { recursive: true, force: true });
@@ -104,7 +104,7 @@ describe('a CommonJS Nest application consuming the built package', () => {
         moduleSystem: 'commonjs',
         entry: join(packageDir, 'dist/index.cjs'),
         terminusEntry: join(packageDir, 'dist/terminus.cjs'),
-        filterParamTypes: ['HttpAdapterHost'],
+        filterParamTypes: ['HttpAdapterHost', 'Object'],
       });
       const get = (path: string) => fetch(`${String(started.url)}${path}`);
 
@@ -119,14 +119,16 @@ describe('a CommonJS Nest application consuming the built package', () => {
       expect(refused.status).toBe(503);
       expect(refused.headers.get('content-type')).toBe('application/problem+json');
       expect(refused.headers.get('retry-after')).toBe('60');
-      expect(await refused.json()).toMatchObject({ code: 'ERR_CIRCUIT_OPEN', breaker: 'orders' });
+      const body = await refused.json();
+      expect(body).toMatchObject({ code: 'ERR_CIRCUIT_OPEN' });
+      expect(body).not.toHaveProperty('breaker');
       expect((await get('/health')).status).toBe(503);
     } finally {
       child.kill('SIGTERM');
       await exited;
     }
     expect(child.exitCode).toBe(0);
-  }, 30_000);
+  });
 
   it('loads the main entry without @nestjs/terminus installed, in CommonJS and ESM', async () => {
     const child = node('without-terminus.cjs');
@@ -144,5 +146,5 @@ describe('a CommonJS Nest application consuming the built package', () => {
         exports: expect.arrayContaining(['CircuitBreaker', 'TripswitchModule']),
       },
     });
-  }, 30_000);
+  });
 });
