@@ -52,8 +52,10 @@ export interface GrpcBreakerOptions extends ServiceBreakerOptions {
   key?: ((methodPath: string) => string | undefined) | undefined;
   /**
    * The most breakers the interceptor keeps (without `registry`, whose own `maxBreakers`
-   * applies). When a new key would exceed it, the least recently used idle breaker goes, so keys
-   * built from many method paths cannot grow memory.
+   * applies), so keys built from many method paths cannot grow memory. When a new key would
+   * exceed it, a closed breaker makes way — healthy idle ones first; an open one never does —
+   * and when every breaker is open, the new key's calls go through unguarded, counted in the
+   * registry's overflows.
    * @defaultValue 1000
    */
   maxKeys?: number | undefined;
