@@ -1,0 +1,140 @@
+import {
+  type CircuitBreaker,
+  isBulkheadFullError,
+  isCircuitOpenError,
+  type Permit,
+} from '@tripswitch/core';
+import type { Context, MiddlewareHandler, Next } from 'hono';
+import { reportToHealth } from './health-sources.ts';
+import {
+  type BreakerMiddlewareOptions,
+  type MiddlewareSettings,
+  resolveMiddlewareOptions,
+} from './options.ts';
+import { type Refusal, refusedByMiddleware } from './refusal-response.ts';
+import {
+  answerDownstreamRefusal,
+  settleAfterHandlers,
+  settleThrown,
+} from './settle-after-handlers.ts';
+
+/**
+ * Protects the routes after it with a circuit breaker, on any runtime Hono runs on. Each request
+ * asks the breaker for a permit when it arrives; when the circuit refuses, the request is
+ * answered at once with 503, `Retry-After` and an `application/problem+json` body (or by
+ * `onOpen`), and no handler behind the middleware runs. Otherwise the outcome is recorded when
+ * the handlers behind it are done:
+ *
+ * - a status of 500 or more is a failure (`isFailure` to change), anything else a success; a
+ *   thrown error counts by the response `app.onError` makes of it (500 by default, an
+ *   `HTTPException`'s own status);
+ * - a response that took at least `slowCallDurationMs` from admission is slow;
+ * - a request whose client went away (`c.req.raw.signal` aborted) is ignored;
+ * - a `CircuitOpenError` or `BulkheadFullError` thrown by a handler — a breaker downstream, such
+ *   as `withBreaker(fetch)`'s — that `app.onError` answered with a 500 is answered with the same
+ *   503 instead, without the downstream breaker's name, and counts as a failure.
+ *
+ * With a bulkhead that has a queue (`bulkhead.maxQueue` > 0), a request waits for a slot; it
+ * leaves the queue when its client goes away.
+ *
+ * Mount a health route such as {@link circuitsHealth} outside the middleware's path, so the
+ * health route is neither refused nor counted.
+ *
+ * @param options - breaker options (see `@tripswitch/core`), plus the middleware's own.
+ * @throws `InvalidOptionError` when an option is invalid.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { breakerMiddleware, circuitsHealth } from '@tripswitch/hono';
+ *
+ * const app = new Hono();
+ * app.get('/health/circuits', circuitsHealth());
+ * app.use('/api/*', breakerMiddleware({ name: 'api', failureRateThreshold: 50 }));
+ * app.use('/tenants/:tenant/*', breakerMiddleware({ key: (c) => c.req.param('tenant'), maxKeys: 500 }));
+ * ```
+ */
+export function breakerMiddleware(options?: BreakerMiddlewareOptions): MiddlewareHandler {
+  const settings = resolveMiddlewareOptions(options);
+  const { breakerFor, name, key, queues, isFailure } = settings;
+  // Created now, so the health report holds it before the first request.
+  if (key === undefined) breakerFor(name);
+  reportToHealth(settings.registry);
+
+  return async function breakerMiddleware(c, next) {
+    let breaker: CircuitBreaker;
+    if (key === undefined) {
+      breaker = breakerFor(name);
+    } else {
+      const k = key(c);
+      if (k === undefined) {
+        await next();
+        answerDownstreamRefusal(c);
+        return undefined;
+      }
+      breaker = breakerFor(k);
+    }
+    if (queues) return admitWhenSlotFree(settings, breaker, c, next);
+    const permit = breaker.tryAcquire();
+    if (permit === null) return refuse(settings, c, breaker.openError());
+    // Written out here and in admitWhenSlotFree rather than shared: a helper would cost every
+    // request one more promise.
+    try {
+      await next();
+    } catch (error) {
+      settleThrown(permit, c, error);
+      throw error;
+    }
+    settleAfterHandlers(permit, c, isFailure);
+    return undefined;
+  };
+}
+
+/** The path with a queueing bulkhead: the request may wait for a slot. */
+async function admitWhenSlotFree(
+  settings: MiddlewareSettings,
+  breaker: CircuitBreaker,
+  c: Context,
+  next: Next,
+): Promise<Response | undefined> {
+  const signal = c.req.raw.signal;
+  let permit: Permit;
+  try {
+    permit = await breaker.acquire({ signal });
+  } catch (error) {
+    if (isCircuitOpenError(error) || isBulkheadFullError(error)) return refuse(settings, c, error);
+    // The client left while the request waited (core gives back a slot granted in that turn).
+    if (signal.aborted) return clientGone();
+    throw error;
+  }
+  try {
+    await next();
+  } catch (error) {
+    settleThrown(permit, c, error);
+    throw error;
+  }
+  settleAfterHandlers(permit, c, settings.isFailure);
+  return undefined;
+}
+
+/** Answers a refused request: `onOpen`, or the 503 problem response. */
+async function refuse(settings: MiddlewareSettings, c: Context, error: Refusal): Promise<Response> {
+  const { onOpen } = settings;
+  if (onOpen === undefined) return refusedByMiddleware(c, error);
+  const response = await onOpen(c, error);
+  if (typeof response !== 'object' || response === null) {
+    // Hono would answer "Context is not finalized", which hides whose mistake it was.
+    throw new TypeError(
+      `onOpen must return a Response (or a promise of one); it returned ${String(response)}`,
+    );
+  }
+  return response;
+}
+
+/**
+ * What a request whose client left while it waited for a slot gets. No one reads it; 499 is the
+ * status proxies log for a client that closed the request.
+ */
+function clientGone(): Response {
+  return new Response(null, { status: 499 });
+}
