@@ -11,12 +11,8 @@ import {
   type MiddlewareSettings,
   resolveMiddlewareOptions,
 } from './options.ts';
-import { type Refusal, refusedByMiddleware } from './refusal-response.ts';
-import {
-  answerDownstreamRefusal,
-  settleAfterHandlers,
-  settleThrown,
-} from './settle-after-handlers.ts';
+import { answerRefusal } from './refusal-response.ts';
+import { answerThrownRefusal, settleAfterHandlers, settleThrown } from './settle-after-handlers.ts';
 
 /**
  * Protects the routes after it with a circuit breaker, on any runtime Hono runs on. Each request
@@ -31,8 +27,9 @@ import {
  * - a response that took at least `slowCallDurationMs` from admission is slow;
  * - a request whose client went away (`c.req.raw.signal` aborted) is ignored;
  * - a `CircuitOpenError` or `BulkheadFullError` thrown by a handler — a breaker downstream, such
- *   as `withBreaker(fetch)`'s — that `app.onError` answered with a 500 is answered with the same
- *   503 instead, without the downstream breaker's name, and counts as a failure.
+ *   as `withBreaker(fetch)`'s — that `app.onError` answered with a 5xx is answered like the
+ *   middleware's own refusals instead (`onOpen`, or the 503 without the downstream breaker's
+ *   name), and judged by that answer.
  *
  * With a bulkhead that has a queue (`bulkhead.maxQueue` > 0), a request waits for a slot; it
  * leaves the queue when its client goes away.
@@ -56,7 +53,7 @@ import {
  */
 export function breakerMiddleware(options?: BreakerMiddlewareOptions): MiddlewareHandler {
   const settings = resolveMiddlewareOptions(options);
-  const { breakerFor, name, key, queues, isFailure } = settings;
+  const { breakerFor, name, key, queues, isFailure, onOpen } = settings;
   // Created now, so the health report holds it before the first request.
   if (key === undefined) breakerFor(name);
   reportToHealth(settings.registry);
@@ -69,18 +66,19 @@ export function breakerMiddleware(options?: BreakerMiddlewareOptions): Middlewar
       const k = key(c);
       if (k === undefined) {
         await next();
-        answerDownstreamRefusal(c);
+        if (c.error !== undefined) await answerThrownRefusal(c, onOpen);
         return undefined;
       }
       breaker = breakerFor(k);
     }
     if (queues) return admitWhenSlotFree(settings, breaker, c, next);
     const permit = breaker.tryAcquire();
-    if (permit === null) return refuse(settings, c, breaker.openError());
+    if (permit === null) return answerRefusal(onOpen, c, breaker.openError(), false);
     // Written out here and in admitWhenSlotFree rather than shared: a helper would cost every
     // request one more promise.
     try {
       await next();
+      if (c.error !== undefined) await answerThrownRefusal(c, onOpen);
     } catch (error) {
       settleThrown(permit, c, error);
       throw error;
@@ -102,33 +100,22 @@ async function admitWhenSlotFree(
   try {
     permit = await breaker.acquire({ signal });
   } catch (error) {
-    if (isCircuitOpenError(error) || isBulkheadFullError(error)) return refuse(settings, c, error);
+    if (isCircuitOpenError(error) || isBulkheadFullError(error)) {
+      return answerRefusal(settings.onOpen, c, error, false);
+    }
     // The client left while the request waited (core gives back a slot granted in that turn).
     if (signal.aborted) return clientGone();
     throw error;
   }
   try {
     await next();
+    if (c.error !== undefined) await answerThrownRefusal(c, settings.onOpen);
   } catch (error) {
     settleThrown(permit, c, error);
     throw error;
   }
   settleAfterHandlers(permit, c, settings.isFailure);
   return undefined;
-}
-
-/** Answers a refused request: `onOpen`, or the 503 problem response. */
-async function refuse(settings: MiddlewareSettings, c: Context, error: Refusal): Promise<Response> {
-  const { onOpen } = settings;
-  if (onOpen === undefined) return refusedByMiddleware(c, error);
-  const response = await onOpen(c, error);
-  if (typeof response !== 'object' || response === null) {
-    // Hono would answer "Context is not finalized", which hides whose mistake it was.
-    throw new TypeError(
-      `onOpen must return a Response (or a promise of one); it returned ${String(response)}`,
-    );
-  }
-  return response;
 }
 
 /**

@@ -22,8 +22,10 @@ export type RouteBreakerOptions = Omit<
 >;
 
 /**
- * Answers a request the circuit refused, instead of the default 503: a cached page, a 429, a
- * redirect. It returns the response (or a promise of it); what it throws goes to `app.onError`.
+ * Answers a refused request instead of the default 503: a cached page, a 429, a redirect. Called
+ * for the middleware's own refusals (the handler has not run) and for a refusal a handler threw
+ * (a breaker downstream; `error.breakerName` tells which). It returns the response (or a promise
+ * of it); what it throws goes to `app.onError`.
  */
 export type RefusalHandler = (
   c: Context,
@@ -72,7 +74,8 @@ export interface BreakerMiddlewareOptions extends RouteBreakerOptions {
   isFailure?: (status: number, c: Context) => boolean;
   /**
    * Answers refused requests instead of the default: 503, `Retry-After` in whole seconds and an
-   * `application/problem+json` body (see `refusalResponse` in `@tripswitch/core/http`).
+   * `application/problem+json` body (see `refusalResponse` in `@tripswitch/core/http`), which
+   * names the middleware's own breaker, and not a breaker downstream.
    * @defaultValue the 503 problem response
    */
   onOpen?: RefusalHandler;

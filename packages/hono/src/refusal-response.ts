@@ -6,6 +6,7 @@ import {
 } from '@tripswitch/core';
 import { refusalResponse } from '@tripswitch/core/http';
 import type { Context } from 'hono';
+import type { RefusalHandler } from './options.ts';
 
 /** A breaker's refusal: what a 503 is rendered from. */
 export type Refusal = CircuitOpenError | BulkheadFullError;
@@ -36,6 +37,28 @@ export function refusedDownstream(error: Refusal): Response {
     ? 'A dependency of this service is at capacity'
     : 'A dependency of this service is unavailable';
   return new Response(JSON.stringify({ ...rest, detail }), { status, headers });
+}
+
+/**
+ * @internal Answers a refusal: with `onOpen` when given, else with the 503 — naming the breaker
+ * when it is the middleware's own, not when it was thrown downstream.
+ */
+export async function answerRefusal(
+  onOpen: RefusalHandler | undefined,
+  c: Context,
+  error: Refusal,
+  downstream: boolean,
+): Promise<Response> {
+  if (onOpen === undefined)
+    return downstream ? refusedDownstream(error) : refusedByMiddleware(c, error);
+  const response = await onOpen(c, error);
+  if (typeof response !== 'object' || response === null) {
+    // Hono would answer "Context is not finalized", which hides whose mistake it was.
+    throw new TypeError(
+      `onOpen must return a Response (or a promise of one); it returned ${String(response)}`,
+    );
+  }
+  return response;
 }
 
 /** @internal The refusal `error` is, or carries in its `cause` chain; `undefined` if none. */

@@ -1,18 +1,25 @@
 import type { Permit } from '@tripswitch/core';
 import type { Context } from 'hono';
-import { findRefusal, refusedDownstream } from './refusal-response.ts';
+import type { RefusalHandler } from './options.ts';
+import { answerRefusal, findRefusal } from './refusal-response.ts';
 
 /**
- * @internal Answers a refusal thrown by a handler — a breaker downstream said no — with the 503
- * problem response, when `app.onError` answered it with a 500 (Hono's default answer to any
- * error). An `app.onError` that answers refusals its own way, with any other status, is left
- * alone.
+ * @internal Answers a refusal thrown by a handler — a breaker downstream said no — as the
+ * middleware answers its own refusals (`onOpen`, or the 503 without the downstream breaker's
+ * name), when `app.onError` answered it with a 5xx (Hono's default answers any error with 500).
+ * An `app.onError` that answers refusals its own way, below 500, is left alone. Call it only
+ * when `c.error` is set; it returns a promise only when it has a refusal to answer.
  */
-export function answerDownstreamRefusal(c: Context): void {
-  const thrown = c.error;
-  if (thrown === undefined || !c.finalized || c.res.status !== 500) return;
-  const refusal = findRefusal(thrown);
-  if (refusal !== undefined) c.res = refusedDownstream(refusal);
+export function answerThrownRefusal(
+  c: Context,
+  onOpen: RefusalHandler | undefined,
+): Promise<void> | undefined {
+  if (!c.finalized || c.res.status < 500) return undefined;
+  const refusal = findRefusal(c.error);
+  if (refusal === undefined) return undefined;
+  return answerRefusal(onOpen, c, refusal, true).then((response) => {
+    c.res = response;
+  });
 }
 
 /**
@@ -26,7 +33,6 @@ export function settleAfterHandlers(
 ): void {
   let status: number;
   try {
-    answerDownstreamRefusal(c);
     // The client went away: the outcome says nothing about the route's health.
     if (c.req.raw.signal.aborted) {
       permit.ignore();
@@ -35,7 +41,7 @@ export function settleAfterHandlers(
     // No response at all: Hono answers 500 ("Context is not finalized").
     status = c.finalized ? c.res.status : 500;
   } catch (error) {
-    // Whatever breaks here (a handler's response that cannot be copied), the permit settles.
+    // Whatever breaks here, the permit settles.
     permit.failure(error);
     throw error;
   }
@@ -55,8 +61,9 @@ export function settleAfterHandlers(
 
 /**
  * @internal Settles `permit` when the handlers behind the middleware threw past Hono's error
- * handling: a throw of something that is not an `Error`, or `app.onError`'s own throw. The
- * request ends without an answer, which is a failure unless its client had gone already.
+ * handling — a throw of something that is not an `Error`, or `app.onError`'s own throw — or
+ * `onOpen` threw while answering a refusal thrown downstream. A failure, unless the client had
+ * gone already.
  */
 export function settleThrown(permit: Permit, c: Context, error: unknown): void {
   if (c.req.raw.signal.aborted) permit.ignore();

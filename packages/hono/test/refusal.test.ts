@@ -236,7 +236,61 @@ describe('a refusal thrown by a handler', () => {
     expect(await response.text()).not.toContain('inventory');
   });
 
-  it('is left to an app.onError that answers refusals its own way', async () => {
+  it('is answered so whatever 5xx app.onError made of it', async () => {
+    const downstream = new CircuitBreaker({ name: internal });
+    downstream.isolate();
+    const app = appCalling(() => downstream.execute(async () => 'stock'));
+    app.onError((_error, c) => c.json({ error: 'upstream unreachable' }, 502));
+
+    const response = await app.request('/api/stock');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ code: 'ERR_CIRCUIT_OPEN' });
+  });
+
+  it("is answered by onOpen when given, and judged by onOpen's answer", async () => {
+    const downstream = new CircuitBreaker({ name: internal });
+    downstream.isolate();
+    const seen: string[] = [];
+    const app = appCalling(() => downstream.execute(async () => 'stock'), {
+      name: 'api',
+      onOpen: (c, error) => {
+        seen.push(error.breakerName);
+        return c.json({ stock: 'stale' }, 200);
+      },
+    });
+    const outcome = nextOutcome(registry);
+
+    const response = await app.request('/api/stock');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ stock: 'stale' });
+    expect(seen).toEqual([internal]);
+    expect(await outcome).toMatchObject({ kind: 'success' });
+  });
+
+  it('settles the permit when onOpen throws on it, and hands the throw to app.onError', async () => {
+    const downstream = new CircuitBreaker({ name: internal });
+    downstream.isolate();
+    const bug = new Error('onOpen bug');
+    const app = appCalling(() => downstream.execute(async () => 'stock'), {
+      name: 'api',
+      onOpen: () => {
+        throw bug;
+      },
+    });
+    const errors: unknown[] = [];
+    app.onError((error, c) => {
+      errors.push(error);
+      return c.text('error', 500);
+    });
+    const outcome = nextOutcome(registry);
+
+    expect((await app.request('/api/stock')).status).toBe(500);
+    expect(await outcome).toMatchObject({ kind: 'failure', error: bug });
+    expect(errors).toEqual([expect.objectContaining({ code: 'ERR_CIRCUIT_OPEN' }), bug]);
+    expect(registry.get('api').inFlight).toBe(0);
+  });
+
+  it('is left to an app.onError that answers refusals its own way, below 500', async () => {
     const downstream = new CircuitBreaker({ name: internal });
     downstream.isolate();
     const app = appCalling(() => downstream.execute(async () => 'stock'));
