@@ -14,11 +14,15 @@ export interface DemoClient {
   call(n: number): Promise<CallResult>;
 }
 
-/** Calls through the Express gateway: a refusal is its 503 problem with code ERR_CIRCUIT_OPEN. */
-export function gatewayClient(gatewayUrl: string): DemoClient {
+/** Calls through a gateway (Express, Hono): a refusal is its 503 problem with code ERR_CIRCUIT_OPEN. */
+export function gatewayClient(
+  gatewayUrl: string,
+  label = 'Express gateway → axios',
+  upstreamName = 'gateway',
+): DemoClient {
   return {
-    label: 'Express gateway → axios',
-    upstreamName: 'gateway',
+    label,
+    upstreamName,
     async call(n) {
       try {
         const response = await fetch(`${gatewayUrl}/items/${n}`);

@@ -1,6 +1,7 @@
-// The root demo (`npm run demo`): a healthy upstream fails, then recovers, while five clients
-// call it — through the Express gateway (axios inside), through the NestJS service (a decorated
-// method with a cached fallback), through fetch and got with breakers, and through got without.
+// The root demo (`npm run demo`): a healthy upstream fails, then recovers, while six clients
+// call it — through the Express gateway (axios inside), the Hono gateway (withBreaker(fetch)
+// inside), the NestJS service (a decorated method with a cached fallback), through fetch and got
+// with breakers, and through got without.
 // Prints a timeline of every circuit, then what each client saw and sent.
 import { demoPhases } from './phases.ts';
 import { formatEntry, formatReport, formatSavings } from './report.ts';
@@ -13,9 +14,10 @@ import { realTiming } from './timing.ts';
 const serve = process.argv.includes('--serve');
 const system = await startDemoSystem();
 const phases = demoPhases([...system.registries.values()]);
-console.log(`Tripswitch demo: an upstream fails and recovers while five clients call it, 10 calls a second each.
+console.log(`Tripswitch demo: an upstream fails and recovers while six clients call it, 10 calls a second each.
   upstream         ${system.upstream.url}
   Express gateway  ${system.gatewayUrl} (health: ${system.gatewayUrl}/health/circuits)
+  Hono gateway     ${system.honoUrl} (health: ${system.honoUrl}/health/circuits)
   NestJS service   ${system.nestUrl} (health: ${system.nestUrl}/health)
   dashboard        ${system.gatewayUrl}/breakers/  (the gateway's breakers, live)
   metrics          ${system.gatewayUrl}/metrics (Prometheus), ${system.nestUrl}/otel/metrics (OpenTelemetry)${serve ? '\n\nServing until Ctrl-C; the scenario repeats.' : ''}

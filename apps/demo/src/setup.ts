@@ -4,6 +4,7 @@ import { BreakerRegistry, type Clock } from '@tripswitch/core';
 import { withBreaker } from '@tripswitch/fetch';
 import { createGateway } from 'express-demo';
 import { createUpstreamClient } from 'got-demo';
+import { createGateway as createHonoGateway, listenOnNode } from 'hono-demo';
 import { createNestDemo } from 'nestjs-demo';
 import { startUpstream, type Upstream } from 'upstream';
 import { type DemoClient, fetchClient, gatewayClient, gotClient, nestClient } from './clients.ts';
@@ -13,15 +14,17 @@ export interface DemoSystem {
   upstream: Upstream;
   gatewayUrl: string;
   nestUrl: string;
+  honoUrl: string;
   clients: DemoClient[];
   registries: Map<string, BreakerRegistry>;
   close(): Promise<void>;
 }
 
 /**
- * Starts the upstream, the Express gateway (which calls the upstream through axios), the NestJS
- * service (a decorated method with a cached fallback), a fetch client with a breaker and two got
- * clients — one with a breaker, one without, the baseline — all on 127.0.0.1 with free ports.
+ * Starts the upstream, the Express gateway (which calls the upstream through axios), the Hono
+ * gateway (through withBreaker(fetch)), the NestJS service (a decorated method with a cached
+ * fallback), a fetch client with a breaker and two got clients — one with a breaker, one
+ * without, the baseline — all on 127.0.0.1 with free ports.
  */
 export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
   const defaults = clock === undefined ? {} : { defaults: { clock } };
@@ -41,6 +44,10 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
   });
   await nest.listen(0, '127.0.0.1');
   const nestUrl = `http://127.0.0.1:${((nest.getHttpServer() as Server).address() as AddressInfo).port}`;
+  const honoRegistry = new BreakerRegistry(defaults);
+  const hono = await listenOnNode(
+    createHonoGateway({ upstreamUrl: upstream.url, registry: honoRegistry }),
+  );
   const protectedGot = createUpstreamClient({ upstreamUrl: upstream.url, registry: gotRegistry });
   const baseline = createUpstreamClient({ upstreamUrl: upstream.url, breaker: false });
   const protectedFetch = withBreaker(globalThis.fetch, {
@@ -52,8 +59,10 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
     upstream,
     gatewayUrl,
     nestUrl,
+    honoUrl: hono.url,
     clients: [
       gatewayClient(gatewayUrl),
+      gatewayClient(hono.url, 'Hono gateway → fetch', 'hono'),
       nestClient(nestUrl),
       gotClient('got + breaker', 'got', protectedGot),
       fetchClient('fetch + breaker', 'fetch', protectedFetch, upstream.url),
@@ -61,6 +70,7 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
     ],
     registries: new Map([
       ['Express gateway', gatewayRegistry],
+      ['Hono gateway', honoRegistry],
       ['NestJS', nest.get(BreakerRegistry)],
       ['got client', gotRegistry],
       ['fetch client', fetchRegistry],
@@ -68,6 +78,7 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await hono.close();
       await nest.close();
       await upstream.close();
     },

@@ -39,7 +39,13 @@ it('opens every protected circuit during the failure, spares the upstream, and c
   const transitions = result.timeline
     .filter((e) => e.source !== 'upstream' && e.source !== 'demo')
     .map((e) => `${e.source}: ${e.text}`);
-  for (const source of ['Express gateway', 'NestJS', 'got client', 'fetch client']) {
+  for (const source of [
+    'Express gateway',
+    'Hono gateway',
+    'NestJS',
+    'got client',
+    'fetch client',
+  ]) {
     const mine = transitions.filter((t) => t.startsWith(source));
     expect(mine[0]).toBe(`${source}: upstream: closed → open (failure-rate)`);
     expect(mine.at(-1)).toBe(`${source}: upstream: half-open → closed (trials-succeeded)`);
@@ -49,6 +55,7 @@ it('opens every protected circuit during the failure, spares the upstream, and c
   expect(failing?.get('got, no breaker')).toBe(calls.length * 2); // each call and its retry
   expect(failing?.get('got + breaker')).toBeLessThan(calls.length / 2);
   expect(failing?.get('Express gateway → axios')).toBeLessThan(calls.length / 2);
+  expect(failing?.get('Hono gateway → fetch')).toBeLessThan(calls.length / 2);
   expect(failing?.get('NestJS → got')).toBeLessThan(calls.length / 2);
   expect(failing?.get('fetch + breaker')).toBeLessThan(calls.length / 2);
   for (const registry of system.registries.values()) {
