@@ -1,4 +1,4 @@
-// The same gateway on Deno: `deno run --allow-net --allow-env src/deno.ts`.
+// The same gateway on Deno: `deno run --allow-net=127.0.0.1 --allow-env=PORT,UPSTREAM_URL src/deno.ts`.
 import { createGateway } from './gateway.ts';
 import { demoSettings, listeningLine } from './settings.ts';
 
