@@ -3,6 +3,7 @@ import { axiosPair } from './axios-pair.ts';
 import { expressPair } from './express-pair.ts';
 import { fetchPair, undiciPair } from './fetch-pair.ts';
 import { gotPair } from './got-pair.ts';
+import { honoPair } from './hono-pair.ts';
 import { measureHttp, type PreparedPair } from './measure-http.ts';
 import type { HttpPlan } from './plan.ts';
 import type { HttpResults } from './results.ts';
@@ -12,6 +13,7 @@ import type { HttpContext, HttpPair } from './types.ts';
 /** Every pair of the HTTP table, in table order. */
 export const httpPairs: readonly HttpPair[] = [
   expressPair,
+  honoPair,
   axiosPair,
   gotPair,
   fetchPair,
@@ -53,7 +55,7 @@ export async function runHttp(plan: HttpPlan): Promise<HttpResults> {
     }
     return {
       plan,
-      versions: ['express', 'axios', 'got', 'autocannon']
+      versions: ['express', 'hono', '@hono/node-server', 'axios', 'got', 'autocannon']
         .map((name) => `${name} ${installedVersion(name)}`)
         .join(', '),
       pairs,

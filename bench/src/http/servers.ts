@@ -1,9 +1,12 @@
 import type { RequestListener } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { BreakerRegistry, breakerMiddleware } from '@tripswitch/express';
+import { breakerMiddleware as honoBreakerMiddleware } from '@tripswitch/hono';
 import express, { type RequestHandler } from 'express';
+import { Hono, type MiddlewareHandler } from 'hono';
 
 /** The servers a thread of {@link startServerThread} can run. */
-export type ServerName = 'express' | 'express-breaker' | 'upstream';
+export type ServerName = 'express' | 'express-breaker' | 'hono' | 'hono-breaker' | 'upstream';
 
 /** A server's request handler, and the registry of its breakers when it has any. */
 export interface BuiltServer {
@@ -24,6 +27,12 @@ export function buildServer(name: ServerName): BuiltServer {
       // The registry only lets the run read the breaker's counts afterwards; it changes nothing.
       const registry = new BreakerRegistry();
       return { listener: expressApp(breakerMiddleware({ registry })), registry };
+    }
+    case 'hono':
+      return { listener: honoApp() };
+    case 'hono-breaker': {
+      const registry = new BreakerRegistry();
+      return { listener: honoApp(honoBreakerMiddleware({ registry })), registry };
     }
     case 'upstream':
       return {
@@ -46,4 +55,12 @@ function expressApp(middleware?: RequestHandler): RequestListener {
     res.json(document);
   });
   return app;
+}
+
+/** A Hono app with one JSON route on `@hono/node-server`, behind `middleware` when there is one. */
+function honoApp(middleware?: MiddlewareHandler): RequestListener {
+  const app = new Hono();
+  if (middleware !== undefined) app.use(middleware);
+  app.get('/', (c) => c.json(document));
+  return getRequestListener(app.fetch);
 }
