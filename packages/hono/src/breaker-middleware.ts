@@ -15,7 +15,7 @@ import { answerRefusal } from './refusal-response.ts';
 import { answerThrownRefusal, settleAfterHandlers, settleThrown } from './settle-after-handlers.ts';
 
 /**
- * Protects the routes after it with a circuit breaker, on any runtime Hono runs on. Each request
+ * Protects the routes after it with a circuit breaker; web-standard APIs only. Each request
  * asks the breaker for a permit when it arrives; when the circuit refuses, the request is
  * answered at once with 503, `Retry-After` and an `application/problem+json` body (or by
  * `onOpen`), and no handler behind the middleware runs. Otherwise the outcome is recorded when

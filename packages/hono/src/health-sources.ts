@@ -13,7 +13,7 @@ interface SourceRef {
 // one reports are those of every middleware in this JavaScript realm (process, isolate). They
 // live on globalThis under Symbol.for, so the ESM and CommonJS builds of this package share one
 // list, and are held weakly where the runtime has WeakRef: a dropped app takes its breakers
-// with it. (workerd has WeakRef only with recent compatibility dates or the enable_weak_ref flag;
+// with it. (workerd has WeakRef from compatibility date 2025-05-08, or with enable_weak_ref;
 // before that, an isolate builds its app once anyway.)
 const listKey = Symbol.for('tripswitch.hono.health-sources');
 

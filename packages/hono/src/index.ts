@@ -1,8 +1,8 @@
 /**
  * @module
- * `@tripswitch/hono`: circuit breakers for Hono, on every runtime Hono runs on (Node.js, Bun,
- * Deno, Cloudflare Workers): web-standard APIs only. A middleware that protects your routes (503
- * with `Retry-After` while a circuit is open, and the handler never runs), which also answers a
+ * `@tripswitch/hono`: circuit breakers for Hono, on web-standard APIs only (tested on Node.js,
+ * Bun, Deno and Cloudflare's workerd). A middleware that protects your routes (503 with
+ * `Retry-After` while a circuit is open, and the handler never runs), which also answers a
  * refusal thrown by a downstream breaker (`withBreaker(fetch)`) with the same 503, and a health
  * endpoint that reports every breaker. The core's refusal errors, their guards and
  * `BreakerRegistry` are re-exported, so this one package is all a Hono user imports.

@@ -1,6 +1,8 @@
 // Without a registry, the health handler reports the breakers of every middleware in the
 // process: a Hono context carries no reference to its app. Alone in its file, so the only
 // middlewares in the process are this file's.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { BreakerRegistry, type RegistryHealth } from '@tripswitch/core';
 import { Hono } from 'hono';
 import { expect, it } from 'vitest';
@@ -50,4 +52,24 @@ it('reports a registry shared by several middlewares once', async () => {
   const health = (await (await app.request('/health/circuits')).json()) as RegistryHealth;
   const names = health.breakers.map(({ name }) => name).filter((name) => name.startsWith('shared'));
   expect(names).toEqual(['shared-a', 'shared-b']);
+});
+
+it('forgets the breakers of a middleware nothing references any more', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const app = new Hono();
+  app.get('/health/circuits', circuitsHealth());
+  const names = async () =>
+    ((await (await app.request('/health/circuits')).json()) as RegistryHealth).breakers.map(
+      ({ name }) => name,
+    );
+  let dropped: unknown = breakerMiddleware({ name: 'dropped' });
+  expect(await names()).toContain('dropped');
+
+  dropped = undefined;
+  // A WeakRef keeps its target alive until the job that read it ends.
+  await new Promise(setImmediate);
+  gc();
+  expect(dropped).toBeUndefined();
+  expect(await names()).not.toContain('dropped');
 });
