@@ -49,8 +49,9 @@ export async function answerRefusal(
   error: Refusal,
   downstream: boolean,
 ): Promise<Response> {
-  if (onOpen === undefined)
+  if (onOpen === undefined) {
     return downstream ? refusedDownstream(error) : refusedByMiddleware(c, error);
+  }
   const response = await onOpen(c, error);
   if (typeof response !== 'object' || response === null) {
     // Hono would answer "Context is not finalized", which hides whose mistake it was.

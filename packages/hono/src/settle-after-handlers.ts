@@ -31,20 +31,13 @@ export function settleAfterHandlers(
   c: Context,
   isFailure: (status: number, c: Context) => boolean,
 ): void {
-  let status: number;
-  try {
-    // The client went away: the outcome says nothing about the route's health.
-    if (c.req.raw.signal.aborted) {
-      permit.ignore();
-      return;
-    }
-    // No response at all: Hono answers 500 ("Context is not finalized").
-    status = c.finalized ? c.res.status : 500;
-  } catch (error) {
-    // Whatever breaks here, the permit settles.
-    permit.failure(error);
-    throw error;
+  // The client went away: the outcome says nothing about the route's health.
+  if (c.req.raw.signal.aborted) {
+    permit.ignore();
+    return;
   }
+  // No response at all: Hono answers 500 ("Context is not finalized").
+  const status = c.finalized ? c.res.status : 500;
   let failed: boolean;
   try {
     failed = Boolean(isFailure(status, c));

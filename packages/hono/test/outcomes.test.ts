@@ -5,7 +5,7 @@
 import { BreakerRegistry } from '@tripswitch/core';
 import { nextOutcome } from '@tripswitch/test-breakers';
 import type { Hono } from 'hono';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { type BreakerMiddlewareOptions, breakerMiddleware } from '../src/index.ts';
 import { honos } from './honos.ts';
 import { get, serve } from './serve.ts';
@@ -317,6 +317,38 @@ describe.each(honos)('%s: outcomes', (_label, { Hono: HonoApp, HTTPException }) 
     expect(response.status).toBe(500);
     expect(await outcome).toMatchObject({ kind: 'ignored' });
     expect(breaker().stats()).toMatchObject({ calls: 0, failures: 0, inFlight: 0 });
+  });
+
+  it('does not let a trial whose handler hangs wedge the circuit: halfOpenTimeoutMs fails it', async () => {
+    const app = protectedApp({
+      minimumCalls: 1,
+      openDurationMs: 1_000,
+      halfOpenMaxCalls: 1,
+      halfOpenTimeoutMs: 5_000,
+    });
+    const gate = Promise.withResolvers<void>();
+    onTestFinished(() => gate.resolve());
+    const arrived = Promise.withResolvers<void>();
+    app.get('/fail', (c) => c.text('down', 500));
+    app.get('/hang', async (c) => {
+      arrived.resolve();
+      await gate.promise;
+      return c.text('late');
+    });
+    await app.request('/fail');
+    now += 1_000;
+    const hung = app.request('/hang'); // the one trial
+    await arrived.promise;
+    expect((await app.request('/fail')).status).toBe(503); // half-open, its slot taken
+
+    now += 5_000;
+    const refused = await app.request('/fail');
+    expect(refused.status).toBe(503);
+    expect(breaker().state).toBe('open'); // the hung trial counted as failed
+    gate.resolve();
+    expect((await hung).status).toBe(200);
+    expect(breaker().state).toBe('open'); // its late success changes nothing
+    expect(breaker().inFlight).toBe(0);
   });
 
   it('opens after failures, refuses without running the handler, then recovers through trials', async () => {
