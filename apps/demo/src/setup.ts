@@ -46,7 +46,12 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
   const nestUrl = `http://127.0.0.1:${((nest.getHttpServer() as Server).address() as AddressInfo).port}`;
   const honoRegistry = new BreakerRegistry(defaults);
   const hono = await listenOnNode(
-    createHonoGateway({ upstreamUrl: upstream.url, registry: honoRegistry }),
+    createHonoGateway({
+      upstreamUrl: upstream.url,
+      registry: honoRegistry,
+      // On a virtual clock (the tests), no real deadline races the upstream.
+      timeoutMs: clock === undefined ? 1_000 : false,
+    }),
   );
   const protectedGot = createUpstreamClient({ upstreamUrl: upstream.url, registry: gotRegistry });
   const baseline = createUpstreamClient({ upstreamUrl: upstream.url, breaker: false });

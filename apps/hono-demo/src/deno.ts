@@ -1,4 +1,4 @@
-// The same gateway on Deno: `deno run --allow-net=127.0.0.1 --allow-env=PORT,UPSTREAM_URL src/deno.ts`.
+// The same gateway on Deno: `pnpm --filter hono-demo start:deno` (its permissions are there).
 import { createGateway } from './gateway.ts';
 import { demoSettings, listeningLine } from './settings.ts';
 
@@ -10,8 +10,8 @@ declare const Deno: {
   ): unknown;
 };
 
-const { port, upstreamUrl } = demoSettings((name) => Deno.env.get(name));
+const { port, upstreamUrl, timeoutMs } = demoSettings((name) => Deno.env.get(name));
 Deno.serve(
   { port, hostname: '127.0.0.1', onListen: (address) => console.log(listeningLine(address.port)) },
-  createGateway({ upstreamUrl }).fetch,
+  createGateway({ upstreamUrl, timeoutMs }).fetch,
 );

@@ -8,6 +8,12 @@ export interface GatewayOptions {
   upstreamUrl: string;
   /** Where the gateway's breakers live; pass one to watch them. @defaultValue a new registry */
   registry?: BreakerRegistry;
+  /**
+   * How long a call to the upstream may take, or `false` for no deadline (tests on a virtual
+   * clock, which must not race a real one).
+   * @defaultValue 1000
+   */
+  timeoutMs?: number | false;
 }
 
 /**
@@ -21,6 +27,7 @@ export interface GatewayOptions {
  */
 export function createGateway(options: GatewayOptions): Hono {
   const registry = options.registry ?? new BreakerRegistry();
+  const { timeoutMs = 1_000 } = options;
   const upstream = withBreaker(fetch, {
     registry,
     minimumCalls: 5,
@@ -44,7 +51,9 @@ export function createGateway(options: GatewayOptions): Hono {
     const response = await upstream(
       `${options.upstreamUrl}/items/${encodeURIComponent(c.req.param('id'))}`,
       // x-client lets the upstream count the gateway's requests apart.
-      { headers: { 'x-client': 'hono' }, signal: AbortSignal.timeout(1_000) },
+      timeoutMs === false
+        ? { headers: { 'x-client': 'hono' } }
+        : { headers: { 'x-client': 'hono' }, signal: AbortSignal.timeout(timeoutMs) },
     );
     if (!response.ok) {
       await response.body?.cancel();

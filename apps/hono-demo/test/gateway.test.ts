@@ -17,7 +17,11 @@ afterEach(async () => {
 
 describe('the Hono gateway', () => {
   it('serves items from the upstream', async () => {
-    const gateway = createGateway({ upstreamUrl: upstream.url, registry: registry() });
+    const gateway = createGateway({
+      upstreamUrl: upstream.url,
+      registry: registry(),
+      timeoutMs: false,
+    });
     const response = await gateway.request('/items/7');
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ item: { path: '/items/7' }, via: 'hono' });
@@ -26,7 +30,11 @@ describe('the Hono gateway', () => {
 
   it('answers fast 503s without calling a broken upstream once its circuit opens, then recovers', async () => {
     const shared = registry();
-    const gateway = createGateway({ upstreamUrl: upstream.url, registry: shared });
+    const gateway = createGateway({
+      upstreamUrl: upstream.url,
+      registry: shared,
+      timeoutMs: false,
+    });
     upstream.setChaos({ outage: true });
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) statuses.push((await gateway.request(`/items/${i}`)).status);

@@ -33,7 +33,7 @@ const starts = [
       'run',
       '--no-lock',
       '--allow-net=127.0.0.1',
-      '--allow-env=PORT,UPSTREAM_URL',
+      '--allow-env=PORT,UPSTREAM_URL,UPSTREAM_TIMEOUT_MS',
       'src/deno.ts',
     ],
   },
@@ -53,6 +53,7 @@ describe.each(starts)('$runtime', ({ runtime, agent, command }) => {
           HOME: process.env.HOME ?? here,
           PORT: '0',
           UPSTREAM_URL: upstream.url,
+          UPSTREAM_TIMEOUT_MS: '0', // no real deadline to race on a busy machine
           NO_COLOR: '1',
           DENO_NO_UPDATE_CHECK: '1',
         },

@@ -15,7 +15,8 @@ describe('circuitsHealth', () => {
     const registry = new BreakerRegistry();
     const app = new Hono();
     app.get('/health/circuits', circuitsHealth({ registry }));
-    app.use('/api/*', breakerMiddleware({ name: 'api', registry, minimumCalls: 2 }));
+    const clock = { now: () => 0 }; // the circuit stays open however slow the machine
+    app.use('/api/*', breakerMiddleware({ name: 'api', registry, minimumCalls: 2, clock }));
     app.get('/api/down', (c) => c.text('down', 500));
     const url = await serve(app);
 

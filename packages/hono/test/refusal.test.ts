@@ -211,6 +211,7 @@ describe('a refusal thrown by a handler', () => {
       minimumCalls: 2,
       failureRateThreshold: 100,
       registry,
+      clock: { now: () => now }, // the circuit stays open however slow the machine
     });
     const app = appCalling(async () => (await fetchUpstream(`${upstream.url}/stock`)).status);
     const url = await serve(app);
