@@ -1,6 +1,7 @@
 import { CircuitBreaker } from '@tripswitch/core';
 import type { Library } from '../types.ts';
 import { fail, succeed, trippedMessage, tripwire, work } from '../workload.ts';
+import { honoApp } from './hono-app.ts';
 import { installedVersion } from './version.ts';
 
 /** How long the open row's circuit stays open: longer than any run, so it never half-opens. */
@@ -50,6 +51,12 @@ export const tripswitch: Library = {
           },
         };
       },
+    },
+    hono: {
+      setup:
+        "app.use(breakerMiddleware()); app.get('/', (c) => c.json({ hello: 'world' })); " +
+        'await app.fetch(request)',
+      prepare: () => honoApp(true),
     },
     open: {
       setup:
