@@ -1,8 +1,8 @@
-// The root demo (`npm run demo`): a healthy upstream fails, then recovers, while six clients
-// call it — through the Express gateway (axios inside), the Hono gateway (withBreaker(fetch)
-// inside), the NestJS service (a decorated method with a cached fallback), through fetch and got
-// with breakers, and through got without.
-// Prints a timeline of every circuit, then what each client saw and sent.
+// The root demo (`npm run demo`): a healthy upstream fails, then recovers, while clients call
+// it — through the Express gateway (axios inside), the Fastify gateway (fetch inside), the Hono
+// gateway (withBreaker(fetch) inside), the NestJS service (a decorated method with a cached
+// fallback), through fetch and got with breakers, and through got without. Prints a timeline of
+// every circuit, then what each client saw and sent.
 import { demoPhases } from './phases.ts';
 import { formatEntry, formatReport, formatSavings } from './report.ts';
 import { runScenario } from './scenario.ts';
@@ -14,9 +14,10 @@ import { realTiming } from './timing.ts';
 const serve = process.argv.includes('--serve');
 const system = await startDemoSystem();
 const phases = demoPhases([...system.registries.values()]);
-console.log(`Tripswitch demo: an upstream fails and recovers while six clients call it, 10 calls a second each.
+console.log(`Tripswitch demo: an upstream fails and recovers while ${system.clients.length} clients call it, 10 calls a second each.
   upstream         ${system.upstream.url}
   Express gateway  ${system.gatewayUrl} (health: ${system.gatewayUrl}/health/circuits)
+  Fastify gateway  ${system.fastifyUrl} (health: ${system.fastifyUrl}/health/circuits, dashboard: ${system.fastifyUrl}/breakers/)
   Hono gateway     ${system.honoUrl} (health: ${system.honoUrl}/health/circuits)
   NestJS service   ${system.nestUrl} (health: ${system.nestUrl}/health)
   dashboard        ${system.gatewayUrl}/breakers/  (the gateway's breakers, live)

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { BreakerRegistry, type Clock } from '@tripswitch/core';
 import { withBreaker } from '@tripswitch/fetch';
 import { createGateway } from 'express-demo';
+import { createGateway as createFastifyGateway } from 'fastify-demo';
 import { createUpstreamClient } from 'got-demo';
 import { createGateway as createHonoGateway, listenOnNode } from 'hono-demo';
 import { createNestDemo } from 'nestjs-demo';
@@ -13,6 +14,7 @@ import { type DemoClient, fetchClient, gatewayClient, gotClient, nestClient } fr
 export interface DemoSystem {
   upstream: Upstream;
   gatewayUrl: string;
+  fastifyUrl: string;
   nestUrl: string;
   honoUrl: string;
   clients: DemoClient[];
@@ -21,10 +23,10 @@ export interface DemoSystem {
 }
 
 /**
- * Starts the upstream, the Express gateway (which calls the upstream through axios), the Hono
- * gateway (through withBreaker(fetch)), the NestJS service (a decorated method with a cached
- * fallback), a fetch client with a breaker and two got clients — one with a breaker, one
- * without, the baseline — all on 127.0.0.1 with free ports.
+ * Starts the upstream, the Express gateway (which calls the upstream through axios), the Fastify
+ * gateway (through fetch), the Hono gateway (through withBreaker(fetch)), the NestJS service (a
+ * decorated method with a cached fallback), a fetch client with a breaker and two got clients —
+ * one with a breaker, one without, the baseline — all on 127.0.0.1 with free ports.
  */
 export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
   const defaults = clock === undefined ? {} : { defaults: { clock } };
@@ -38,6 +40,12 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
   }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const fastifyRegistry = new BreakerRegistry(defaults);
+  const fastify = await createFastifyGateway({
+    upstreamUrl: upstream.url,
+    registry: fastifyRegistry,
+  });
+  const fastifyUrl = await fastify.listen({ port: 0, host: '127.0.0.1' });
   const nest = await createNestDemo({
     upstreamUrl: upstream.url,
     ...(clock === undefined ? {} : { clock }),
@@ -63,10 +71,12 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
   return {
     upstream,
     gatewayUrl,
+    fastifyUrl,
     nestUrl,
     honoUrl: hono.url,
     clients: [
       gatewayClient(gatewayUrl),
+      gatewayClient(fastifyUrl, 'Fastify gateway → fetch', 'fastify'),
       gatewayClient(hono.url, 'Hono gateway → fetch', 'hono'),
       nestClient(nestUrl),
       gotClient('got + breaker', 'got', protectedGot),
@@ -75,6 +85,7 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
     ],
     registries: new Map([
       ['Express gateway', gatewayRegistry],
+      ['Fastify gateway', fastifyRegistry],
       ['Hono gateway', honoRegistry],
       ['NestJS', nest.get(BreakerRegistry)],
       ['got client', gotRegistry],
@@ -83,6 +94,7 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await fastify.close();
       await hono.close();
       await nest.close();
       await upstream.close();

@@ -41,6 +41,7 @@ it('opens every protected circuit during the failure, spares the upstream, and c
     .map((e) => `${e.source}: ${e.text}`);
   for (const source of [
     'Express gateway',
+    'Fastify gateway',
     'Hono gateway',
     'NestJS',
     'got client',
@@ -55,6 +56,7 @@ it('opens every protected circuit during the failure, spares the upstream, and c
   expect(failing?.get('got, no breaker')).toBe(calls.length * 2); // each call and its retry
   expect(failing?.get('got + breaker')).toBeLessThan(calls.length / 2);
   expect(failing?.get('Express gateway → axios')).toBeLessThan(calls.length / 2);
+  expect(failing?.get('Fastify gateway → fetch')).toBeLessThan(calls.length / 2);
   expect(failing?.get('Hono gateway → fetch')).toBeLessThan(calls.length / 2);
   expect(failing?.get('NestJS → got')).toBeLessThan(calls.length / 2);
   expect(failing?.get('fetch + breaker')).toBeLessThan(calls.length / 2);

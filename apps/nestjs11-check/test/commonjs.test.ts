@@ -115,10 +115,9 @@ describe('a CommonJS Nest 11 application with @tripswitch/nestjs installed', () 
       expect(refused.status).toBe(503);
       expect(refused.headers.get('content-type')).toBe('application/problem+json');
       expect(refused.headers.get('retry-after')).toBe('60');
-      expect(await refused.json()).toMatchObject({
-        code: 'ERR_CIRCUIT_OPEN',
-        breaker: 'AppController.status',
-      });
+      const problem = await refused.json();
+      expect(problem).toMatchObject({ code: 'ERR_CIRCUIT_OPEN' });
+      expect(problem).not.toHaveProperty('breaker');
       expect((await get('/health')).status).toBe(503);
     } finally {
       child.kill('SIGTERM');

@@ -45,7 +45,7 @@ describe('@tripswitch/nestjs, as built, on NestJS 11', () => {
       (Reflect.getMetadata('self:paramtypes', target) as Array<{ param: unknown }>).map(
         ({ param }) => param,
       );
-    expect(paramTypes(BreakerRefusalFilter)).toEqual([HttpAdapterHost]);
+    expect(paramTypes(BreakerRefusalFilter)).toContain(HttpAdapterHost);
     expect(paramTypes(CircuitsHealthIndicator)).toContain(HealthIndicatorService);
   });
 
@@ -70,9 +70,8 @@ describe('@tripswitch/nestjs, as built, on NestJS 11', () => {
         type: 'about:blank',
         title: 'Service Unavailable',
         status: 503,
-        detail: `Circuit "CheckController.${where}" is open; it lets a trial call through in 30000 ms`,
+        detail: 'A circuit breaker refused the call; retry in 30 s',
         code: 'ERR_CIRCUIT_OPEN',
-        breaker: `CheckController.${where}`,
         retryAfterMs: 30_000,
       });
       expect(controller.calls).toBe(2);

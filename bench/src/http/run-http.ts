@@ -1,6 +1,7 @@
 import { installedVersion } from '../subjects/version.ts';
 import { axiosPair } from './axios-pair.ts';
 import { expressPair } from './express-pair.ts';
+import { fastifyPair } from './fastify-pair.ts';
 import { fetchPair, undiciPair } from './fetch-pair.ts';
 import { gotPair } from './got-pair.ts';
 import { honoPair } from './hono-pair.ts';
@@ -13,6 +14,7 @@ import type { HttpContext, HttpPair } from './types.ts';
 /** Every pair of the HTTP table, in table order. */
 export const httpPairs: readonly HttpPair[] = [
   expressPair,
+  fastifyPair,
   honoPair,
   axiosPair,
   gotPair,
@@ -55,7 +57,7 @@ export async function runHttp(plan: HttpPlan): Promise<HttpResults> {
     }
     return {
       plan,
-      versions: ['express', 'hono', '@hono/node-server', 'axios', 'got', 'autocannon']
+      versions: ['express', 'fastify', 'hono', '@hono/node-server', 'axios', 'got', 'autocannon']
         .map((name) => `${name} ${installedVersion(name)}`)
         .join(', '),
       pairs,

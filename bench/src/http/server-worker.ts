@@ -10,7 +10,7 @@ import { buildServer, type ServerName } from './servers.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('server-worker.ts runs in a worker thread');
-const { listener, registry } = buildServer((workerData as { name: ServerName }).name);
+const { listener, registry } = await buildServer((workerData as { name: ServerName }).name);
 const server = createServer(listener);
 
 const onMessage = (message: ToServer): void => {

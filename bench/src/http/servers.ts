@@ -1,12 +1,21 @@
-import type { RequestListener } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { BreakerRegistry, breakerMiddleware } from '@tripswitch/express';
+import { breakerPlugin } from '@tripswitch/fastify';
 import { breakerMiddleware as honoBreakerMiddleware } from '@tripswitch/hono';
 import express, { type RequestHandler } from 'express';
+import Fastify from 'fastify';
 import { Hono, type MiddlewareHandler } from 'hono';
 
 /** The servers a thread of {@link startServerThread} can run. */
-export type ServerName = 'express' | 'express-breaker' | 'hono' | 'hono-breaker' | 'upstream';
+export type ServerName =
+  | 'express'
+  | 'express-breaker'
+  | 'fastify'
+  | 'fastify-breaker'
+  | 'hono'
+  | 'hono-breaker'
+  | 'upstream';
 
 /** A server's request handler, and the registry of its breakers when it has any. */
 export interface BuiltServer {
@@ -19,7 +28,7 @@ export const document = { hello: 'world' };
 const documentText = JSON.stringify(document);
 
 /** Builds the request handler of a server, as a user of the library would write it. */
-export function buildServer(name: ServerName): BuiltServer {
+export async function buildServer(name: ServerName): Promise<BuiltServer> {
   switch (name) {
     case 'express':
       return { listener: expressApp() };
@@ -27,6 +36,12 @@ export function buildServer(name: ServerName): BuiltServer {
       // The registry only lets the run read the breaker's counts afterwards; it changes nothing.
       const registry = new BreakerRegistry();
       return { listener: expressApp(breakerMiddleware({ registry })), registry };
+    }
+    case 'fastify':
+      return { listener: await fastifyApp() };
+    case 'fastify-breaker': {
+      const registry = new BreakerRegistry();
+      return { listener: await fastifyApp(registry), registry };
     }
     case 'hono':
       return { listener: honoApp() };
@@ -55,6 +70,25 @@ function expressApp(middleware?: RequestHandler): RequestListener {
     res.json(document);
   });
   return app;
+}
+
+/**
+ * A Fastify 5 app with one JSON route, behind `breakerPlugin` when given a registry. Its request
+ * handler is taken from `serverFactory`, so the worker serves it like the others.
+ */
+async function fastifyApp(registry?: BreakerRegistry): Promise<RequestListener> {
+  let listener: RequestListener | undefined;
+  const app = Fastify({
+    serverFactory: (handler) => {
+      listener = handler;
+      return createServer(handler);
+    },
+  });
+  if (registry !== undefined) await app.register(breakerPlugin, { registry });
+  app.get('/', async () => document);
+  await app.ready();
+  if (listener === undefined) throw new Error('Fastify did not build its request handler');
+  return listener;
 }
 
 /** A Hono app with one JSON route on `@hono/node-server`, behind `middleware` when there is one. */

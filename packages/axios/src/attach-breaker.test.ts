@@ -6,8 +6,26 @@ describe('attachBreaker options', () => {
   it.each([
     ['key', { key: 'origin' }, /Invalid option "key": got "origin"; expected a function/],
     ['isFailure', { isFailure: true }, /Invalid option "isFailure": got true; expected a function/],
-    ['timeoutMs, which axios’s own timeout replaces', { timeoutMs: 1_000 }, /"timeoutMs"/],
-    ['name, which the key gives', { name: 'api' }, /"name"/],
+    [
+      'timeoutMs, which axios’s own timeout replaces',
+      { timeoutMs: 1_000 },
+      /"timeoutMs": got 1000; expected nothing here: the client times its own requests \(axios's timeout/,
+    ],
+    [
+      'name, which the key gives',
+      { name: 'api' },
+      /"name": got "api"; expected nothing here: each breaker is named by its key/,
+    ],
+    [
+      'isResultFailure, which isFailure replaces',
+      { isResultFailure: () => true },
+      /"isResultFailure": got a function; expected nothing here: a request is judged by its response/,
+    ],
+    [
+      'a fallback that is no function',
+      { fallback: { status: 200 } },
+      /"fallback": got \{"status":200\}; expected a function \(error, request\)/,
+    ],
     // The core names breaker options by their path in its registry ("defaults.…").
     [
       'a typo',

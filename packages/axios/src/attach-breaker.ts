@@ -21,7 +21,8 @@ import { checkedKey, originKey } from './request-key.ts';
  * When the circuit is open — or half-open with every trial in flight, or a `bulkhead` is full —
  * the request is rejected before any byte leaves the process, with the core's
  * `CircuitOpenError` (or `BulkheadFullError`) itself, not an `AxiosError`: recognise it with
- * `isCircuitOpenError(error)`. Its `retryAfterMs` says when a trial will be let through.
+ * `isCircuitOpenError(error)`. Its `retryAfterMs` says when a trial will be let through. Or a
+ * `fallback` answers it with a response of its own, such as a cached one.
  *
  * @param instance - `axios` itself, an instance from `axios.create()`, or a `new Axios()`.
  * @param options - breaker options for each breaker, and how requests are keyed and judged.
@@ -31,7 +32,7 @@ import { checkedKey, originKey } from './request-key.ts';
  *
  * @example
  * ```ts
- * import axios from 'axios';
+ * import axios, { type AxiosResponse } from 'axios';
  * import { attachBreaker, isCircuitOpenError } from '@tripswitch/axios';
  *
  * const api = axios.create({ baseURL: 'https://inventory.internal', timeout: 2_000 });
@@ -46,6 +47,17 @@ import { checkedKey, originKey } from './request-key.ts';
  * }
  * await api.get('/health', { breaker: false }); // around the breaker, not counted
  * detach();
+ *
+ * // Or answer refused requests with the last good response instead of the refusal:
+ * const catalog = axios.create({ baseURL: 'https://catalog.internal' });
+ * const cached = new Map<string, AxiosResponse>(); // filled by a response interceptor of yours
+ * attachBreaker(catalog, {
+ *   fallback: (refusal, config) => {
+ *     const response = cached.get(config.url ?? '');
+ *     if (response === undefined) throw refusal;
+ *     return { ...response, config, headers: { ...response.headers, 'x-cache': 'fallback' } };
+ *   },
+ * });
  * ```
  */
 export function attachBreaker(instance: Axios, options?: AxiosBreakerOptions): () => void {
@@ -56,7 +68,7 @@ export function attachBreaker(instance: Axios, options?: AxiosBreakerOptions): (
       'an axios instance: axios itself or one from axios.create()',
     );
   }
-  const { key, isFailure, shared } = splitClientOptions(
+  const { key, isFailure, fallback, shared } = splitClientOptions(
     options,
     'a function from the request config to a string',
   );
@@ -65,6 +77,7 @@ export function attachBreaker(instance: Axios, options?: AxiosBreakerOptions): (
     breakers: httpClientBreakers(shared),
     keyOf: key === undefined ? originKey : checkedKey(key),
     isFailure,
+    fallback,
     attached: () => attached,
   };
   // The interceptor only swaps the request's adapter for one that goes through the breaker; the

@@ -1,5 +1,11 @@
-import type { CircuitBreaker, Permit } from '@tripswitch/core';
-import { type HttpClientBreakers, settlePermit } from '@tripswitch/core/http';
+import { type CircuitBreaker, InvalidOptionError, type Permit } from '@tripswitch/core';
+import {
+  answerRefusal,
+  type HttpClientBreakers,
+  isRefusal,
+  judgeAndSettle,
+  type RefusalFallback,
+} from '@tripswitch/core/http';
 import {
   type AxiosAdapter,
   type AxiosRequestConfig,
@@ -20,6 +26,8 @@ export interface BreakerAdapterContext {
   /** The breaker key of a request; `undefined` sends it around the breaker. */
   keyOf(config: InternalAxiosRequestConfig): string | undefined;
   readonly isFailure: ((outcome: AxiosOutcome) => boolean) | undefined;
+  /** Answers a refused request instead of the refusal. */
+  readonly fallback: RefusalFallback<InternalAxiosRequestConfig, AxiosResponse> | undefined;
   /** False once detached: a config that still carries a breaker adapter goes around it. */
   attached(): boolean;
 }
@@ -66,7 +74,14 @@ export function breakerAdapter(inner: AdapterChoice, context: BreakerAdapterCont
     if (config.breaker === false || !context.attached()) return send(config);
     const key = context.keyOf(config);
     if (key === undefined) return send(config);
-    const permit = await admit(context.breakers.breakerFor(key), config);
+    let permit: Permit;
+    try {
+      permit = await admit(context.breakers.breakerFor(key), config);
+    } catch (error) {
+      const { fallback } = context;
+      if (fallback === undefined || !isRefusal(error)) throw error;
+      return answerRefusal(fallback, error, config, checkResponse);
+    }
     let response: AxiosResponse;
     try {
       response = await send(config);
@@ -110,22 +125,39 @@ function abortSignalOf(signal: InternalAxiosRequestConfig['signal']): AbortSigna
 
 function settle(permit: Permit, request: SettledRequest, context: BreakerAdapterContext): void {
   const { breakers, isFailure } = context;
-  try {
-    const verdict = judgeAxiosCall(request, {
-      isFailure,
-      now: breakers.now(),
-      maxRetryAfterMs: breakers.maxRetryAfterMs,
-    });
-    const error = request.rejected
-      ? request.error
-      : verdict.kind === 'failure'
-        ? statusError(request.response)
-        : undefined;
-    settlePermit(permit, verdict, error);
-  } catch (error) {
-    // Judging runs user code (the clock, validateStatus); whatever it throws, the permit settles.
-    permit.failure(request.rejected ? request.error : error);
+  judgeAndSettle(
+    permit,
+    () => {
+      const verdict = judgeAxiosCall(request, {
+        isFailure,
+        now: breakers.now(),
+        maxRetryAfterMs: breakers.maxRetryAfterMs,
+      });
+      const error = request.rejected
+        ? request.error
+        : verdict.kind === 'failure'
+          ? statusError(request.response)
+          : undefined;
+      return { verdict, error };
+    },
+    request.rejected ? request.error : undefined,
+  );
+}
+
+// What the fallback gives axios must be a response: dispatchRequest reads its data and headers.
+function checkResponse(answer: unknown): AxiosResponse {
+  if (
+    typeof answer === 'object' &&
+    answer !== null &&
+    Number.isInteger((answer as { status?: unknown }).status)
+  ) {
+    return answer as AxiosResponse;
   }
+  throw new InvalidOptionError(
+    'fallback',
+    answer,
+    'a function returning an AxiosResponse: { data, status, statusText, headers, config }',
+  );
 }
 
 // What a resolved response judged a failure is recorded with (the `failure` event's error).

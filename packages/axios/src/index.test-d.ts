@@ -1,7 +1,12 @@
 // Type tests, checked by `tsc` in the typecheck task: expectTypeOf fails compilation on a mismatch.
 import axios, { type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { expectTypeOf } from 'vitest';
-import { type AxiosOutcome, attachBreaker } from './index.ts';
+import {
+  type AxiosOutcome,
+  attachBreaker,
+  type BulkheadFullError,
+  type CircuitOpenError,
+} from './index.ts';
 
 const api = axios.create({ breaker: false });
 expectTypeOf(attachBreaker(api)).toEqualTypeOf<() => void>();
@@ -31,3 +36,20 @@ attachBreaker(api, {
 
 // @ts-expect-error timeouts belong to axios (`timeout`), not to the breaker.
 attachBreaker(api, { timeoutMs: 1_000 });
+
+// fallback receives the refusal and the config, and answers with axios's own response type.
+attachBreaker(api, {
+  fallback: (error, config) => {
+    expectTypeOf(error).toEqualTypeOf<CircuitOpenError | BulkheadFullError>();
+    expectTypeOf(config).toEqualTypeOf<InternalAxiosRequestConfig>();
+    return { data: { cached: true }, status: 200, statusText: 'OK', headers: {}, config };
+  },
+});
+attachBreaker(api, {
+  fallback: async (error) => {
+    if (error.code === 'ERR_BULKHEAD_FULL') throw error;
+    return api.get('/stale-copy');
+  },
+});
+// @ts-expect-error the answer is a response, not its data
+attachBreaker(api, { fallback: () => ({ cached: true }) });

@@ -1,4 +1,4 @@
-import type { HttpClientBreakerOptions } from '@tripswitch/core/http';
+import type { HttpClientBreakerOptions, RefusalFallback } from '@tripswitch/core/http';
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 
 declare module 'axios' {
@@ -37,7 +37,7 @@ export interface AxiosOutcome {
 /**
  * Options of {@link attachBreaker}: the options every Tripswitch HTTP client shares (breaker
  * options applied to each per-origin breaker, `registry`, `maxBreakers`, `maxRetryAfterMs`),
- * plus `key` and `isFailure`.
+ * plus `key`, `isFailure` and `fallback`.
  */
 export interface AxiosBreakerOptions extends HttpClientBreakerOptions {
   /**
@@ -55,4 +55,18 @@ export interface AxiosBreakerOptions extends HttpClientBreakerOptions {
    * @defaultValue the rule above
    */
   isFailure?: ((outcome: AxiosOutcome) => boolean) | undefined;
+  /**
+   * Answers a request the breaker refused — the circuit open, or half-open with every trial in
+   * flight, or the `bulkhead` full — with a response, instead of rejecting it with the refusal:
+   * a cached response, a default. It receives the refusal (`CircuitOpenError` or
+   * `BulkheadFullError`) and the request's config, and returns an `AxiosResponse` (or a promise
+   * of one), which axios hands on as its adapter's response: `transformResponse` and response
+   * interceptors run, `validateStatus` is not asked. What it throws, the request rejects with;
+   * rethrow the refusal to keep it. A request that was sent never reaches it: a failure rejects
+   * as it would without a fallback (axios-retry and the like still retry it, and a retry the
+   * breaker refuses gets the fallback), and a request cancelled while it waited for a bulkhead
+   * slot rejects with axios's `CanceledError`.
+   * @defaultValue none: a refused request rejects with the refusal
+   */
+  fallback?: RefusalFallback<InternalAxiosRequestConfig, AxiosResponse> | undefined;
 }

@@ -122,10 +122,10 @@ describe('the bulkhead', () => {
     const controller = new AbortController();
     const queued = c.api.get(`${upstream.url}/queued`, { signal: controller.signal });
     const breaker = c.breaker(upstream.url);
-    await vi.waitFor(() => expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 1 }));
+    await vi.waitFor(() => expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 1, lingering: 0 }));
     controller.abort();
     expect(isCancel(await rejection(queued))).toBe(true);
-    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0, lingering: 0 });
     answer.release();
     await first;
     await c.api.get(`${upstream.url}/after`);

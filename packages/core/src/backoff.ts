@@ -1,10 +1,14 @@
 import { InvalidOptionError } from './errors.ts';
+import { durationText, isDuration } from './limits.ts';
 
 /** Options of {@link exponentialBackoff}. */
 export interface ExponentialBackoffOptions {
-  /** The open duration after the first open since the circuit last closed, in milliseconds. */
+  /**
+   * The open duration after the first open since the circuit last closed, in milliseconds (at
+   * most 2,147,483,647, like every duration).
+   */
   initialMs: number;
-  /** The longest open duration, in milliseconds. */
+  /** The longest open duration, in milliseconds: at least `initialMs`, at most 2,147,483,647. */
   maxMs: number;
   /**
    * How much longer each further open lasts than the one before.
@@ -73,19 +77,14 @@ export function validateBackoff(
       breakerName,
     );
   }
-  if (!isPositive(initialMs)) {
-    throw new InvalidOptionError(
-      `${path}.initialMs`,
-      initialMs,
-      'a finite number of milliseconds > 0',
-      breakerName,
-    );
+  if (!isDuration(initialMs)) {
+    throw new InvalidOptionError(`${path}.initialMs`, initialMs, durationText, breakerName);
   }
-  if (!isPositive(maxMs) || maxMs < initialMs) {
+  if (!isDuration(maxMs) || maxMs < initialMs) {
     throw new InvalidOptionError(
       `${path}.maxMs`,
       maxMs,
-      `a finite number of milliseconds >= initialMs (${initialMs})`,
+      `${durationText}, >= initialMs (${initialMs})`,
       breakerName,
     );
   }
@@ -99,8 +98,4 @@ export function validateBackoff(
     throw new InvalidOptionError(`${path}.jitter`, jitter, 'a number in [0, 1]', breakerName);
   }
   return options as ExponentialBackoffOptions;
-}
-
-function isPositive(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }

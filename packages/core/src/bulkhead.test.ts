@@ -110,7 +110,7 @@ describe('maxConcurrent', () => {
       maxConcurrent: 2,
       maxQueue: 0,
     });
-    expect(breaker.stats().bulkhead).toEqual({ active: 2, queued: 0 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 2, queued: 0, lingering: 0 });
   });
 
   it('frees a slot when a call settles, whether it succeeded or failed', async () => {
@@ -118,11 +118,11 @@ describe('maxConcurrent', () => {
     const a = hold(breaker, 'a');
     a.finish();
     await a.result;
-    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0, lingering: 0 });
     const b = hold(breaker, 'b');
     b.fail(new Error('down'));
     await expect(b.result).rejects.toThrow('down');
-    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0, lingering: 0 });
     await expect(breaker.execute(() => 'c')).resolves.toBe('c');
   });
 
@@ -146,7 +146,7 @@ describe('maxConcurrent', () => {
     first.success();
     first.failure(new Error('again'));
     first.ignore();
-    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0, lingering: 0 });
   });
 });
 
@@ -157,7 +157,7 @@ describe('tryAcquire', () => {
     expect(breaker.tryAcquire()).not.toBeNull();
     expect(breaker.tryAcquire()).toBeNull();
     expect(rejected).toEqual([{ name: 'pool', reason: 'bulkhead' }]);
-    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0, lingering: 0 });
   });
 
   it('openError() then returns a BulkheadFullError describing the bulkhead', () => {
@@ -188,7 +188,7 @@ describe('the queue (maxQueue)', () => {
     hold(breaker, 'a');
     const waiting = [hold(breaker, 'b'), hold(breaker, 'c')];
     expect(waiting.map((call) => call.started)).toEqual([false, false]);
-    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 2 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 2, lingering: 0 });
     // A queued call is not admitted yet: it is not in flight.
     expect(breaker.inFlight).toBe(1);
   });
@@ -208,7 +208,7 @@ describe('the queue (maxQueue)', () => {
       await call.result;
     }
     expect(order).toEqual(['a', 'b', 'c', 'd']);
-    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0, lingering: 0 });
   });
 
   it('lets no new caller overtake a waiter when a slot frees', async () => {
@@ -220,7 +220,7 @@ describe('the queue (maxQueue)', () => {
     await flush();
     expect(first.started).toBe(true);
     expect(latecomer.started).toBe(false);
-    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 1 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 1, lingering: 0 });
     first.finish();
     await first.result;
     await flush();
@@ -239,7 +239,7 @@ describe('the queue (maxQueue)', () => {
     expect(error).toBeInstanceOf(BulkheadFullError);
     expect(error).toMatchObject({ reason: 'full', maxConcurrent: 1, maxQueue: 2 });
     expect(rejected).toEqual([{ name: 'pool', reason: 'bulkhead' }]);
-    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 2 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 2, lingering: 0 });
   });
 
   it('queues calls through wrap() and acquire() too', async () => {
@@ -248,13 +248,13 @@ describe('the queue (maxQueue)', () => {
     const wrapped = vi.fn((x: number) => x * 2);
     const viaWrap = breaker.wrap(wrapped)(21);
     const viaAcquire = breaker.acquire();
-    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 2 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 2, lingering: 0 });
     running.success();
     await expect(viaWrap).resolves.toBe(42);
     const permit = await viaAcquire;
-    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0, lingering: 0 });
     permit.success();
-    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0, lingering: 0 });
   });
 });
 
@@ -281,7 +281,7 @@ describe('queueTimeoutMs', () => {
     );
     expect(b.started).toBe(false);
     expect(rejected).toEqual([{ name: 'pool', reason: 'bulkhead' }]);
-    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0, lingering: 0 });
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -294,7 +294,7 @@ describe('queueTimeoutMs', () => {
     expect(b.settled).toHaveProperty('error');
     a.finish();
     await a.result;
-    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0, lingering: 0 });
   });
 
   it('clears the queue timer of a call that got its slot in time', async () => {
@@ -337,7 +337,7 @@ describe('queueTimeoutMs', () => {
     const b = hold(breaker, 'b');
     await vi.advanceTimersByTimeAsync(10);
     expect(b.settled).toBeUndefined();
-    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 1 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 1, lingering: 0 });
   });
 });
 
@@ -355,11 +355,11 @@ describe("a caller's AbortSignal", () => {
     expect(await rejectionOf(b.result)).toBe(reason);
     expect(b.started).toBe(false);
     expect(vi.getTimerCount()).toBe(0);
-    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0, lingering: 0 });
     // The freed queue slot takes the next caller instead of refusing it as full.
     const c = hold(breaker, 'c');
     expect(c.settled).toBeUndefined();
-    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 1 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 1, lingering: 0 });
     // An abort is not a rejection by the bulkhead.
     expect(rejected).toEqual([]);
     expect(breaker.stats().totals.rejected).toBe(0);
@@ -382,7 +382,7 @@ describe("a caller's AbortSignal", () => {
     const fn = vi.fn();
     await expect(breaker.execute(fn, { signal: AbortSignal.abort('early') })).rejects.toBe('early');
     expect(fn).not.toHaveBeenCalled();
-    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0, lingering: 0 });
   });
 
   it('leaves no abort listener behind on the signal once the call got its slot', async () => {
@@ -418,7 +418,7 @@ describe("a caller's AbortSignal", () => {
       successes: 0,
       failures: 0,
     });
-    expect(bulkhead).toEqual({ active: 0, queued: 0 });
+    expect(bulkhead).toEqual({ active: 0, queued: 0, lingering: 0 });
   });
 
   it.each([
@@ -437,7 +437,7 @@ describe("a caller's AbortSignal", () => {
       const { totals, bulkhead } = breaker.stats();
       expect(totals.failures).toBe(0);
       expect(totals.successes).toBe(1); // the permit's
-      expect(bulkhead).toEqual({ active: 0, queued: 0 });
+      expect(bulkhead).toEqual({ active: 0, queued: 0, lingering: 0 });
     },
   );
 
@@ -462,7 +462,7 @@ describe('with the circuit', () => {
     expect(error).toBeInstanceOf(CircuitOpenError);
     expect(error).toMatchObject({ reason: 'open' });
     expect(fn).not.toHaveBeenCalled();
-    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0, lingering: 0 });
   });
 
   it('a forced-open circuit refuses with CircuitOpenError even when the bulkhead is full', async () => {
@@ -472,7 +472,7 @@ describe('with the circuit', () => {
     const error = await rejectionOf(breaker.execute(() => 'x'));
     expect(error).toBeInstanceOf(CircuitOpenError);
     expect(error).toMatchObject({ reason: 'forced-open' });
-    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0, lingering: 0 });
     expect(breaker.tryAcquire()).toBeNull();
     expect(breaker.openError()).toBeInstanceOf(CircuitOpenError);
   });
@@ -486,7 +486,7 @@ describe('with the circuit', () => {
     expect(await rejectionOf(b.result)).toBeInstanceOf(CircuitOpenError);
     expect(await rejectionOf(c.result)).toBeInstanceOf(CircuitOpenError);
     expect([b.started, c.started]).toEqual([false, false]);
-    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0, lingering: 0 });
     expect(breaker.inFlight).toBe(0);
   });
 
@@ -588,7 +588,176 @@ describe('a slot handed over as the caller aborts', () => {
     running?.success(); // hands the slot to the waiter...
     controller.abort('gone'); // ...which is aborted before it resumes
     await expect(waiting).rejects.toBe('gone');
-    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0 });
+    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0, lingering: 0 });
     expect(breaker.inFlight).toBe(0);
+  });
+});
+
+describe('a call its caller stopped waiting for keeps its slot until its function settles', () => {
+  /** A function that ignores its signal and runs until `release` is called. */
+  function stubborn() {
+    let running = 0;
+    let most = 0;
+    const gates: Array<() => void> = [];
+    const fn = () => {
+      running++;
+      most = Math.max(most, running);
+      return new Promise<string>((resolve) => {
+        gates.push(() => {
+          running--;
+          resolve('late');
+        });
+      });
+    };
+    return {
+      fn,
+      get running() {
+        return running;
+      },
+      get most() {
+        return most;
+      },
+      releaseOne: () => gates.shift()?.(),
+    };
+  }
+
+  // The issue's case: maxConcurrent 2 with timeoutMs and functions that ignore their signal let
+  // 30 run at once, as each timeout handed the slot to the next caller.
+  it('maxConcurrent bounds the functions running, not the callers waiting', async () => {
+    vi.useFakeTimers();
+    const breaker = newBreaker(
+      { maxConcurrent: 2, maxQueue: 30 },
+      // Thirty timeouts must not open the circuit, which would refuse the queued calls.
+      { timeoutMs: 100, window: { type: 'count', size: 100 }, minimumCalls: 100 },
+    );
+    const work = stubborn();
+    const calls = Array.from({ length: 30 }, () => breaker.execute(work.fn));
+    for (const call of calls) call.catch(() => {});
+    await vi.advanceTimersByTimeAsync(100);
+    expect(breaker.stats()).toMatchObject({
+      inFlight: 0, // the circuit's accounting ended at the timeout
+      bulkhead: { active: 2, queued: 28, lingering: 2 },
+      totals: { failures: 2, timeouts: 2 },
+    });
+    for (let i = 0; i < 10; i++) await vi.advanceTimersByTimeAsync(100);
+    expect(work.running).toBe(2);
+    expect(breaker.stats().bulkhead).toEqual({ active: 2, queued: 28, lingering: 2 });
+    // Each function that settles at last hands its slot to the next caller in the queue.
+    for (let settled = 1; settled <= 30; settled++) {
+      work.releaseOne();
+      await vi.advanceTimersByTimeAsync(100);
+      expect(work.running).toBeLessThanOrEqual(2);
+    }
+    expect(work.most).toBe(2);
+    expect(breaker.stats()).toMatchObject({
+      inFlight: 0,
+      bulkhead: { active: 0, queued: 0, lingering: 0 },
+      totals: { failures: 30, timeouts: 30, successes: 0 },
+    });
+  });
+
+  it('is announced by a settledLate event when it settles at last, with how late', async () => {
+    vi.useFakeTimers();
+    const clock = { now: () => Date.now() };
+    const breaker = newBreaker({ maxConcurrent: 1 }, { timeoutMs: 100, clock });
+    const late = collect(breaker, 'settledLate');
+    const work = stubborn();
+    const call = rejectionOf(breaker.execute(work.fn));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await call).toMatchObject({ code: 'ERR_CIRCUIT_TIMEOUT' });
+    await expect(breaker.execute(() => 'next')).rejects.toMatchObject({ reason: 'full' });
+    await vi.advanceTimersByTimeAsync(2_500);
+    expect(late).toEqual([]);
+    work.releaseOne();
+    await flush();
+    expect(late).toEqual([{ name: 'pool', lateByMs: 2_500, cause: 'timeout' }]);
+    await expect(breaker.execute(() => 'next')).resolves.toBe('next');
+  });
+
+  it('a caller’s abort while the function runs keeps the slot too, and is announced as cancelled', async () => {
+    const breaker = newBreaker({ maxConcurrent: 1 });
+    const late = collect(breaker, 'settledLate');
+    const work = stubborn();
+    const controller = new AbortController();
+    const call = breaker.execute(work.fn, { signal: controller.signal });
+    await flush();
+    controller.abort('gone');
+    await expect(call).rejects.toBe('gone');
+    expect(breaker.stats()).toMatchObject({
+      inFlight: 0,
+      bulkhead: { active: 1, queued: 0, lingering: 1 },
+      totals: { ignored: 1 },
+    });
+    work.releaseOne();
+    await flush();
+    expect(late).toEqual([{ name: 'pool', lateByMs: 0, cause: 'cancelled' }]);
+    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0, lingering: 0 });
+  });
+
+  it('a function that stops when its signal aborts gives its slot back at once', async () => {
+    vi.useFakeTimers();
+    const breaker = newBreaker({ maxConcurrent: 1 }, { timeoutMs: 100 });
+    const call = rejectionOf(
+      breaker.execute(
+        (signal) =>
+          new Promise((_resolve, reject) => {
+            signal.addEventListener('abort', () => reject(signal.reason));
+          }),
+      ),
+    );
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await call).toMatchObject({ code: 'ERR_CIRCUIT_TIMEOUT' });
+    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0, lingering: 0 });
+  });
+
+  it('a function that never settles keeps its slot for good', async () => {
+    vi.useFakeTimers();
+    const breaker = newBreaker({ maxConcurrent: 1 }, { timeoutMs: 100 });
+    breaker.execute(() => new Promise(() => {})).catch(() => {});
+    await vi.advanceTimersByTimeAsync(24 * 3_600_000);
+    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0, lingering: 1 });
+    await expect(breaker.execute(() => 'x')).rejects.toMatchObject({ reason: 'full' });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('leaves the circuit’s accounting as it was: a timed-out trial fails and reopens at the timeout', async () => {
+    vi.useFakeTimers();
+    let now = 0;
+    const breaker = new CircuitBreaker({
+      clock: { now: () => now },
+      consecutiveFailures: 1,
+      halfOpenMaxCalls: 1,
+      timeoutMs: 100,
+      bulkhead: { maxConcurrent: 1 },
+    });
+    breaker.tryAcquire()?.failure(new Error('down'));
+    now = 1_000;
+    const work = stubborn();
+    const trial = breaker.execute(work.fn);
+    trial.catch(() => {});
+    expect(breaker.state).toBe('half-open');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(breaker.stats()).toMatchObject({
+      state: 'open',
+      inFlight: 0,
+      bulkhead: { active: 1, lingering: 1 },
+    });
+    work.releaseOne();
+    await flush();
+    expect(breaker.stats()).toMatchObject({ state: 'open', totals: { successes: 0, failures: 2 } });
+    expect(breaker.stats().bulkhead).toEqual({ active: 0, queued: 0, lingering: 0 });
+  });
+
+  it('without a bulkhead, the late settlement is still announced', async () => {
+    vi.useFakeTimers();
+    const breaker = new CircuitBreaker({ timeoutMs: 100, clock: { now: () => Date.now() } });
+    const late: unknown[] = [];
+    breaker.on('settledLate', (event) => late.push(event));
+    const work = stubborn();
+    breaker.execute(work.fn).catch(() => {});
+    await vi.advanceTimersByTimeAsync(150);
+    work.releaseOne();
+    await flush();
+    expect(late).toEqual([{ name: 'default', lateByMs: 50, cause: 'timeout' }]);
   });
 });

@@ -1,10 +1,12 @@
 import { BulkheadFullError } from './errors.ts';
 import type { Settings } from './options.ts';
 
+/** How a wait for a slot ended: with the slot, or without it. */
+export type WaitOutcome = 'admitted' | 'timeout' | 'aborted';
+
 interface Waiter {
-  resolve(): void;
-  reject(error: unknown): void;
-  cleanup(): void;
+  /** Ends the wait: drops the queue timer and the abort listener, and settles the promise. */
+  end(outcome: WaitOutcome): void;
 }
 
 /**
@@ -12,10 +14,14 @@ interface Waiter {
  * freed slot passes straight to the longest waiter, so a queued call cannot be overtaken.
  */
 export class Bulkhead {
+  /** Slots taken: calls running, including the lingering ones. */
   active = 0;
+  /** Slots still held by calls whose caller stopped waiting (timeout, abort) while they run. */
+  lingering = 0;
   readonly #options: NonNullable<Settings['bulkhead']>;
   readonly #breakerName: string;
-  readonly #queue: Waiter[] = [];
+  // A Set keeps arrival order and lets a waiter that gives up leave in O(1), however long the queue.
+  readonly #queue = new Set<Waiter>();
 
   constructor(options: NonNullable<Settings['bulkhead']>, breakerName: string) {
     this.#options = options;
@@ -23,7 +29,7 @@ export class Bulkhead {
   }
 
   get queued(): number {
-    return this.#queue.length;
+    return this.#queue.size;
   }
 
   /** Takes a slot if one is free; never waits. */
@@ -35,48 +41,59 @@ export class Bulkhead {
 
   /** Whether a call that finds no free slot may wait in the queue. */
   canQueue(): boolean {
-    return this.#queue.length < this.#options.maxQueue;
+    return this.#queue.size < this.#options.maxQueue;
   }
 
-  /** Waits for a slot; rejects on queue timeout or when `signal` aborts. */
-  wait(signal: AbortSignal | undefined): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  /**
+   * Waits for a slot, and says how the wait ended; never rejects. With `'admitted'` the slot is
+   * the caller's; with `'timeout'` (`queueTimeoutMs`) or `'aborted'` (`signal`) it is not.
+   */
+  wait(signal: AbortSignal | undefined): Promise<WaitOutcome> {
+    return new Promise<WaitOutcome>((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const onAbort = (): void => {
-        this.#remove(waiter);
-        reject(signal?.reason);
+        this.#queue.delete(waiter);
+        waiter.end('aborted');
       };
       const waiter: Waiter = {
-        resolve,
-        reject,
-        cleanup: () => {
+        end: (outcome) => {
           if (timer !== undefined) clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
+          resolve(outcome);
         },
       };
-      const { queueTimeoutMs, maxConcurrent, maxQueue } = this.#options;
+      const { queueTimeoutMs } = this.#options;
       if (queueTimeoutMs !== undefined) {
         timer = setTimeout(() => {
-          this.#remove(waiter);
-          reject(
-            new BulkheadFullError(this.#breakerName, 'queue-timeout', maxConcurrent, maxQueue),
-          );
+          this.#queue.delete(waiter);
+          waiter.end('timeout');
         }, queueTimeoutMs);
       }
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#queue.push(waiter);
+      this.#queue.add(waiter);
     });
   }
 
   /** Frees a slot, handing it to the first waiter if there is one. */
   release(): void {
-    const next = this.#queue.shift();
-    if (next === undefined) {
+    if (this.#queue.size === 0) {
       this.active--;
       return;
     }
-    next.cleanup();
-    next.resolve();
+    const next = this.#queue.values().next().value as Waiter;
+    this.#queue.delete(next);
+    next.end('admitted');
+  }
+
+  /** A call's caller stopped waiting, but its function runs on and keeps its slot. */
+  linger(): void {
+    this.lingering++;
+  }
+
+  /** A lingering call's function settled at last: its slot is free. */
+  releaseLingering(): void {
+    this.lingering--;
+    this.release();
   }
 
   fullError(): BulkheadFullError {
@@ -84,9 +101,8 @@ export class Bulkhead {
     return new BulkheadFullError(this.#breakerName, 'full', maxConcurrent, maxQueue);
   }
 
-  #remove(waiter: Waiter): void {
-    waiter.cleanup();
-    const index = this.#queue.indexOf(waiter);
-    if (index !== -1) this.#queue.splice(index, 1);
+  queueTimeoutError(): BulkheadFullError {
+    const { maxConcurrent, maxQueue } = this.#options;
+    return new BulkheadFullError(this.#breakerName, 'queue-timeout', maxConcurrent, maxQueue);
   }
 }

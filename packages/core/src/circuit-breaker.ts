@@ -1,3 +1,4 @@
+import { signalOption } from './abort-signal.ts';
 import { Bulkhead } from './bulkhead.ts';
 import type { Clock } from './clock.ts';
 import {
@@ -10,10 +11,12 @@ import {
   type BreakerEventName,
   type BreakerListener,
   type IgnoreReason,
+  type LateSettlementCause,
   Listeners,
   type RejectionReason,
   type TransitionReason,
 } from './events.ts';
+import { limits } from './limits.ts';
 import { type CircuitBreakerOptions, resolveOptions, type Settings } from './options.ts';
 import { BreakerPermit, type Permit, type Settler } from './permit.ts';
 import {
@@ -30,6 +33,7 @@ import {
 } from './phase.ts';
 import type { BreakerSnapshot, CircuitState } from './snapshot.ts';
 import type { SharedCircuitState, StoreBinding } from './store.ts';
+import { observe, promiseOf } from './thenable.ts';
 import { CountWindow } from './windows/count-window.ts';
 import type { OutcomeWindow } from './windows/outcome-window.ts';
 import { TimeWindow } from './windows/time-window.ts';
@@ -38,10 +42,13 @@ import { withoutStackTrace } from './without-stack-trace.ts';
 /** Options of a single call through {@link CircuitBreaker.execute}. */
 export interface ExecuteOptions {
   /**
-   * Cancels the call. A call cancelled by its caller rejects with the signal's reason at once
-   * and is ignored: neither a success nor a failure.
+   * Cancels the call. A call cancelled by its caller rejects with the signal's reason at once.
+   * Cancelled before it was admitted (the signal was already aborted, or aborted while the call
+   * waited in the bulkhead's queue) it counts as `cancelled`; cancelled while its function runs,
+   * it is ignored: neither a success nor a failure. Anything but an AbortSignal (or undefined)
+   * makes the call reject with a TypeError before it takes anything.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** What {@link CircuitBreaker.stats} reports: the window now, and totals since the breaker was built. */
@@ -62,22 +69,69 @@ export interface BreakerStats {
   slowCalls: number;
   /** Failures since the last success. */
   consecutiveFailures: number;
-  /** Calls admitted and not yet settled. */
+  /**
+   * Calls admitted and not yet settled. A call that timed out, or whose caller aborted it, is
+   * settled then, even if its function runs on (see `bulkhead.lingering`).
+   */
   inFlight: number;
-  /** When the circuit opened, while it is open. */
+  /**
+   * When the circuit opened, while it is open: wall-clock milliseconds since the epoch (the
+   * clock's `wallNow()`), for people and dashboards. A step of the system clock moves it, as it
+   * moves every wall-clock time; it never changes how long the circuit stays open.
+   */
   openedAt: number | undefined;
-  /** Milliseconds until the circuit admits a trial call, while it is open. */
+  /**
+   * Milliseconds until the circuit admits a trial call, while it is open; measured on the
+   * breaker's clock, so a step of the system clock does not change it.
+   */
   retryAfterMs: number | undefined;
-  /** Running bulkhead calls and waiting ones, when a bulkhead is set. */
-  bulkhead: { active: number; queued: number } | undefined;
-  /** Counts since the breaker was built. `failures` includes `timeouts`. */
+  /** The bulkhead's slots, when a bulkhead is set. */
+  bulkhead:
+    | {
+        /** Slots taken: calls whose function is running, the lingering ones included. */
+        active: number;
+        /** Calls waiting for a slot. */
+        queued: number;
+        /**
+         * Slots held by functions that run on after their caller stopped waiting (the call timed
+         * out, or its caller aborted it): their slot comes back only when they settle, and a
+         * function that never settles keeps it for good. Each one that settles at last is
+         * announced by a `settledLate` event.
+         */
+        lingering: number;
+      }
+    | undefined;
+  /**
+   * Counts since the breaker was built. Every call through `execute` or `wrap`, and every permit
+   * asked for with `tryAcquire` or `acquire`, lands in exactly one of `successes`, `failures`,
+   * `ignored`, `rejected` and `cancelled` once it has ended (a permit once it is settled), so
+   * their sum is the number of calls made. The three others overlap them: every timeout is also
+   * a failure, every slow call a success or a failure, and every fallback answered a failure or
+   * a rejection. A call with invalid arguments (no function, a signal that is not an
+   * AbortSignal) rejects with a TypeError before it reaches the breaker and is counted nowhere.
+   */
   totals: {
+    /** Calls that succeeded (stragglers from an earlier state included). */
     successes: number;
+    /** Calls that failed: threw, timed out, or returned a value `isResultFailure` rejects. */
     failures: number;
+    /** Failed calls that timed out (`timeoutMs`); part of `failures`. */
     timeouts: number;
+    /**
+     * Admitted calls that ended without a verdict: an error `isFailure` rejects, a caller's
+     * abort while the function ran, or a permit's `ignore()`.
+     */
     ignored: number;
+    /** Calls refused without being made: by the circuit, or by a full bulkhead or its queue timeout. */
     rejected: number;
+    /**
+     * Calls their caller cancelled before they were admitted: the signal was already aborted, or
+     * aborted while the call waited in the bulkhead's queue. Their function never ran.
+     */
+    cancelled: number;
+    /** Calls (successes or failures) that took at least `slowCallDurationMs`. */
     slowCalls: number;
+    /** Failed or refused calls that `fallback` answered. */
     fallbacks: number;
   };
 }
@@ -145,6 +199,7 @@ export class CircuitBreaker<TFallback = never> {
     timeouts: 0,
     ignored: 0,
     rejected: 0,
+    cancelled: 0,
     slowCalls: 0,
     fallbacks: 0,
   };
@@ -162,7 +217,7 @@ export class CircuitBreaker<TFallback = never> {
     this.#minimumCalls = Math.min(settings.minimumCalls, this.#window.capacity);
     this.#bulkhead = settings.bulkhead && new Bulkhead(settings.bulkhead, settings.name);
     this.#firstOpenDurationMs = settings.openDuration(1);
-    this.#phase = initialPhase(settings.initialState);
+    this.#phase = initialPhase(settings.initialState, () => this.#clock.now());
     this.#binding = settings.store?.bind({
       name: settings.name,
       halfOpenMaxCalls: settings.halfOpenMaxCalls,
@@ -185,7 +240,10 @@ export class CircuitBreaker<TFallback = never> {
     return this.#phase.kind;
   }
 
-  /** Calls admitted and not yet settled. */
+  /**
+   * Calls admitted and not yet settled. A call that timed out, or whose caller aborted it, is
+   * settled then, even if its function runs on.
+   */
   get inFlight(): number {
     return this.#inFlight;
   }
@@ -194,10 +252,15 @@ export class CircuitBreaker<TFallback = never> {
    * Calls `fn` through the breaker. `fn` receives an `AbortSignal` that aborts when the call
    * times out (`timeoutMs`) or its caller aborts `options.signal`; pass it on to the I/O.
    *
+   * It never throws: whatever `fn` does — throw, throw something that is not an error, return
+   * a thenable whose `then` throws — and whatever the caller passes, the outcome is the returned
+   * promise, and everything the call took is given back.
+   *
    * @returns what `fn` returns, or what `fallback` returns when the call fails or is refused.
-   * @throws {@link CircuitOpenError} when the circuit refuses the call (and no fallback is set).
-   * @throws {@link CircuitTimeoutError} when the call outlives `timeoutMs`.
-   * @throws {@link BulkheadFullError} when the bulkhead is full.
+   * @throws (rejects with) {@link CircuitOpenError} when the circuit refuses the call (and no
+   * fallback is set); {@link CircuitTimeoutError} when the call outlives `timeoutMs`;
+   * {@link BulkheadFullError} when the bulkhead is full; the signal's reason when the caller
+   * aborts; a TypeError when `fn` is not a function or `options.signal` not an AbortSignal.
    *
    * @example
    * ```ts
@@ -211,7 +274,14 @@ export class CircuitBreaker<TFallback = never> {
     if (typeof fn !== 'function') {
       return Promise.reject(new TypeError(`execute() needs a function to call; got ${typeof fn}`));
     }
-    return this.#call(fn, noArgs, options?.signal);
+    if (options === undefined) return this.#call(fn, noArgs, undefined);
+    let signal: AbortSignal | undefined;
+    try {
+      signal = signalOption(options, 'execute()');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#call(fn, noArgs, signal);
   }
 
   /**
@@ -231,7 +301,7 @@ export class CircuitBreaker<TFallback = never> {
       throw new TypeError(`wrap() needs a function to wrap; got ${typeof fn}`);
     }
     const call = (self: unknown, args: A): Promise<Awaited<R> | TFallback> =>
-      this.#call(() => fn.apply(self, args), args, undefined);
+      this.#call(() => Reflect.apply(fn, self, args), args, undefined);
     return function wrapped(this: unknown, ...args: A) {
       return call(this, args);
     };
@@ -250,10 +320,11 @@ export class CircuitBreaker<TFallback = never> {
 
   /**
    * Asks for a permit, waiting in the bulkhead's queue when it is full and queueing is allowed.
-   * Rejects with the error {@link openError} would build, or the signal's reason.
+   * Rejects with the error {@link openError} would build, the signal's reason (the request
+   * counts as `cancelled`), or a TypeError when `options.signal` is not an AbortSignal.
    */
   async acquire(options?: ExecuteOptions): Promise<Permit> {
-    const ticket = await this.#acquireTicket(options?.signal);
+    const ticket = await this.#acquireTicket(signalOption(options, 'acquire()'));
     return new BreakerPermit(this.#permitSettler(), ticket, this.#startTime());
   }
 
@@ -314,6 +385,7 @@ export class CircuitBreaker<TFallback = never> {
 
   /** The window's counts and rates now, and totals since the breaker was built. */
   stats(): BreakerStats {
+    const bulkhead = this.#bulkhead;
     const now = this.#clock.now();
     const window = this.#window;
     window.advance(now);
@@ -329,9 +401,13 @@ export class CircuitBreaker<TFallback = never> {
       slowCalls: window.slowCalls,
       consecutiveFailures: this.#consecutiveFailures,
       inFlight: this.#inFlight,
-      openedAt: open ? phase.openedAt : undefined,
+      openedAt: open ? this.#wallTime(phase.openedAt, now) : undefined,
       retryAfterMs: open ? Math.max(0, phase.until - now) : undefined,
-      bulkhead: this.#bulkhead && { active: this.#bulkhead.active, queued: this.#bulkhead.queued },
+      bulkhead: bulkhead && {
+        active: bulkhead.active,
+        queued: bulkhead.queued,
+        lingering: bulkhead.lingering,
+      },
       totals: { ...this.#totals },
     };
   }
@@ -339,7 +415,10 @@ export class CircuitBreaker<TFallback = never> {
   /**
    * The state and its timing, to restore later with the `initialState` option. A half-open
    * circuit is saved as open with its open period over, so the restored breaker starts fresh
-   * trials on its next call.
+   * trials on its next call. Times are on the breaker's clock: with the default clock, epoch
+   * milliseconds (see `systemClock`), which another process — on this host or another
+   * whose clock agreed when both processes started — reads alike. A restored open period never
+   * lasts longer from the moment it is restored than it was long, however far the clocks differ.
    *
    * @example
    * ```ts
@@ -351,6 +430,12 @@ export class CircuitBreaker<TFallback = never> {
     return snapshotOf(this.#phase, this.#clock.now());
   }
 
+  /** A time on the breaker's clock as wall-clock time, given the clock's reading `now`. */
+  #wallTime(time: number, now: number): number {
+    const clock = this.#clock;
+    return clock.wallNow === undefined ? time : time + (clock.wallNow() - now);
+  }
+
   // --- calls -------------------------------------------------------------------------------
 
   #call<T>(
@@ -358,7 +443,7 @@ export class CircuitBreaker<TFallback = never> {
     args: readonly unknown[],
     signal: AbortSignal | undefined,
   ): Promise<Awaited<T> | TFallback> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) return this.#cancel(signal.reason, false);
     if (this.#bulkhead !== undefined) return this.#callWhenAdmitted(fn, args, signal);
     const ticket = this.#admit();
     if (ticket < 0) return this.#fallbackOrThrow(this.openError(), args);
@@ -380,39 +465,46 @@ export class CircuitBreaker<TFallback = never> {
   ): Promise<Awaited<T> | TFallback> {
     const startedAt = this.#startTime();
     let result: T | PromiseLike<T>;
+    // Whatever the function does while it is called and while its result is looked at — throw,
+    // hand back a thenable whose `then` getter throws, a promise whose `then` was replaced — is
+    // its outcome. Nothing in this block settles the call, so the catch settles it exactly once.
     try {
       result = fn(neverAborted());
+      const promise = promiseOf(result) as Promise<Awaited<T>> | undefined;
+      if (promise !== undefined) {
+        if (this.#settings.fallback !== undefined) {
+          return observe(
+            promise,
+            (value) => {
+              this.#onValue(ticket, startedAt, value);
+              return value;
+            },
+            (error: unknown) => this.#onError(ticket, startedAt, error, args),
+          );
+        }
+        if (
+          Number.isNaN(startedAt) &&
+          ticket >= this.#epochStart &&
+          this.#phase.kind !== 'half-open'
+        ) {
+          this.#watcher ??= this.#watch(this.#epochStart);
+          observe(promise, this.#watcher.value, this.#watcher.error);
+        } else {
+          observe(
+            promise,
+            (value) => this.#onValue(ticket, startedAt, value),
+            (error: unknown) => {
+              this.#failOrIgnore(ticket, startedAt, undefined, error);
+            },
+          );
+        }
+        return promise;
+      }
     } catch (error) {
       return this.#onError(ticket, startedAt, error, args);
     }
-    let promise: Promise<Awaited<T>>;
-    if (result instanceof Promise) promise = result;
-    else if (isThenable(result)) promise = Promise.resolve(result) as Promise<Awaited<T>>;
-    else {
-      this.#onValue(ticket, startedAt, result);
-      return Promise.resolve(result as Awaited<T>);
-    }
-    if (this.#settings.fallback !== undefined) {
-      return promise.then(
-        (value) => {
-          this.#onValue(ticket, startedAt, value);
-          return value;
-        },
-        (error: unknown) => this.#onError(ticket, startedAt, error, args),
-      );
-    }
-    if (Number.isNaN(startedAt) && ticket >= this.#epochStart && this.#phase.kind !== 'half-open') {
-      this.#watcher ??= this.#watch(this.#epochStart);
-      promise.then(this.#watcher.value, this.#watcher.error);
-    } else {
-      promise.then(
-        (value) => this.#onValue(ticket, startedAt, value),
-        (error: unknown) => {
-          this.#failOrIgnore(ticket, startedAt, undefined, error);
-        },
-      );
-    }
-    return promise;
+    this.#onValue(ticket, startedAt, result);
+    return Promise.resolve(result as Awaited<T>);
   }
 
   /**
@@ -436,7 +528,12 @@ export class CircuitBreaker<TFallback = never> {
       : Number.NaN;
   }
 
-  /** A call with a timeout or a caller's signal: it settles on whichever comes first. */
+  /**
+   * A call with a timeout or a caller's signal: the caller is answered on whichever comes first,
+   * the function's outcome, the timeout or the abort. A function that runs on after its caller
+   * stopped waiting keeps its bulkhead slot until it settles, so `maxConcurrent` bounds what
+   * runs, not what is awaited; the circuit's own accounting ends when the caller is answered.
+   */
   #runGuarded<T>(
     fn: (signal: AbortSignal) => T | PromiseLike<T>,
     args: readonly unknown[],
@@ -453,45 +550,78 @@ export class CircuitBreaker<TFallback = never> {
     return new Promise<Awaited<T> | TFallback>((resolve, reject) => {
       const controller = timeoutMs === undefined ? undefined : new AbortController();
       let timer: ReturnType<typeof setTimeout> | undefined;
-      let done = false;
-      const finish = (): boolean => {
-        if (done) return false;
-        done = true;
+      let waiting = true;
+      let cause: LateSettlementCause = 'timeout';
+      let stoppedAt = 0;
+      /** The caller is answered now; returns false when it already was. */
+      const answer = (): boolean => {
+        if (!waiting) return false;
+        waiting = false;
         if (timer !== undefined) clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         return true;
       };
+      /** The caller stops waiting while the function runs on: it keeps its slot till it settles. */
+      const leave = (why: LateSettlementCause): void => {
+        cause = why;
+        stoppedAt = this.#clock.now();
+        this.#bulkhead?.linger();
+      };
       const onAbort = (): void => {
-        if (!finish()) return;
+        if (!answer()) return;
         const reason = (signal as AbortSignal).reason;
+        leave('cancelled');
         controller?.abort(reason);
-        this.#ignore(ticket, startedAt, 'cancelled', reason);
+        this.#ignore(ticket, startedAt, 'cancelled', reason, undefined, false);
         reject(reason);
       };
       if (controller !== undefined) {
         timer = setTimeout(() => {
-          if (!finish()) return;
+          if (!answer()) return;
           const error = new CircuitTimeoutError(this.name, timeoutMs as number);
+          leave('timeout');
           controller.abort(error);
           this.#timedOut(ticket, startedAt, error);
           this.#fallbackOrThrow(error, args).then(resolve, reject);
         }, timeoutMs);
       }
-      signal?.addEventListener('abort', onAbort, { once: true });
-      new Promise<Awaited<T>>((run) =>
-        run(fn(controller?.signal ?? (signal as AbortSignal)) as Awaited<T>),
-      ).then(
-        (value) => {
-          if (!finish()) return;
+      const onValue = (value: Awaited<T>): void => {
+        if (answer()) {
           this.#onValue(ticket, startedAt, value);
           resolve(value);
-        },
-        (error: unknown) => {
-          if (!finish()) return;
-          this.#onError(ticket, startedAt, error, args).then(resolve, reject);
-        },
-      );
+        } else this.#settledLate(stoppedAt, cause);
+      };
+      const onError = (error: unknown): void => {
+        if (answer()) this.#onError(ticket, startedAt, error, args).then(resolve, reject);
+        else this.#settledLate(stoppedAt, cause);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      let result: unknown;
+      let promise: Promise<unknown> | undefined;
+      let threw = false;
+      // As in #run: what the function does while it is called and looked at is its outcome.
+      try {
+        result = fn(controller?.signal ?? (signal as AbortSignal));
+        promise = promiseOf(result);
+        if (promise !== undefined) observe(promise, onValue as (value: unknown) => void, onError);
+      } catch (error) {
+        threw = true;
+        result = error;
+      }
+      // Judged a microtask later, as a promise's outcome would be: a caller that aborts right
+      // after execute() returns has stopped waiting, even for a function that returned at once.
+      if (threw) queueMicrotask(() => onError(result));
+      else if (promise === undefined) queueMicrotask(() => onValue(result as Awaited<T>));
     });
+  }
+
+  /** The function of a call its caller stopped waiting for has settled: its slot is free. */
+  #settledLate(stoppedAt: number, cause: LateSettlementCause): void {
+    this.#bulkhead?.releaseLingering();
+    if (this.#listeners?.lists.settledLate) {
+      const lateByMs = Math.max(0, this.#clock.now() - stoppedAt);
+      this.#listeners.emit('settledLate', { name: this.name, lateByMs, cause });
+    }
   }
 
   /** The path with a bulkhead: a call may wait for a slot before it runs. */
@@ -513,7 +643,7 @@ export class CircuitBreaker<TFallback = never> {
   }
 
   async #acquireTicket(signal: AbortSignal | undefined): Promise<number> {
-    if (signal?.aborted) throw signal.reason;
+    if (signal?.aborted) return this.#cancel(signal.reason, false);
     const bulkhead = this.#bulkhead;
     if (bulkhead === undefined || bulkhead.canQueue() === false) {
       const ticket = this.#admit();
@@ -526,16 +656,16 @@ export class CircuitBreaker<TFallback = never> {
     if (bulkhead.tryTake()) return ticket;
     // Wait without holding the circuit's permit (a half-open trial slot above all).
     this.#abandon(ticket);
-    try {
-      await bulkhead.wait(signal);
-    } catch (error) {
-      if (!signal?.aborted) this.#refuse('bulkhead');
-      throw error;
+    const outcome = await bulkhead.wait(signal);
+    if (outcome === 'aborted') return this.#cancel((signal as AbortSignal).reason, true);
+    if (outcome === 'timeout') {
+      this.#refuse('bulkhead');
+      throw bulkhead.queueTimeoutError();
     }
     // The slot may have been handed over in the same turn the caller aborted.
     if (signal?.aborted) {
       bulkhead.release();
-      throw signal.reason;
+      return this.#cancel(signal.reason, true);
     }
     const admitted = this.#admitCircuit();
     if (admitted < 0) {
@@ -543,6 +673,15 @@ export class CircuitBreaker<TFallback = never> {
       throw this.openError();
     }
     return admitted;
+  }
+
+  /** Counts a call its caller cancelled before it was admitted, and rejects with the reason. */
+  #cancel(reason: unknown, queued: boolean): Promise<never> {
+    this.#totals.cancelled++;
+    if (this.#listeners?.lists.cancelled) {
+      this.#listeners.emit('cancelled', { name: this.name, queued, error: reason });
+    }
+    return Promise.reject(reason);
   }
 
   #onValue(ticket: number, startedAt: number, value: unknown): void {
@@ -698,7 +837,7 @@ export class CircuitBreaker<TFallback = never> {
   // --- settlement ----------------------------------------------------------------------------
 
   #succeed(ticket: number, startedAt: number, durationMs: number | undefined): void {
-    this.#release();
+    this.#release(true);
     const now = this.#settleTime(startedAt, durationMs);
     const duration = durationMs ?? elapsed(startedAt, now);
     const slow = this.#countSlow(duration, true);
@@ -751,7 +890,8 @@ export class CircuitBreaker<TFallback = never> {
         timeoutMs: error.timeoutMs,
       });
     }
-    this.#fail(ticket, startedAt, undefined, error, undefined);
+    // The function may run on: its bulkhead slot stays taken until it settles (#settledLate).
+    this.#fail(ticket, startedAt, undefined, error, undefined, false);
   }
 
   #fail(
@@ -760,8 +900,9 @@ export class CircuitBreaker<TFallback = never> {
     durationMs: number | undefined,
     error: unknown,
     result: unknown,
+    freeSlot = true,
   ): void {
-    this.#release();
+    this.#release(freeSlot);
     const now = this.#settleTime(startedAt, durationMs);
     const duration = durationMs ?? elapsed(startedAt, now);
     const slow = this.#countSlow(duration, false);
@@ -793,8 +934,9 @@ export class CircuitBreaker<TFallback = never> {
     reason: IgnoreReason,
     error: unknown,
     durationMs?: number,
+    freeSlot = true,
   ): void {
-    this.#release();
+    this.#release(freeSlot);
     const now = this.#settleTime(startedAt, durationMs);
     this.#totals.ignored++;
     if (this.#listeners?.lists.ignored) {
@@ -818,10 +960,10 @@ export class CircuitBreaker<TFallback = never> {
     }
   }
 
-  /** Frees what an admitted call held. */
-  #release(): void {
+  /** Frees what an admitted call held: its place in flight, and its bulkhead slot if asked. */
+  #release(freeSlot: boolean): void {
     this.#inFlight--;
-    this.#bulkhead?.release();
+    if (freeSlot) this.#bulkhead?.release();
   }
 
   /**
@@ -879,7 +1021,7 @@ export class CircuitBreaker<TFallback = never> {
    * at least that long, and so does one that opens before then.
    */
   #holdOpenFor(ms: number): void {
-    const until = this.#clock.now() + ms;
+    const until = this.#clock.now() + Math.min(ms, limits.durationMs);
     if (until <= this.#holdUntil) return;
     this.#holdUntil = until;
     const phase = this.#phase;
@@ -900,14 +1042,16 @@ export class CircuitBreaker<TFallback = never> {
       this.#report('openDurationMs', error);
       return this.#firstOpenDurationMs;
     }
-    if (typeof durationMs === 'number' && Number.isFinite(durationMs) && durationMs > 0)
-      return durationMs;
+    // Longer than any duration may be is cut to the longest; what is no duration at all is reported.
+    if (typeof durationMs === 'number' && durationMs > 0) {
+      return Math.min(durationMs, limits.durationMs);
+    }
     this.#report(
       'openDurationMs',
       new InvalidOptionError(
         'openDurationMs',
         durationMs,
-        `a finite number of milliseconds > 0 for attempt ${attempt}`,
+        `a number of milliseconds > 0 for attempt ${attempt}`,
         this.name,
       ),
     );
@@ -968,14 +1112,6 @@ export class CircuitBreaker<TFallback = never> {
 /** A call's duration; 0 when its start was not measured because nothing needed it. */
 function elapsed(startedAt: number, now: number): number {
   return Number.isNaN(startedAt) ? 0 : now - startedAt;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
-  );
 }
 
 function percent(part: number, whole: number): number {

@@ -1,6 +1,7 @@
 /**
- * A source of time in milliseconds. Every time a breaker reads — call durations, window buckets,
- * open periods — comes from its clock, so tests can drive time without sleeping.
+ * A source of time in milliseconds. Every time a breaker measures — call durations, window
+ * buckets, open periods, half-open trial deadlines, snapshots — comes from `now()`, so tests can
+ * drive time without sleeping.
  *
  * @example
  * ```ts
@@ -10,12 +11,38 @@
  * ```
  */
 export interface Clock {
-  /** The current time in milliseconds. It must not run backwards by much; snapshots store it. */
+  /**
+   * The current time in milliseconds, for every duration the breaker measures. It should only
+   * move forward, as the default clock does: a step back shortens the durations measured across
+   * it. Snapshots and a store's shared state carry its readings, so processes that share a
+   * circuit need clocks that agree.
+   */
   now(): number;
+  /**
+   * The wall-clock time now, in milliseconds since the epoch, for times shown to people
+   * (`stats().openedAt`). A clock without it has its `now()` taken for wall-clock time.
+   */
+  wallNow?(): number;
 }
 
 /**
- * The default clock: the wall clock. It reads `Date.now()` on every call rather than keeping a
- * reference to it, so fake timers that replace `Date` also drive breakers built without a clock.
+ * The default clock. `now()` is monotonic: `performance.timeOrigin + performance.now()`, the
+ * epoch time at which the process started plus the time elapsed since, read on a clock that a
+ * step of the system clock (a manual change, an NTP step, a VM resumed) does not move. Its
+ * readings are close to the epoch, so processes on hosts whose clocks agreed when each process
+ * started can compare them (a snapshot restored elsewhere, a circuit shared through a store).
+ * `wallNow()` is `Date.now()`.
+ *
+ * Both read the globals on every call rather than keeping references to them, so fake timers
+ * that replace `performance` and `Date` (vitest's `vi.useFakeTimers()`) also drive breakers built
+ * without a clock: advancing the fake timers moves `now()`, while `vi.setSystemTime()` moves only
+ * `wallNow()`, as a step of the system clock would.
  */
-export const systemClock: Clock = { now: () => Date.now() };
+export const systemClock: Clock = {
+  now: () => {
+    const clock = globalThis.performance;
+    // A runtime without the High Resolution Time API has only the wall clock.
+    return clock === undefined ? Date.now() : clock.timeOrigin + clock.now();
+  },
+  wallNow: () => Date.now(),
+};

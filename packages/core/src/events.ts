@@ -22,6 +22,9 @@ export type RejectionReason = CircuitRefusal | 'bulkhead';
 /** Why a call was ignored: neither a success nor a failure. */
 export type IgnoreReason = 'cancelled' | 'not-a-failure';
 
+/** Why a caller stopped waiting for a call whose function went on running. */
+export type LateSettlementCause = 'timeout' | 'cancelled';
+
 /**
  * Every breaker event, by name, with its payload. Each payload names its breaker. The events of a
  * call come before the `stateChange` they cause: a `failure` is emitted, then `closed -> open`.
@@ -50,8 +53,21 @@ export interface BreakerEvents {
   ignored: { name: string; durationMs: number; reason: IgnoreReason; error?: unknown };
   /** A call was refused without being made. */
   rejected: { name: string; reason: RejectionReason };
+  /**
+   * A call was cancelled by its caller before it was admitted: its signal was already aborted,
+   * or aborted while the call waited in the bulkhead's queue (`queued`). `error` is the signal's
+   * reason. The function was not called and nothing was recorded.
+   */
+  cancelled: { name: string; queued: boolean; error: unknown };
   /** A call ran past `timeoutMs` and was aborted; a `failure` event follows. */
   timeout: { name: string; durationMs: number; timeoutMs: number };
+  /**
+   * The function of a call through `execute` or `wrap` settled `lateByMs` after its caller
+   * stopped waiting for it: the call had timed out, or its caller had aborted it (`cause`).
+   * Until then it held its bulkhead slot, if the breaker has a bulkhead. A large `lateByMs`
+   * means the function does not stop when its signal aborts.
+   */
+  settledLate: { name: string; lateByMs: number; cause: LateSettlementCause };
   /** A call took at least `slowCallDurationMs`. */
   slowCall: { name: string; durationMs: number; succeeded: boolean };
   /** The fallback produced the result of a failed or refused call. */
@@ -76,7 +92,9 @@ const eventNames: ReadonlySet<string> = new Set<BreakerEventName>([
   'failure',
   'ignored',
   'rejected',
+  'cancelled',
   'timeout',
+  'settledLate',
   'slowCall',
   'fallback',
   'callbackError',

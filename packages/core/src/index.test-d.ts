@@ -7,6 +7,7 @@ import {
   type CircuitOpenError,
   type CircuitState,
   isCircuitOpenError,
+  type LateSettlementCause,
   type Permit,
 } from './index.ts';
 
@@ -44,6 +45,23 @@ breaker.on('stateChange', (event) => {
   expectTypeOf(event.to).toEqualTypeOf<CircuitState>();
 });
 expectTypeOf(breaker.on('success', () => {})).toEqualTypeOf<() => void>();
+breaker.on('cancelled', (event) => {
+  expectTypeOf(event).toEqualTypeOf<{ name: string; queued: boolean; error: unknown }>();
+});
+breaker.on('settledLate', (event) => {
+  expectTypeOf(event.cause).toEqualTypeOf<LateSettlementCause>();
+  expectTypeOf(event.lateByMs).toEqualTypeOf<number>();
+});
+
+// Stats: every exclusive total, and the bulkhead's lingering slots.
+expectTypeOf(breaker.stats().totals.cancelled).toEqualTypeOf<number>();
+expectTypeOf(breaker.stats().bulkhead).toEqualTypeOf<
+  { active: number; queued: number; lingering: number } | undefined
+>();
+
+// A clock may tell wall-clock time apart; a signal may be given as undefined.
+new CircuitBreaker({ clock: { now: () => 0, wallNow: () => Date.now() } });
+breaker.execute(() => 1, { signal: undefined });
 // @ts-expect-error: not an event
 breaker.on('nope', () => {});
 // @ts-expect-error: not an option

@@ -38,6 +38,7 @@ export type {
   BreakerEvents,
   BreakerListener,
   IgnoreReason,
+  LateSettlementCause,
   RejectionReason,
   TransitionReason,
 } from './events.ts';

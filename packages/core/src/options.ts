@@ -6,6 +6,7 @@ import {
 } from './backoff.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { InvalidOptionError } from './errors.ts';
+import { durationText, isDuration, limits } from './limits.ts';
 import { type BreakerSnapshot, validateSnapshot } from './snapshot.ts';
 import type { BreakerStore } from './store.ts';
 
@@ -14,21 +15,41 @@ import type { BreakerStore } from './store.ts';
  * `durationMs`, kept in `buckets` slices that age out one at a time (`time`).
  */
 export type WindowOptions =
-  | { type: 'count'; size: number }
-  | { type: 'time'; durationMs: number; buckets?: number };
+  | {
+      type: 'count';
+      /** How many of the latest calls the window holds: an integer in [1, 100,000]. */
+      size: number;
+    }
+  | {
+      type: 'time';
+      /** How long the window is, in milliseconds: in (0, 2,147,483,647] (24.8 days). */
+      durationMs: number;
+      /**
+       * How many slices the window is cut into: an integer in [1, 1,000].
+       * @defaultValue 10
+       */
+      buckets?: number;
+    };
 
 /** Limits how many calls run at once through a breaker, and how many wait for a turn. */
 export interface BulkheadOptions {
-  /** How many calls may run at once. */
+  /**
+   * How many calls may run at once: an integer in [1, 100,000]. A call holds its slot until its
+   * function settles — also after it timed out or its caller aborted, as long as the function
+   * goes on running (see `stats().bulkhead.lingering`). A function that never settles holds its
+   * slot for good.
+   */
   maxConcurrent: number;
   /**
-   * How many calls may wait for a slot; a call beyond that is refused with `BulkheadFullError`.
-   * Only `execute`, `wrap` and `acquire` wait; `tryAcquire` never does.
+   * How many calls may wait for a slot, an integer in [0, 100,000]; a call beyond that is
+   * refused with `BulkheadFullError`. Only `execute`, `wrap` and `acquire` wait; `tryAcquire`
+   * never does.
    * @defaultValue 0
    */
   maxQueue?: number;
   /**
-   * How long a call may wait in the queue, in milliseconds, before it is refused.
+   * How long a call may wait in the queue, in milliseconds (at most 2,147,483,647), before it
+   * is refused.
    * @defaultValue no limit
    */
   queueTimeoutMs?: number;
@@ -43,7 +64,9 @@ export type OpenDuration = number | OpenDurationFn | ExponentialBackoffOptions;
 
 /**
  * Options of a {@link CircuitBreaker}. Every option is checked when the breaker is built; a bad
- * one throws `InvalidOptionError` naming it.
+ * one throws `InvalidOptionError` naming it, the value and what is allowed. Every size and count
+ * has an upper bound, given with each option, and every duration is at most 2,147,483,647 ms
+ * (about 24.8 days).
  *
  * @typeParam TFallback - what `fallback` returns, so `execute` is typed with it.
  */
@@ -59,8 +82,8 @@ export interface CircuitBreakerOptions<TFallback = never> {
    */
   window?: WindowOptions;
   /**
-   * How many calls the window must hold before a rate can open the circuit. Larger than a count
-   * window's size means "when the window is full".
+   * How many calls the window must hold before a rate can open the circuit, an integer in
+   * [1, 1,000,000]. Larger than a count window's size means "when the window is full".
    * @defaultValue 10
    */
   minimumCalls?: number;
@@ -70,12 +93,14 @@ export interface CircuitBreakerOptions<TFallback = never> {
    */
   failureRateThreshold?: number;
   /**
-   * Opens the circuit after this many failures in a row, whatever the window holds.
+   * Opens the circuit after this many failures in a row, whatever the window holds: an integer
+   * in [1, 1,000,000].
    * @defaultValue off
    */
   consecutiveFailures?: number;
   /**
    * A call that takes at least this long, in milliseconds, is slow, whether it succeeds or fails.
+   * At most 2,147,483,647.
    * @defaultValue off: no call is slow
    */
   slowCallDurationMs?: number;
@@ -85,25 +110,30 @@ export interface CircuitBreakerOptions<TFallback = never> {
    */
   slowCallRateThreshold?: number;
   /**
-   * How long the circuit stays open before trial calls are let through.
+   * How long the circuit stays open before trial calls are let through, in milliseconds: at
+   * most 2,147,483,647. A function's answer above that is cut to it; an answer that is not a
+   * number > 0 is reported as a `callbackError` and the first open duration is used instead.
    * @defaultValue `exponentialBackoff({ initialMs: 1_000, maxMs: 30_000 })`: 1 s, 2 s, 4 s ... 30 s
    */
   openDurationMs?: OpenDuration;
   /**
-   * How many trial calls a half-open circuit admits; when that many have succeeded it closes.
+   * How many trial calls a half-open circuit admits, an integer in [1, 1,000]; when that many
+   * have succeeded it closes.
    * @defaultValue 3
    */
   halfOpenMaxCalls?: number;
   /**
    * A trial call still unsettled this long after it was admitted counts as failed, so a hung
-   * call cannot hold the circuit half-open.
+   * call cannot hold the circuit half-open. In milliseconds, at most 2,147,483,647.
    * @defaultValue the open duration that preceded the half-open period
    */
   halfOpenTimeoutMs?: number;
   /**
-   * Aborts a call through `execute` or `wrap` after this many milliseconds and counts it as a
-   * failure; the call rejects with `CircuitTimeoutError`. The timeout runs on the runtime's
-   * `setTimeout`, not on `clock` (which only tells time): drive it in tests with fake timers.
+   * Aborts a call through `execute` or `wrap` after this many milliseconds (at most
+   * 2,147,483,647: `setTimeout` fires a longer wait at once) and counts it as a failure; the
+   * call rejects with `CircuitTimeoutError`. The timeout runs on the runtime's `setTimeout`, not
+   * on `clock` (which only tells time): drive it in tests with fake timers. A function that
+   * ignores its signal goes on running; with a bulkhead, it keeps its slot until it settles.
    * @defaultValue no timeout
    */
   timeoutMs?: number;
@@ -127,7 +157,11 @@ export interface CircuitBreakerOptions<TFallback = never> {
   fallback?: (error: unknown, ...args: never[]) => TFallback | PromiseLike<TFallback>;
   /** Limits concurrent calls. @defaultValue no limit */
   bulkhead?: BulkheadOptions;
-  /** The source of time. @defaultValue the wall clock, `Date.now()` */
+  /**
+   * The source of time.
+   * @defaultValue {@link systemClock}: monotonic, so a step of the system clock changes no
+   * duration
+   */
   clock?: Clock;
   /** A snapshot from `toJSON()` to start from, for example one saved by a previous invocation. */
   initialState?: BreakerSnapshot;
@@ -189,7 +223,6 @@ const optionNames: ReadonlySet<string> = new Set([
   'store',
 ]);
 
-const maxTimerMs = 2_147_483_647;
 const defaultOpenDuration: OpenDurationFn = exponentialBackoff({ initialMs: 1_000, maxMs: 30_000 });
 
 /**
@@ -233,20 +266,26 @@ export function resolveOptions(options: CircuitBreakerOptions<unknown> = {}): Se
   return {
     name,
     window,
-    minimumCalls: check.integer('minimumCalls', o.minimumCalls, 10),
+    minimumCalls: check.integer('minimumCalls', o.minimumCalls, limits.calls, 10),
     failureRateThreshold: check.percent('failureRateThreshold', o.failureRateThreshold, 50),
     consecutiveFailures: check.integer(
       'consecutiveFailures',
       o.consecutiveFailures,
+      limits.calls,
       Number.POSITIVE_INFINITY,
     ),
     slowCallDurationMs:
       check.duration('slowCallDurationMs', o.slowCallDurationMs) ?? Number.POSITIVE_INFINITY,
     slowCallRateThreshold: check.percent('slowCallRateThreshold', o.slowCallRateThreshold, 50),
     openDuration: resolveOpenDuration(o.openDurationMs, check),
-    halfOpenMaxCalls: check.integer('halfOpenMaxCalls', o.halfOpenMaxCalls, 3),
+    halfOpenMaxCalls: check.integer(
+      'halfOpenMaxCalls',
+      o.halfOpenMaxCalls,
+      limits.halfOpenMaxCalls,
+      3,
+    ),
     halfOpenTimeoutMs: check.duration('halfOpenTimeoutMs', o.halfOpenTimeoutMs),
-    timeoutMs: check.timerDuration('timeoutMs', o.timeoutMs),
+    timeoutMs: check.duration('timeoutMs', o.timeoutMs),
     isFailure: check.fn('isFailure', o.isFailure) as Settings['isFailure'],
     isResultFailure: check.fn('isResultFailure', o.isResultFailure) as Settings['isResultFailure'],
     fallback: check.fn('fallback', o.fallback) as Settings['fallback'],
@@ -264,14 +303,14 @@ function resolveWindow(value: unknown, check: Checker): Settings['window'] {
   const { type, ...rest } = value as Record<string, unknown>;
   if (type === 'count') {
     check.noOthers('window', rest, ['size']);
-    return { type, size: check.integer('window.size', rest.size) };
+    return { type, size: check.integer('window.size', rest.size, limits.windowSize) };
   }
   if (type === 'time') {
     check.noOthers('window', rest, ['durationMs', 'buckets']);
     const durationMs = check.duration('window.durationMs', rest.durationMs);
-    if (durationMs === undefined)
-      throw check.fail('window.durationMs', undefined, 'a finite number of milliseconds > 0');
-    return { type, durationMs, buckets: check.integer('window.buckets', rest.buckets, 10) };
+    if (durationMs === undefined) throw check.fail('window.durationMs', undefined, durationText);
+    const buckets = check.integer('window.buckets', rest.buckets, limits.windowBuckets, 10);
+    return { type, durationMs, buckets };
   }
   throw check.fail('window.type', type, "'count' or 'time'");
 }
@@ -296,13 +335,11 @@ function resolveOpenDuration(value: unknown, check: Checker): OpenDurationFn {
         error,
       );
     }
-    if (!(typeof first === 'number' && Number.isFinite(first) && first > 0)) {
+    if (!isDuration(first)) {
       throw check.fail(
         'openDurationMs',
         value,
-        'a function returning a finite number of milliseconds > 0 (it returned ' +
-          String(first) +
-          ' for attempt 1)',
+        `a function returning ${durationText} (it returned ${String(first)} for attempt 1)`,
       );
     }
     return fn;
@@ -313,7 +350,7 @@ function resolveOpenDuration(value: unknown, check: Checker): OpenDurationFn {
   throw check.fail(
     'openDurationMs',
     value,
-    'milliseconds > 0, a function of the attempt, or { initialMs, maxMs, factor?, jitter? }',
+    `milliseconds > 0 and <= ${limits.durationMs}, a function of the attempt, or { initialMs, maxMs, factor?, jitter? }`,
   );
 }
 
@@ -325,9 +362,9 @@ function resolveBulkhead(value: unknown, check: Checker): Settings['bulkhead'] {
   const b = value as Record<string, unknown>;
   check.noOthers('bulkhead', b, ['maxConcurrent', 'maxQueue', 'queueTimeoutMs']);
   return {
-    maxConcurrent: check.integer('bulkhead.maxConcurrent', b.maxConcurrent),
-    maxQueue: check.count('bulkhead.maxQueue', b.maxQueue),
-    queueTimeoutMs: check.timerDuration('bulkhead.queueTimeoutMs', b.queueTimeoutMs),
+    maxConcurrent: check.integer('bulkhead.maxConcurrent', b.maxConcurrent, limits.maxConcurrent),
+    maxQueue: check.count('bulkhead.maxQueue', b.maxQueue, limits.maxQueue),
+    queueTimeoutMs: check.duration('bulkhead.queueTimeoutMs', b.queueTimeoutMs),
   };
 }
 
@@ -345,10 +382,15 @@ function resolveStore(value: unknown, check: Checker): BreakerStore | undefined 
 
 function resolveClock(value: unknown, check: Checker): Clock {
   if (value === undefined) return systemClock;
+  const expected = 'an object with a now() method returning milliseconds';
   if (typeof value !== 'object' || value === null || typeof (value as Clock).now !== 'function') {
-    throw check.fail('clock', value, 'an object with a now() method returning milliseconds');
+    throw check.fail('clock', value, expected);
   }
-  return value as Clock;
+  const clock = value as Clock;
+  if (clock.wallNow !== undefined && typeof clock.wallNow !== 'function') {
+    throw check.fail('clock.wallNow', clock.wallNow, 'a method returning milliseconds, or absent');
+  }
+  return clock;
 }
 
 /** Checks option values and builds errors that name the option, the value and the breaker. */
@@ -369,18 +411,23 @@ class Checker {
     );
   }
 
-  /** An integer >= 1 (or the default when undefined and a default is given). */
-  integer(option: string, value: unknown, fallback?: number): number {
+  /** An integer in [1, max] (or the default when undefined and a default is given). */
+  integer(option: string, value: unknown, max: number, fallback?: number): number {
     if (value === undefined && fallback !== undefined) return fallback;
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
-    throw this.fail(option, value, 'an integer >= 1');
+    return this.#bounded(option, value, 1, max);
   }
 
-  /** An integer >= 0, 0 when undefined. */
-  count(option: string, value: unknown): number {
-    if (value === undefined) return 0;
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-    throw this.fail(option, value, 'an integer >= 0');
+  /** An integer in [0, max], 0 when undefined. */
+  count(option: string, value: unknown, max: number): number {
+    return value === undefined ? 0 : this.#bounded(option, value, 0, max);
+  }
+
+  #bounded(option: string, value: unknown, min: number, max: number): number {
+    if (typeof value === 'number' && Number.isInteger(value) && value >= min) {
+      if (value <= max) return value;
+      throw this.fail(option, value, `an integer >= ${min} and <= ${max}`);
+    }
+    throw this.fail(option, value, `an integer >= ${min}`);
   }
 
   /** A percentage in (0, 100]. */
@@ -390,18 +437,11 @@ class Checker {
     throw this.fail(option, value, 'a percentage in (0, 100]');
   }
 
-  /** A finite duration > 0 in milliseconds, or undefined. */
+  /** A duration in milliseconds within (0, limits.durationMs], or undefined. */
   duration(option: string, value: unknown): number | undefined {
     if (value === undefined) return undefined;
-    if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
-    throw this.fail(option, value, 'a finite number of milliseconds > 0');
-  }
-
-  /** A duration a timer will wait: setTimeout cannot wait longer than 2^31 - 1 ms (24.8 days). */
-  timerDuration(option: string, value: unknown): number | undefined {
-    if (value === undefined) return undefined;
-    if (typeof value === 'number' && value > 0 && value <= maxTimerMs) return value;
-    throw this.fail(option, value, `a number of milliseconds in (0, ${maxTimerMs}]`);
+    if (isDuration(value)) return value;
+    throw this.fail(option, value, durationText);
   }
 
   fn(option: string, value: unknown): ((...args: never[]) => unknown) | undefined {

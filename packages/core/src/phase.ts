@@ -1,3 +1,4 @@
+import { limits } from './limits.ts';
 import type { BreakerSnapshot } from './snapshot.ts';
 import type { SharedCircuitState } from './store.ts';
 
@@ -29,7 +30,6 @@ export type Phase =
     };
 
 // The phases without data are shared by every breaker.
-// The phases without data are shared by every breaker.
 export const closedPhase: Phase = { kind: 'closed' };
 export const disabledPhase: Phase = { kind: 'disabled' };
 export const forcedOpenPhase: Phase = { kind: 'forced-open' };
@@ -51,12 +51,21 @@ export function halfOpenAfter(
   };
 }
 
-/** The phase a snapshot restores; a breaker with none starts closed. */
-export function initialPhase(snapshot: BreakerSnapshot | undefined): Phase {
+/**
+ * The phase a snapshot restores, read at `now()`; a breaker with none starts closed.
+ *
+ * A snapshot may come from another process, whose clock need not agree with this one: an open
+ * period that would begin in this clock's future is taken to begin now, so it lasts no longer
+ * than it was long, and none ends later than the longest duration from now.
+ */
+export function initialPhase(snapshot: BreakerSnapshot | undefined, now: () => number): Phase {
   if (snapshot === undefined) return closedPhase;
   if (snapshot.state === 'open') {
     const { openedAt, openUntil, attempt } = snapshot;
-    return { kind: 'open', openedAt, until: openUntil, attempt };
+    const at = now();
+    const start = Math.min(openedAt, at);
+    const until = Math.min(openUntil - (openedAt - start), at + limits.durationMs);
+    return { kind: 'open', openedAt: start, until, attempt };
   }
   return dataless(snapshot.state);
 }

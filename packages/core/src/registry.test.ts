@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { InvalidOptionError } from './errors.ts';
@@ -251,7 +252,7 @@ describe('list, stats, health', () => {
 
   it('is "ok" with no breaker, and when every breaker is closed or disabled', () => {
     const registry = newRegistry();
-    expect(registry.health()).toEqual({ status: 'ok', breakers: [] });
+    expect(registry.health()).toEqual({ status: 'ok', overflows: 0, breakers: [] });
     registry.get('a');
     registry.get('b').disable();
     expect(registry.health().status).toBe('ok');
@@ -290,6 +291,7 @@ describe('list, stats, health', () => {
     registry.get('b');
     expect(registry.health()).toEqual({
       status: 'degraded',
+      overflows: 0,
       breakers: [
         { name: 'a', state: 'open', failureRate: 50, slowCallRate: 25, calls: 4, rejected: 2 },
         { name: 'b', state: 'closed', failureRate: 0, slowCallRate: 0, calls: 0, rejected: 0 },
@@ -429,8 +431,26 @@ describe('isolate, reset, resetAll', () => {
 });
 
 describe('maxBreakers', () => {
-  /** The names the registry holds, least recently used first. */
-  const names = (registry: BreakerRegistry) => registry.list().map((b) => b.name);
+  /** Builds a breaker in every state that must never be evicted, on its own name. */
+  function pinAll(registry: BreakerRegistry): CircuitBreaker<unknown>[] {
+    const open = registry.get('open', { consecutiveFailures: 1 });
+    record(open, 1, 'failure');
+    const halfOpen = registry.get('half-open', { consecutiveFailures: 1 });
+    record(halfOpen, 1, 'failure');
+    now += 60_000;
+    halfOpen.tryAcquire(); // a trial, left in flight
+    const forced = registry.get('forced-open');
+    forced.isolate();
+    const disabled = registry.get('disabled');
+    disabled.disable();
+    expect([open, halfOpen, forced, disabled].map((b) => b.state)).toEqual([
+      'open',
+      'half-open',
+      'forced-open',
+      'disabled',
+    ]);
+    return [open, halfOpen, forced, disabled];
+  }
 
   it('defaults to 1000', () => {
     const registry = newRegistry();
@@ -439,50 +459,193 @@ describe('maxBreakers', () => {
     expect(registry.has('k0')).toBe(false);
   });
 
-  it('evicts the least recently used closed idle breaker', () => {
+  it('evicts the least recently used quiet breaker', () => {
     const registry = newRegistry({ maxBreakers: 3 });
     registry.get('a');
     registry.get('b');
     registry.get('c');
     registry.get('a'); // a is now the most recently used
     registry.get('d');
-    expect(names(registry)).toEqual(['c', 'a', 'd']);
+    expect(['a', 'b', 'c', 'd'].filter((name) => registry.has(name))).toEqual(['a', 'c', 'd']);
   });
 
-  it('prefers a closed idle breaker over an older one that is not closed', () => {
+  it('lists its breakers in the order they were created, however they are used', () => {
     const registry = newRegistry({ maxBreakers: 3 });
-    registry.get('a').isolate();
+    registry.get('a');
     registry.get('b');
     registry.get('c');
-    registry.get('d');
-    expect(names(registry)).toEqual(['a', 'c', 'd']);
-  });
-
-  it('passes over a closed breaker with a call in flight', () => {
-    const registry = newRegistry({ maxBreakers: 3 });
-    registry.get('a').tryAcquire(); // in flight
+    registry.get('a');
     registry.get('b');
-    registry.get('c');
-    registry.get('d');
-    expect(names(registry)).toEqual(['a', 'c', 'd']);
+    registry.get('d'); // evicts c
+    expect(registry.list().map((breaker) => breaker.name)).toEqual(['a', 'b', 'd']);
   });
 
-  it('then evicts an idle breaker that is not closed, before a busy one', () => {
-    const registry = newRegistry({ maxBreakers: 3, defaults: { consecutiveFailures: 1 } });
+  it('never evicts a breaker that is open, half-open, forced open or disabled', () => {
+    const registry = newRegistry({ maxBreakers: 5, defaults: { consecutiveFailures: 1 } });
+    const pinned = pinAll(registry);
+    for (let i = 0; i < 1_000; i++) {
+      const breaker = registry.get(`/flood/${i}`);
+      if (i % 2 === 0) breaker.tryAcquire(); // some held in flight, as a slow-loris flood would
+      if (i % 3 === 0) record(breaker, 1, 'success');
+    }
+    expect(registry.size).toBe(5);
+    for (const breaker of pinned) expect(registry.get(breaker.name)).toBe(breaker);
+    expect(registry.overflows).toBe(0);
+  });
+
+  it('evicts closed breakers in order: quiet, then busy, then with failures, then both', () => {
+    const registry = newRegistry({ maxBreakers: 5, defaults: { consecutiveFailures: 5 } });
+    const failingBusy = registry.get('failing and busy');
+    record(failingBusy, 1, 'failure');
+    failingBusy.tryAcquire();
+    record(registry.get('failing'), 1, 'failure');
     registry.get('busy').tryAcquire();
-    record(registry.get('open'), 1, 'failure');
-    registry.get('forced').isolate();
-    registry.get('new');
-    expect(names(registry)).toEqual(['busy', 'forced', 'new']);
+    registry.get('quiet');
+    registry.get('open').isolate();
+    const evicted: string[] = [];
+    const held = () => ['failing and busy', 'failing', 'busy', 'quiet', 'open'];
+    for (let i = 0; i < 4; i++) {
+      const before = held().filter((name) => registry.has(name));
+      registry.get(`new ${i}`).isolate(); // the newcomers may not go either
+      evicted.push(...before.filter((name) => !registry.has(name)));
+    }
+    expect(evicted).toEqual(['quiet', 'busy', 'failing', 'failing and busy']);
+    expect(registry.has('open')).toBe(true);
   });
 
-  it('then evicts the least recently used breaker when every one is busy', () => {
-    const registry = newRegistry({ maxBreakers: 2 });
-    registry.get('a').tryAcquire();
-    registry.get('b').tryAcquire();
-    registry.get('a'); // b is now the least recently used
+  it('counts slow calls as evidence too', () => {
+    const registry = newRegistry({ maxBreakers: 2, defaults: { slowCallDurationMs: 100 } });
+    (registry.get('slow').tryAcquire() as Permit).success(150);
+    (registry.get('fast').tryAcquire() as Permit).success(10);
+    registry.get('slow'); // the most recently used, and still the one kept
+    registry.get('new');
+    expect(registry.has('slow')).toBe(true);
+    expect(registry.has('fast')).toBe(false);
+  });
+
+  it('within a rank, evicts the least recently used', () => {
+    const registry = newRegistry({ maxBreakers: 3, defaults: { consecutiveFailures: 5 } });
+    record(registry.get('a'), 1, 'failure');
+    record(registry.get('b'), 1, 'failure');
+    registry.get('c').isolate();
+    registry.get('a');
+    registry.get('d').isolate();
+    expect(['a', 'b'].filter((name) => registry.has(name))).toEqual(['a']);
+  });
+
+  it('judges a breaker by its state now, not when it last looked at it', () => {
+    const registry = newRegistry({ maxBreakers: 2, defaults: { consecutiveFailures: 1 } });
+    const a = registry.get('a');
+    a.isolate();
+    registry.get('b').isolate();
+    registry.get('c'); // both pinned: c is not kept
+    expect(registry.has('c')).toBe(false);
+    a.reset(); // directly, not through the registry
+    registry.get('d');
+    expect(registry.has('a')).toBe(false);
+    expect(registry.has('d')).toBe(true);
+
+    const permit = registry.get('d').tryAcquire() as Permit; // d is busy now
+    registry.get('b').reset();
+    registry.get('b').tryAcquire(); // b is busy too
+    registry.get('e').isolate(); // evicts the least recently used busy one: d
+    expect(registry.has('d')).toBe(false);
+    permit.success(); // an evicted breaker's permit still settles, on the breaker it came from
+  });
+
+  it('finds a breaker that closed unseen within maxBreakers / 2 new names', () => {
+    const registry = newRegistry({ maxBreakers: 10 });
+    for (let i = 0; i < 10; i++) registry.get(`pinned ${i}`).isolate();
+    registry.get('first overflow');
+    const closed = registry.list()[7] as CircuitBreaker<unknown>;
+    closed.reset(); // directly: the registry is not told
+    let unkept = 0;
+    for (let i = 0; registry.has(closed.name); i++) {
+      registry.get(`new ${i}`);
+      if (!registry.has(`new ${i}`)) unkept++;
+    }
+    expect(unkept).toBeLessThanOrEqual(5);
+    expect(registry.overflows).toBe(1 + unkept);
+  });
+
+  it('a breaker that closes after its trials may be evicted again', () => {
+    const registry = newRegistry({
+      maxBreakers: 2,
+      defaults: { consecutiveFailures: 1, halfOpenMaxCalls: 1 },
+    });
+    const a = registry.get('a');
+    record(a, 1, 'failure');
+    registry.get('b').isolate();
     registry.get('c');
-    expect(names(registry)).toEqual(['a', 'c']);
+    expect(registry.has('c')).toBe(false);
+    now += 60_000;
+    (a.tryAcquire() as Permit).success(); // the trial succeeds: a closes
+    expect(a.state).toBe('closed');
+    registry.get('c');
+    expect(registry.has('a')).toBe(false);
+    expect(registry.has('c')).toBe(true);
+  });
+
+  describe('when every breaker it holds is open, half-open, forced open or disabled', () => {
+    it('serves a new name with a breaker it does not keep, and counts it', async () => {
+      const registry = newRegistry({ maxBreakers: 4 });
+      const pinned = pinAll(registry);
+      const listener = vi.fn();
+      registry.on('success', listener);
+
+      const first = registry.get('new');
+      await expect(first.execute(() => 'served')).resolves.toBe('served');
+      const second = registry.get('new');
+
+      expect(second).not.toBe(first);
+      expect(first.name).toBe('new');
+      expect(registry.has('new')).toBe(false);
+      expect(registry.size).toBe(4);
+      expect(registry.list()).toEqual(pinned);
+      expect(registry.overflows).toBe(2);
+      expect(registry.health()).toMatchObject({ status: 'degraded', overflows: 2 });
+      expect(listener).not.toHaveBeenCalled();
+    });
+
+    it('builds the unkept breaker from the same options, fallback included', async () => {
+      const registry = newRegistry({ maxBreakers: 1, defaults: { consecutiveFailures: 7 } });
+      registry.get('held').isolate();
+      const fallback = vi.fn(() => 'fallback');
+      const unkept = registry.get('new', { fallback });
+      await expect(unkept.execute(() => Promise.reject(new Error('down')))).resolves.toBe(
+        'fallback',
+      );
+      expect(tripsAfter(registry.get('other'))).toBe(7);
+    });
+
+    it('binds no unkept breaker to the store', () => {
+      const bind = vi.fn(() => ({
+        publish() {},
+        record() {},
+        fleetCounts: () => undefined,
+        takeTrial: () => undefined,
+        trialSettled() {},
+        unbind() {},
+      }));
+      const registry = newRegistry({ maxBreakers: 1, store: { bind } as never });
+      registry.get('held').isolate();
+      expect(bind).toHaveBeenCalledTimes(1);
+      for (let i = 0; i < 100; i++) registry.get(`new ${i}`);
+      expect(bind).toHaveBeenCalledTimes(1);
+      expect(registry.overflows).toBe(100);
+    });
+
+    it('keeps new names again as soon as one of its breakers closes', () => {
+      const registry = newRegistry({ maxBreakers: 4 });
+      pinAll(registry);
+      registry.get('before');
+      registry.reset('forced-open');
+      registry.get('after');
+      expect(registry.has('before')).toBe(false);
+      expect(registry.has('after')).toBe(true);
+      expect(registry.has('forced-open')).toBe(false);
+      expect(registry.overflows).toBe(1);
+    });
   });
 
   it('an evicted breaker no longer delivers events to registry listeners', () => {
@@ -504,26 +667,151 @@ describe('maxBreakers', () => {
     await expect(a.execute(() => 'still works')).resolves.toBe('still works');
   });
 
-  it('stays bounded under 10 000 distinct untrusted keys', () => {
-    const maxBreakers = 50;
-    const registry = newRegistry({ maxBreakers });
-    const listener = vi.fn();
-    registry.on('success', listener);
-    let largest = 0;
-    for (let i = 0; i < 10_000; i++) {
-      const breaker = registry.get(`/users/${i}?q=${'x'.repeat(i % 7)}`);
-      // A mix of states, as real traffic would leave them.
-      if (i % 3 === 0) record(breaker, 1, 'success');
-      if (i % 11 === 0) breaker.isolate();
-      if (i % 13 === 0) breaker.tryAcquire(); // left in flight
-      largest = Math.max(largest, registry.size);
+  it('a deleted entry is not evicted again, and get() of its name builds a fresh breaker', () => {
+    const registry = newRegistry({ maxBreakers: 2 });
+    const a = registry.get('a');
+    registry.get('b');
+    registry.delete('a');
+    registry.get('c');
+    registry.get('d');
+    const fresh = registry.get('a');
+    expect(fresh).not.toBe(a);
+    expect(registry.size).toBe(2);
+  });
+});
+
+describe('maxBreakers under a flood of keys', () => {
+  /** How many failed calls open `route`, with `between` (a function of the round) in between. */
+  function callsToOpen(registry: BreakerRegistry, between: (round: number) => void): number {
+    let calls = 0;
+    while (registry.get('route').state === 'closed' && calls < 100) {
+      record(registry.get('route'), 1, 'failure');
+      calls++;
+      between(calls);
     }
-    expect(largest).toBe(maxBreakers);
-    expect(registry.size).toBe(maxBreakers);
-    expect(registry.list()).toHaveLength(maxBreakers);
-    // Every listener call came from a breaker that was in the registry at the time.
-    expect(listener).toHaveBeenCalledTimes(Math.ceil(10_000 / 3));
-    // The most recent key is always kept.
-    expect(registry.has(`/users/9999?q=${'x'.repeat(9999 % 7)}`)).toBe(true);
+    return calls;
+  }
+
+  const options = { maxBreakers: 100, defaults: { minimumCalls: 5, failureRateThreshold: 50 } };
+
+  it('keeps the evidence of a failing key through 150 new keys between each of its calls', () => {
+    const needed = callsToOpen(newRegistry(options), () => {});
+    expect(needed).toBe(5);
+
+    const flooded = newRegistry(options);
+    const withFlood = callsToOpen(flooded, (round) => {
+      for (let i = 0; i < 150; i++) record(flooded.get(`/flood/${round}/${i}`), 1, 'success');
+    });
+    expect(withFlood).toBeLessThanOrEqual(2 * needed);
+    expect(withFlood).toBe(needed);
+  });
+
+  it('keeps it when the flood holds its requests in flight', () => {
+    const flooded = newRegistry(options);
+    const opened = callsToOpen(flooded, (round) => {
+      for (let i = 0; i < 150; i++) flooded.get(`/flood/${round}/${i}`).tryAcquire();
+    });
+    expect(opened).toBe(5);
+  });
+
+  it('holds at most maxBreakers, and keeps every pinned one, under random traffic', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('get'), key: fc.nat(40) }),
+      fc.record({ kind: fc.constant('hold'), key: fc.nat(40) }),
+      fc.record({
+        kind: fc.constant('settle'),
+        index: fc.nat(),
+        how: fc.constantFrom('success', 'failure', 'ignore'),
+      }),
+      fc.record({
+        kind: fc.constantFrom('isolate', 'reset', 'disable', 'delete'),
+        key: fc.nat(40),
+      }),
+      fc.record({ kind: fc.constant('time'), ms: fc.integer({ min: 0, max: 5_000 }) }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(op, { maxLength: 300 }), (max, ops) => {
+        now = 0;
+        const registry = newRegistry({
+          maxBreakers: max,
+          defaults: { consecutiveFailures: 2, openDurationMs: 1_000, halfOpenMaxCalls: 1 },
+        });
+        const permits: Permit[] = [];
+        let overflows = 0;
+        for (const step of ops) {
+          const name = 'key' in step ? `k${step.key}` : '';
+          const pinnedBefore = registry.list().filter((b) => b.state !== 'closed');
+          const allPinned = registry.size === max && pinnedBefore.length === max;
+          switch (step.kind) {
+            case 'get':
+            case 'hold': {
+              const known = registry.has(name);
+              const breaker = registry.get(name);
+              if (!known && !registry.has(name)) {
+                // Not kept: only ever when the registry is full of breakers it may not evict.
+                overflows++;
+                expect(registry.size).toBe(max);
+              } else {
+                expect(registry.get(name)).toBe(breaker);
+              }
+              if (!known && allPinned) expect(registry.has(name)).toBe(false);
+              if (step.kind === 'hold') {
+                const permit = breaker.tryAcquire();
+                if (permit !== null) permits.push(permit);
+              }
+              break;
+            }
+            case 'settle': {
+              const [permit] = permits.splice(step.index % Math.max(1, permits.length), 1);
+              if (step.how === 'failure') permit?.failure(new Error('boom'));
+              else permit?.[step.how]();
+              break;
+            }
+            case 'isolate':
+            case 'reset':
+            case 'disable':
+              registry
+                .list()
+                .find((b) => b.name === name)
+                ?.[step.kind]();
+              break;
+            case 'delete':
+              registry.delete(name);
+              break;
+            case 'time':
+              now += step.ms;
+              break;
+          }
+          expect(registry.size).toBeLessThanOrEqual(max);
+          expect(registry.overflows).toBe(overflows);
+          for (const breaker of pinnedBefore) {
+            if (step.kind === 'delete' && breaker.name === name) continue;
+            expect(registry.list()).toContain(breaker);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('looks at a bounded number of breakers per new key, whatever they hold', () => {
+    const registry = newRegistry({ maxBreakers: 1_000, defaults: { consecutiveFailures: 3 } });
+    for (let i = 0; i < 500; i++) registry.get(`open ${i}`).isolate();
+    for (let i = 0; i < 500; i++) record(registry.get(`failing ${i}`), 1, 'failure');
+    const stats = vi.spyOn(CircuitBreaker.prototype, 'stats');
+    const state = vi.spyOn(CircuitBreaker.prototype, 'state', 'get');
+    const flood = 20_000;
+    // Every new key holds a request open: each evicts a busy one, and the pinned stay.
+    for (let i = 0; i < flood; i++) registry.get(`/flood/${i}`).tryAcquire();
+    expect(registry.size).toBe(1_000);
+    // Each entry is looked at a few times per use, not once per breaker held per new key.
+    expect(stats.mock.calls.length + state.mock.calls.length).toBeLessThan(12 * flood);
+    for (let i = 0; i < 500; i++) registry.get(`failing ${i}`).isolate();
+    stats.mockClear();
+    state.mockClear();
+    // Now everything is pinned: each new key is served unkept, after a constant amount of work.
+    for (let i = 0; i < flood; i++) registry.get(`/again/${i}`);
+    expect(registry.overflows).toBeGreaterThanOrEqual(flood - 1_000);
+    expect(stats.mock.calls.length + state.mock.calls.length).toBeLessThan(12 * flood);
   });
 });

@@ -20,9 +20,13 @@ export interface BreakerRegistryOptions {
    */
   breakers?: Readonly<Record<string, RegistryBreakerOptions>>;
   /**
-   * The most breakers the registry holds. When a new one would exceed it, the least recently
-   * used breaker goes, preferring closed breakers with no call in flight, so breakers keyed by
-   * untrusted input (paths, hosts) cannot grow memory without bound.
+   * The most breakers the registry holds, so breakers keyed by untrusted input (paths, hosts)
+   * cannot grow memory without bound. When a new one would exceed it, a closed breaker goes:
+   * first one with no call in flight and no failure or slow call in its window, then one with
+   * calls in flight, then one whose window holds failures — the least recently used of each
+   * kind first. A breaker that is open, half-open, forced open or disabled is never evicted.
+   * When every breaker is one of those, a breaker for a new name is built for the caller but
+   * not kept: its calls are served, unguarded, and counted in {@link BreakerRegistry.overflows}.
    * @defaultValue 1000
    */
   maxBreakers?: number;
@@ -38,6 +42,11 @@ export interface BreakerRegistryOptions {
 export interface RegistryHealth {
   /** `'ok'` when every breaker is closed (or disabled); `'degraded'` when any is not. */
   status: 'ok' | 'degraded';
+  /**
+   * Breakers built for a new name and not kept, since the registry was built, because every
+   * breaker it held was open, half-open, forced open or disabled (see `maxBreakers`).
+   */
+  overflows: number;
   breakers: Array<{
     name: string;
     state: CircuitState;
@@ -53,6 +62,25 @@ interface Subscription {
   readonly listener: BreakerListener<BreakerEventName>;
   readonly offs: Map<CircuitBreaker<unknown>, () => void>;
 }
+
+/** A breaker the registry holds, and the eviction order it is in. */
+interface Entry {
+  readonly name: string;
+  readonly breaker: CircuitBreaker<unknown>;
+  /** The order the entry is in: unsorted, one of the ranks, or pinned. */
+  order: Map<string, Entry>;
+}
+
+// The ranks of closed breakers, in the order they are evicted. The evidence of an outage (failures
+// and slow calls in a window) is worth more than the calls in flight, whose outcomes an evicted
+// breaker still records but no longer shows: a flood of requests held open must not erase it.
+const quiet = 0; // no call in flight, nothing in the window but successes
+const busy = 1; // calls in flight, nothing in the window but successes
+const evidence = 2; // failures or slow calls in the window, no call in flight
+const busyEvidence = 3; // both
+const pinned = 4; // open, half-open, forced open or disabled: never evicted
+// How many pinned entries a new name looks at again when nothing else may go (see #evictOne).
+const pinnedRechecks = 2;
 
 /**
  * Named breakers, created on first use from shared defaults and per-name options, with events,
@@ -74,10 +102,27 @@ export class BreakerRegistry {
   readonly #perName: Readonly<Record<string, RegistryBreakerOptions>>;
   readonly #maxBreakers: number;
   readonly #store: BreakerStore | undefined;
-  /** The name at the end of the least-recently-used order. */
-  #mostRecent: string | undefined;
-  // Kept in least-recently-used order: get() moves a breaker to the end.
-  readonly #breakers = new Map<string, CircuitBreaker<unknown>>();
+  /** Every breaker held, in the order they were created (what list(), stats() and health() show). */
+  readonly #entries = new Map<string, Entry>();
+  /**
+   * The eviction orders. Each entry is in exactly one. A breaker used (or reset through the
+   * registry) since it was last looked at is `#unsorted`, least recently used first; eviction
+   * sorts those into the ranks only when it needs room, so get() on an existing name stays a
+   * lookup and a move, and each entry is looked at a bounded number of times per use: O(1)
+   * amortised per new name.
+   */
+  readonly #unsorted = new Map<string, Entry>();
+  // Indexed by rank; nothing stays in the quiet one (a quiet entry is evicted when found).
+  readonly #ranks: ReadonlyArray<Map<string, Entry>> = [
+    new Map(),
+    new Map(),
+    new Map(),
+    new Map(),
+    new Map(),
+  ];
+  /** The entry at the end of `#unsorted`, whose get() needs no reordering. */
+  #mostRecent: Entry | undefined;
+  #overflows = 0;
   readonly #subscriptions = new Set<Subscription>();
 
   constructor(options: BreakerRegistryOptions = {}) {
@@ -123,28 +168,42 @@ export class BreakerRegistry {
 
   /** How many breakers the registry holds. */
   get size(): number {
-    return this.#breakers.size;
+    return this.#entries.size;
+  }
+
+  /**
+   * How many breakers were built for a new name and not kept, since the registry was built,
+   * because every breaker it held was open, half-open, forced open or disabled (see
+   * `maxBreakers`). Their calls were served unguarded: nothing refused them, and nothing
+   * recorded them but this count.
+   */
+  get overflows(): number {
+    return this.#overflows;
   }
 
   /**
    * The breaker named `name`, created on first use from the registry's defaults, the options
    * configured for that name, and `options` (in that order of precedence, last wins). Options
    * given for a breaker that already exists are not applied.
+   *
+   * When the registry holds `maxBreakers` breakers and none of them may be evicted (each is
+   * open, half-open, forced open or disabled), the breaker for a new name is built but not
+   * kept, so its calls are served but not guarded; {@link overflows} counts them.
    */
   get<TFallback = never>(
     name: string,
     options?: CircuitBreakerOptions<TFallback>,
   ): CircuitBreaker<TFallback> {
-    const existing = this.#breakers.get(name);
+    const recent = this.#mostRecent;
+    // Every request of a one-breaker middleware takes this path: no map is touched.
+    if (recent !== undefined && recent.name === name) {
+      return recent.breaker as CircuitBreaker<TFallback>;
+    }
+    const existing = this.#entries.get(name);
     if (existing !== undefined) {
-      // Moving a breaker to the end is what keeps the order; skip it when it is there already
-      // (every request of a one-breaker middleware).
-      if (name !== this.#mostRecent) {
-        this.#breakers.delete(name);
-        this.#breakers.set(name, existing);
-        this.#mostRecent = name;
-      }
-      return existing as CircuitBreaker<TFallback>;
+      this.#moveTo(existing, this.#unsorted);
+      this.#mostRecent = existing;
+      return existing.breaker as CircuitBreaker<TFallback>;
     }
     if (typeof name !== 'string' || name.length === 0) {
       throw new InvalidOptionError('name', name, 'a non-empty string');
@@ -152,32 +211,44 @@ export class BreakerRegistry {
     if (options?.name !== undefined && options.name !== name) {
       throw new InvalidOptionError('name', options.name, `the registry name "${name}" or nothing`);
     }
-    const breaker = new CircuitBreaker<TFallback>({
+    const merged = {
       ...this.#defaults,
       ...(Object.hasOwn(this.#perName, name) ? this.#perName[name] : undefined),
       ...options,
       name,
-      ...(this.#store === undefined ? {} : { store: this.#store }),
-    } as CircuitBreakerOptions<TFallback>);
-    if (this.#breakers.size >= this.#maxBreakers) this.#evictOne();
-    this.#breakers.set(name, breaker as CircuitBreaker<unknown>);
-    this.#mostRecent = name;
-    for (const subscription of this.#subscriptions)
-      this.#subscribe(subscription, breaker as CircuitBreaker<unknown>);
-    return breaker;
+    } as CircuitBreakerOptions<TFallback>;
+    if (this.#entries.size >= this.#maxBreakers && !this.#evictOne()) {
+      // Nothing may go: serve the call rather than refuse it, with a breaker nobody keeps. It
+      // shares no state through the store, which would otherwise hold on to it.
+      const { store: _shared, ...local } = merged;
+      const unkept = new CircuitBreaker<TFallback>(local);
+      this.#overflows++;
+      return unkept;
+    }
+    const breaker = new CircuitBreaker<TFallback>(
+      this.#store === undefined ? merged : { ...merged, store: this.#store },
+    ) as CircuitBreaker<unknown>;
+    const entry: Entry = { name, breaker, order: this.#unsorted };
+    this.#entries.set(name, entry);
+    this.#unsorted.set(name, entry);
+    this.#mostRecent = entry;
+    for (const subscription of this.#subscriptions) this.#subscribe(subscription, breaker);
+    return breaker as CircuitBreaker<TFallback>;
   }
 
   /** Whether a breaker named `name` exists. */
   has(name: string): boolean {
-    return this.#breakers.has(name);
+    return this.#entries.has(name);
   }
 
   /** Removes the breaker named `name`; returns whether there was one. */
   delete(name: string): boolean {
-    const breaker = this.#breakers.get(name);
-    if (breaker === undefined) return false;
-    this.#breakers.delete(name);
-    if (this.#mostRecent === name) this.#mostRecent = undefined;
+    const entry = this.#entries.get(name);
+    if (entry === undefined) return false;
+    this.#entries.delete(name);
+    entry.order.delete(name);
+    if (this.#mostRecent === entry) this.#mostRecent = undefined;
+    const { breaker } = entry;
     breaker.dispose();
     for (const subscription of this.#subscriptions) {
       subscription.offs.get(breaker)?.();
@@ -186,9 +257,9 @@ export class BreakerRegistry {
     return true;
   }
 
-  /** Every breaker in the registry. */
+  /** Every breaker in the registry, in the order they were created. */
   list(): CircuitBreaker<unknown>[] {
-    return [...this.#breakers.values()];
+    return Array.from(this.#entries.values(), (entry) => entry.breaker);
   }
 
   /** The stats of every breaker. */
@@ -205,7 +276,7 @@ export class BreakerRegistry {
         return { name, state, failureRate, slowCallRate, calls, rejected: totals.rejected };
       },
     );
-    return { status, breakers };
+    return { status, overflows: this.#overflows, breakers };
   }
 
   /**
@@ -225,7 +296,7 @@ export class BreakerRegistry {
       offs: new Map(),
     };
     this.#subscriptions.add(subscription);
-    for (const breaker of this.#breakers.values()) this.#subscribe(subscription, breaker);
+    for (const entry of this.#entries.values()) this.#subscribe(subscription, entry.breaker);
     return () => {
       this.#subscriptions.delete(subscription);
       for (const off of subscription.offs.values()) off();
@@ -235,43 +306,101 @@ export class BreakerRegistry {
 
   /** Forces the named circuit open; returns whether the breaker exists. */
   isolate(name: string): boolean {
-    const breaker = this.#breakers.get(name);
+    const breaker = this.#entries.get(name)?.breaker;
     breaker?.isolate();
     return breaker !== undefined;
   }
 
   /** Closes the named circuit with an empty window; returns whether the breaker exists. */
   reset(name: string): boolean {
-    const breaker = this.#breakers.get(name);
-    breaker?.reset();
-    return breaker !== undefined;
+    const entry = this.#entries.get(name);
+    if (entry === undefined) return false;
+    entry.breaker.reset();
+    this.#rerank(entry);
+    return true;
   }
 
   /** Closes every circuit in the registry. */
   resetAll(): void {
-    for (const breaker of this.#breakers.values()) breaker.reset();
+    for (const entry of this.#entries.values()) {
+      entry.breaker.reset();
+      this.#rerank(entry);
+    }
   }
 
   #subscribe(subscription: Subscription, breaker: CircuitBreaker<unknown>): void {
     subscription.offs.set(breaker, breaker.on(subscription.event, subscription.listener));
   }
 
-  /** Drops the least recently used breaker, preferring a closed idle one, then any idle one. */
-  #evictOne(): void {
-    let idle: string | undefined;
-    let victim: string | undefined;
-    for (const [name, breaker] of this.#breakers) {
-      if (breaker.inFlight === 0) {
-        if (breaker.state === 'closed') {
-          victim = name;
-          break;
-        }
-        idle ??= name;
+  /** Sends an entry whose breaker changed to be ranked again (at the end: the next to look at). */
+  #rerank(entry: Entry): void {
+    if (entry.order !== this.#unsorted) this.#moveTo(entry, this.#unsorted);
+  }
+
+  /** Moves an entry to the end of `order`. */
+  #moveTo(entry: Entry, order: Map<string, Entry>): void {
+    entry.order.delete(entry.name);
+    order.set(entry.name, entry);
+    entry.order = order;
+    // Only get() makes an entry the most recent: one moved elsewhere must be moved back by it.
+    if (this.#mostRecent === entry) this.#mostRecent = undefined;
+  }
+
+  /**
+   * Evicts the closed breaker that is worth least (see the ranks); returns false when every
+   * breaker is pinned. Entries used since they were last looked at are ranked first, least
+   * recently used first, until a quiet one turns up. Then each rank is taken from its front; an
+   * entry whose breaker has changed since it was ranked moves on to the rank it has now, and is
+   * evicted when that rank is no later than the one being emptied. An entry only ever moves to a
+   * later rank here, so each entry is looked at a few times per use (a get() sends it back to
+   * `#unsorted`): O(1) amortised per new name, whatever the breakers hold.
+   *
+   * The registry does not listen to its breakers (a listener would cost as much memory as the
+   * rest of an entry), so a pinned breaker that closes unseen — its trials succeeded, it was
+   * reset directly, the fleet closed it — stays ranked pinned until its next get(). So that such
+   * a breaker is not kept out of the order for long, each call that finds nothing else looks
+   * again at the two pinned entries it has looked at least recently: it finds it within
+   * `maxBreakers / 2` new names.
+   */
+  #evictOne(): boolean {
+    for (const entry of this.#unsorted.values()) {
+      const rank = rankOf(entry.breaker);
+      if (rank === quiet) return this.delete(entry.name);
+      this.#moveTo(entry, this.#ranks[rank] as Map<string, Entry>);
+    }
+    for (let rank = busy; rank < pinned; rank++) {
+      const order = this.#ranks[rank] as Map<string, Entry>;
+      for (const entry of order.values()) {
+        const now = rankOf(entry.breaker);
+        if (now <= rank) return this.delete(entry.name);
+        this.#moveTo(entry, this.#ranks[now] as Map<string, Entry>);
       }
     }
-    victim ??= idle ?? (this.#breakers.keys().next().value as string);
-    this.delete(victim);
+    const pinnedOrder = this.#ranks[pinned] as Map<string, Entry>;
+    let looks = pinnedRechecks;
+    for (const entry of pinnedOrder.values()) {
+      // Every other order is empty: a breaker that has closed is the best there is.
+      if (rankOf(entry.breaker) !== pinned) return this.delete(entry.name);
+      this.#moveTo(entry, pinnedOrder);
+      if (--looks === 0) break;
+    }
+    return false;
   }
+}
+
+/** Where a breaker stands in the eviction order, as its state and window say now. */
+function rankOf(breaker: CircuitBreaker<unknown>): number {
+  if (breaker.state !== 'closed') return pinned;
+  let hasEvidence: boolean;
+  try {
+    const { failures, slowCalls } = breaker.stats();
+    hasEvidence = failures > 0 || slowCalls > 0;
+  } catch {
+    // stats() reads the breaker's clock, which is user code: when in doubt, keep the evidence.
+    hasEvidence = true;
+  }
+  const inFlight = breaker.inFlight > 0;
+  return hasEvidence ? (inFlight ? busyEvidence : evidence) : inFlight ? busy : quiet;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

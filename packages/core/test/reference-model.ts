@@ -263,8 +263,11 @@ export class ReferenceModel {
       openedAt: circuit.state === 'open' ? circuit.openedAt : undefined,
       retryAfterMs: circuit.state === 'open' ? Math.max(0, circuit.until - this.now) : undefined,
       bulkhead:
-        this.config.maxConcurrent === undefined ? undefined : { active: inFlight, queued: 0 },
-      totals: { ...this.#totals, timeouts: 0, fallbacks: 0 },
+        this.config.maxConcurrent === undefined
+          ? undefined
+          : { active: inFlight, queued: 0, lingering: 0 },
+      // Permits are never cancelled before admission: only execute() and acquire() wait.
+      totals: { ...this.#totals, timeouts: 0, cancelled: 0, fallbacks: 0 },
     };
   }
 

@@ -24,6 +24,7 @@ function stats(name: string, totals: Partial<BreakerStats['totals']>): BreakerSt
       rejected: 0,
       slowCalls: 0,
       fallbacks: 0,
+      cancelled: 0,
       ...totals,
     },
   };

@@ -7,6 +7,7 @@ import {
 } from '@tripswitch/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { registerOnApp } from './app-registries.ts';
+import { claimRequest } from './guarded-request.ts';
 import {
   type BreakerMiddlewareOptions,
   type MiddlewareSettings,
@@ -19,7 +20,8 @@ import { settleWhenDone } from './settle-when-done.ts';
  * Protects the routes after it with a circuit breaker. Each request asks the breaker for a
  * permit when it arrives; when the circuit refuses, the request is answered at once with 503,
  * `Retry-After` and an `application/problem+json` body (or by `onOpen`), and no route handler
- * runs. Otherwise the outcome is recorded when the response has been sent:
+ * runs. The 503's body names no breaker (`problem` to change it). Otherwise the outcome is
+ * recorded when the response has been sent:
  *
  * - a status of 500 or more is a failure (`isFailure` to change), anything else a success;
  * - a response that took at least `slowCallDurationMs` from admission is slow;
@@ -32,6 +34,11 @@ import { settleWhenDone } from './settle-when-done.ts';
  * Mount it before the routes it protects, and a health route such as {@link circuitsHealth}
  * before it, so the health route is neither refused nor counted.
  *
+ * A request is guarded by the first breaker middleware it reaches; any later one lets it pass
+ * untouched, so mount a narrower breaker (`app.use('/payments', …)`, or one on a route) before a
+ * wider one (`app.use(…)` for the rest of the app): a failing `/payments` then opens the payments
+ * circuit alone. The mark is shared by every copy of this package in the process.
+ *
  * @param options - breaker options (see `@tripswitch/core`), plus the middleware's own.
  * @throws `InvalidOptionError` when an option is invalid.
  *
@@ -41,9 +48,9 @@ import { settleWhenDone } from './settle-when-done.ts';
  * import { breakerMiddleware } from '@tripswitch/express';
  *
  * const app = express();
- * app.use(breakerMiddleware());                                   // one breaker, named 'express'
  * app.use('/payments', breakerMiddleware({ name: 'payments', failureRateThreshold: 25 }));
- * app.use('/api', breakerMiddleware({ key: (req) => `${req.method} ${req.path}`, maxKeys: 500 }));
+ * app.get('/tenants/:tenant/report', breakerMiddleware({ key: (req) => req.params.tenant }), report);
+ * app.use(breakerMiddleware()); // one breaker, named 'express', for every other request
  * ```
  */
 export function breakerMiddleware(options?: BreakerMiddlewareOptions): RequestHandler {
@@ -58,8 +65,9 @@ export function breakerMiddleware(options?: BreakerMiddlewareOptions): RequestHa
       registerOnApp(req.app, registry);
       registeredOn = req.app;
     }
-    // Already answered, or the client is gone: a permit now would never be settled.
-    if (res.writableEnded || res.closed) {
+    // Already answered, or the client is gone: a permit now would never be settled. Or already
+    // guarded by a breaker middleware met earlier, which alone judges the request.
+    if (res.writableEnded || res.closed || !claimRequest(req)) {
       next();
       return;
     }
@@ -129,7 +137,7 @@ function refuse(
   const { onOpen } = settings;
   if (onOpen === undefined) {
     if (res.headersSent) next(error);
-    else sendRefusal(res, error);
+    else sendRefusal(res, error, settings.problem);
     return;
   }
   // Caught here rather than left to Express: Express 4 catches neither a rejected promise nor a

@@ -59,13 +59,16 @@ export function circuitsHealth(options: CircuitsHealthOptions = {}): RequestHand
 
 function combinedHealth(sources: readonly HealthSource[]): RegistryHealth {
   let status: RegistryHealth['status'] = 'ok';
+  let overflows = 0;
   const breakers: RegistryHealth['breakers'] = [];
   for (const source of sources) {
     const health = source.health();
     if (health.status !== 'ok') status = 'degraded';
+    // A registry from an older copy of core may not count overflows.
+    overflows += typeof health.overflows === 'number' ? health.overflows : 0;
     breakers.push(...health.breakers);
   }
-  return { status, breakers };
+  return { status, overflows, breakers };
 }
 
 function checkOptions(options: unknown): { registry?: HealthSource; degradedStatus: number } {

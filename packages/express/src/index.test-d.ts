@@ -3,10 +3,12 @@ import type { BulkheadFullError, CircuitOpenError } from '@tripswitch/core';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { expectTypeOf } from 'vitest';
 import {
+  type BreakerErrorHandlerOptions,
   type BreakerMiddlewareOptions,
   breakerErrorHandler,
   breakerMiddleware,
   circuitsHealth,
+  type RefusalProblem,
 } from './index.ts';
 
 // The issue's own example compiles against Express's types.
@@ -45,3 +47,12 @@ breakerMiddleware({ isResultFailure: () => true });
 breakerMiddleware({ fallback: () => 'cached' });
 // @ts-expect-error isFailure takes a status, not an error
 breakerMiddleware({ isFailure: (error: Error) => error.message === '' });
+
+// problem receives the refusal and the problem document, and returns any object as the body.
+breakerErrorHandler({ problem: (error, problem) => ({ ...problem, breaker: error.breakerName }) });
+breakerMiddleware({ problem: (_error, problem) => ({ detail: problem.detail }) });
+expectTypeOf<NonNullable<BreakerErrorHandlerOptions['problem']>>().parameters.toEqualTypeOf<
+  [error: CircuitOpenError | BulkheadFullError, problem: RefusalProblem]
+>();
+// @ts-expect-error the body is an object, not a string
+breakerErrorHandler({ problem: () => 'busy' });

@@ -25,7 +25,8 @@ export {
   isBulkheadFullError,
   isCircuitOpenError,
 } from '@tripswitch/core';
-export { breakerErrorHandler } from './breaker-error-handler.ts';
+export type { RefusalProblem, RefusalProblemFunction } from '@tripswitch/core/http';
+export { type BreakerErrorHandlerOptions, breakerErrorHandler } from './breaker-error-handler.ts';
 export { breakerMiddleware } from './breaker-middleware.ts';
 export { type CircuitsHealthOptions, circuitsHealth } from './circuits-health.ts';
 export type { BreakerMiddlewareOptions, RefusalHandler, RouteBreakerOptions } from './options.ts';

@@ -6,7 +6,9 @@ import {
   InvalidOptionError,
   type RegistryBreakerOptions,
 } from '@tripswitch/core';
+import { checkRefusalProblem, type RefusalProblemFunction } from '@tripswitch/core/http';
 import type { NextFunction, Request, Response } from 'express';
+import { checkedRequestKey } from './request-key.ts';
 
 /**
  * The breaker options the middleware applies to the breakers it creates: those of a registry's
@@ -48,14 +50,20 @@ export interface BreakerMiddlewareOptions extends RouteBreakerOptions {
   /**
    * Gives each request the key of its breaker, for one breaker per route, tenant or host; the
    * key is the breaker's name. A key that is not a non-empty string, or a `key` that throws,
-   * sends the error to `next` (a 500) without a breaker.
+   * sends an `InvalidOptionError` naming `key` to `next` (a 500) without a breaker. `undefined`
+   * is such a key: most often `req.params.x` read in a middleware mounted with `app.use()`, which
+   * runs before any route matches, so `req.params` is empty. Key by `req.path` there, or mount
+   * the middleware on the route: `app.get('/tenants/:tenant', breakerMiddleware({ key }), handler)`.
    * @defaultValue one breaker for every request the middleware sees
    */
   key?: (req: Request) => string;
   /**
    * The most per-key breakers the middleware keeps (only with `key`, and without `registry`,
-   * whose own `maxBreakers` applies). When a new key would exceed it, the least recently used
-   * idle breaker goes, so keys built from untrusted input (paths) cannot grow memory.
+   * whose own `maxBreakers` applies), so keys built from untrusted input (paths) cannot grow
+   * memory. When a new key would exceed it, a closed breaker goes — healthy idle ones first,
+   * least recently used first — and one that is open, half-open, forced open or disabled never
+   * does. When every breaker is one of those, a request on a new key is served without a breaker
+   * and counted in the health report's `overflows` (see `BreakerRegistry`'s `maxBreakers`).
    * @defaultValue 1000
    */
   maxKeys?: number;
@@ -77,6 +85,15 @@ export interface BreakerMiddlewareOptions extends RouteBreakerOptions {
    * @defaultValue the 503 problem response
    */
   onOpen?: RefusalHandler;
+  /**
+   * Writes the body of the default 503 (not with `onOpen`, which answers by itself): given the
+   * refusal and the problem document, which names no breaker, it returns the JSON body to send.
+   * To name the breaker — the middleware's `name`, or the key of the request, which `key` may
+   * build from more than the request shows:
+   * `problem: (error, problem) => ({ ...problem, breaker: error.breakerName })`.
+   * @defaultValue the problem document: status, `code`, `retryAfterMs` and a detail naming no breaker
+   */
+  problem?: RefusalProblemFunction;
 }
 
 /** @internal The options resolved and checked: what the middleware reads per request. */
@@ -87,6 +104,7 @@ export interface MiddlewareSettings {
   readonly key: ((req: Request) => string) | undefined;
   readonly isFailure: (statusCode: number, req: Request) => boolean;
   readonly onOpen: RefusalHandler | undefined;
+  readonly problem: RefusalProblemFunction | undefined;
   /** Whether a request may wait for a bulkhead slot (the options set `bulkhead.maxQueue` > 0). */
   readonly queues: boolean;
 }
@@ -116,7 +134,15 @@ type Unlisted = Exclude<keyof RouteBreakerOptions, (typeof breakerOptionNames)[n
 const allListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void allListed;
 
-const ownOptionNames = ['name', 'key', 'maxKeys', 'registry', 'isFailure', 'onOpen'] as const;
+const ownOptionNames = [
+  'name',
+  'key',
+  'maxKeys',
+  'registry',
+  'isFailure',
+  'onOpen',
+  'problem',
+] as const;
 const allowed: ReadonlySet<string> = new Set([...ownOptionNames, ...breakerOptionNames]);
 
 // Breaker options with a meaning the middleware cannot give them.
@@ -145,7 +171,7 @@ export function resolveMiddlewareOptions(options: unknown = {}): MiddlewareSetti
       );
     }
   }
-  const { name, key, maxKeys, registry, isFailure, onOpen, ...breakerOptions } = o;
+  const { name, key, maxKeys, registry, isFailure, onOpen, problem, ...breakerOptions } = o;
   if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
     throw new InvalidOptionError('name', name, 'a non-empty string');
   }
@@ -159,6 +185,14 @@ export function resolveMiddlewareOptions(options: unknown = {}): MiddlewareSetti
   }
   checkFunction('isFailure', isFailure);
   checkFunction('onOpen', onOpen);
+  checkRefusalProblem(problem);
+  if (problem !== undefined && onOpen !== undefined) {
+    throw new InvalidOptionError(
+      'problem',
+      problem,
+      'nothing alongside onOpen, which answers refused requests itself',
+    );
+  }
   if (registry !== undefined && !isRegistry(registry)) {
     throw new InvalidOptionError('registry', registry, 'a BreakerRegistry from @tripswitch/core');
   }
@@ -191,9 +225,10 @@ export function resolveMiddlewareOptions(options: unknown = {}): MiddlewareSetti
       new BreakerRegistry({ maxBreakers: (maxKeys as number | undefined) ?? 1000 }),
     breakerOptions: breakerOptions as RouteBreakerOptions,
     name: resolvedName,
-    key: key as MiddlewareSettings['key'],
+    key: key === undefined ? undefined : checkedRequestKey(key as (req: Request) => string),
     isFailure: (isFailure as MiddlewareSettings['isFailure'] | undefined) ?? defaultIsFailure,
     onOpen: onOpen as RefusalHandler | undefined,
+    problem: problem as RefusalProblemFunction | undefined,
     queues: (bulkhead?.maxQueue ?? 0) > 0,
   };
 }

@@ -61,7 +61,7 @@ describe.each(expresses)('%s: bulkhead queue', (_label, express: CreateApp) => {
     await held.arrival(1);
     const second = get(`${url}/hold`);
     await attempted(2);
-    expect(breaker().stats().bulkhead).toEqual({ active: 1, queued: 1 });
+    expect(breaker().stats().bulkhead).toEqual({ active: 1, queued: 1, lingering: 0 });
     const third = await get(`${url}/hold`);
 
     expect(third.status).toBe(503);
@@ -89,13 +89,13 @@ describe.each(expresses)('%s: bulkhead queue', (_label, express: CreateApp) => {
     await held.arrival(1);
     const client = startRequest(`${url}/hold`);
     const queuedResponse = await attempted(2);
-    expect(breaker().stats().bulkhead).toEqual({ active: 1, queued: 1 });
+    expect(breaker().stats().bulkhead).toEqual({ active: 1, queued: 1, lingering: 0 });
     const closed = new Promise((resolve) => queuedResponse.once('close', resolve));
 
     client.destroy();
 
     await closed;
-    expect(breaker().stats().bulkhead).toEqual({ active: 1, queued: 0 });
+    expect(breaker().stats().bulkhead).toEqual({ active: 1, queued: 0, lingering: 0 });
     held.release();
     expect((await first).status).toBe(200);
     expect(held.count()).toBe(1);
@@ -119,7 +119,7 @@ describe.each(expresses)('%s: bulkhead queue', (_label, express: CreateApp) => {
     const failing = get(`${url}/fail`);
     const queued = get(`${url}/fail`);
     await attempted(2);
-    expect(breaker().stats().bulkhead).toEqual({ active: 1, queued: 1 });
+    expect(breaker().stats().bulkhead).toEqual({ active: 1, queued: 1, lingering: 0 });
 
     gate.resolve();
 
@@ -128,7 +128,7 @@ describe.each(expresses)('%s: bulkhead queue', (_label, express: CreateApp) => {
     expect(refusal.status).toBe(503);
     expect(JSON.parse(refusal.body)).toMatchObject({
       code: 'ERR_CIRCUIT_OPEN',
-      breaker: 'express',
+      detail: 'A circuit breaker refused the call; retry in 1 s',
     });
     expect(handled).toBe(1);
     expect(breaker().stats()).toMatchObject({

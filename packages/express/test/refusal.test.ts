@@ -68,9 +68,8 @@ describe.each(expresses)('%s: refusals', (_label, express) => {
       type: 'about:blank',
       title: 'Service Unavailable',
       status: 503,
-      detail: 'Circuit "express" is open; it lets a trial call through in 10000 ms',
+      detail: 'A circuit breaker refused the call; retry in 10 s',
       code: 'ERR_CIRCUIT_OPEN',
-      breaker: 'express',
       retryAfterMs: 10_000,
     });
     expect(handled).toBe(0);
@@ -101,9 +100,8 @@ describe.each(expresses)('%s: refusals', (_label, express) => {
       type: 'about:blank',
       title: 'Service Unavailable',
       status: 503,
-      detail: 'Circuit "express" is forced open',
+      detail: 'A circuit breaker refused the call: it is held open',
       code: 'ERR_CIRCUIT_OPEN',
-      breaker: 'express',
     });
     expect(handled).toBe(0);
   });
@@ -136,7 +134,7 @@ describe.each(expresses)('%s: refusals', (_label, express) => {
       expect(reply.headers.get('retry-after')).toBe('1');
       expect(JSON.parse(reply.body)).toMatchObject({
         code: 'ERR_CIRCUIT_OPEN',
-        breaker: 'express',
+        retryAfterMs: 1_000,
       });
     }
     expect(breaker().stats()).toMatchObject({ state: 'closed', inFlight: 0 });
@@ -252,7 +250,6 @@ describe.each(expresses)('%s: refusals', (_label, express) => {
     expect(reply.headers.get('retry-after')).toBe('1');
     expect(JSON.parse(reply.body)).toMatchObject({
       code: 'ERR_BULKHEAD_FULL',
-      breaker: 'express',
       retryAfterMs: 1_000,
     });
     held.release();

@@ -1,4 +1,4 @@
-import type { HttpClientBreakerOptions } from '@tripswitch/core/http';
+import type { HttpClientBreakerOptions, RefusalFallback } from '@tripswitch/core/http';
 
 declare global {
   interface RequestInit {
@@ -36,7 +36,7 @@ export interface FetchOutcome {
 /**
  * Options of {@link withBreaker}: the options every Tripswitch HTTP client shares (breaker
  * options applied to each per-origin breaker, `registry`, `maxBreakers`, `maxRetryAfterMs`),
- * plus `key` and `isFailure`.
+ * plus `key`, `isFailure` and `fallback`.
  */
 export interface FetchBreakerOptions extends HttpClientBreakerOptions {
   /**
@@ -54,4 +54,16 @@ export interface FetchBreakerOptions extends HttpClientBreakerOptions {
    * @defaultValue the rule above
    */
   isFailure?: ((outcome: FetchOutcome) => boolean) | undefined;
+  /**
+   * Answers a call the breaker refused — the circuit open, or half-open with every trial in
+   * flight, or the `bulkhead` full — with a `Response`, instead of rejecting it with the refusal:
+   * a kept response's `clone()`, a default. It receives the refusal (`CircuitOpenError` or
+   * `BulkheadFullError`) and a `Request` with the call's URL, method and headers (as `key` does),
+   * and returns a `Response` or a promise of one. What it throws, the call rejects with; rethrow
+   * the refusal to keep it. A call that was sent never reaches it: a failure rejects (or a 5xx
+   * resolves) as it would without a fallback, and a call its caller aborted while it waited for a
+   * bulkhead slot rejects with the abort.
+   * @defaultValue none: a refused call rejects with the refusal
+   */
+  fallback?: RefusalFallback<Request, Response> | undefined;
 }

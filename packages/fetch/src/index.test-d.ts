@@ -1,6 +1,11 @@
 // Type tests, checked by `tsc` in the typecheck task: expectTypeOf fails compilation on a mismatch.
 import { expectTypeOf } from 'vitest';
-import { type FetchOutcome, withBreaker } from './index.ts';
+import {
+  type BulkheadFullError,
+  type CircuitOpenError,
+  type FetchOutcome,
+  withBreaker,
+} from './index.ts';
 
 // The wrapper has fetch's exact type: a drop-in replacement.
 const guarded = withBreaker(fetch);
@@ -30,3 +35,15 @@ withBreaker(fetch, {
 withBreaker(fetch, { timeoutMs: 1_000 });
 // @ts-expect-error a key names a breaker: a string.
 withBreaker(fetch, { key: () => 42 });
+
+// fallback receives the refusal and a Request, and answers with a Response.
+withBreaker(fetch, {
+  fallback: (error, request) => {
+    expectTypeOf(error).toEqualTypeOf<CircuitOpenError | BulkheadFullError>();
+    expectTypeOf(request).toEqualTypeOf<Request>();
+    return Response.json({ cached: true });
+  },
+});
+withBreaker(fetch, { fallback: async (error) => Promise.reject(error) });
+// @ts-expect-error the answer is a Response, not its body
+withBreaker(fetch, { fallback: () => ({ cached: true }) });

@@ -1,4 +1,4 @@
-import { abortedByDeadline, type HttpVerdict, judgeHttpCall } from '@tripswitch/core/http';
+import { abortedByDeadline, type HttpJudgement, judgeHttpCall } from '@tripswitch/core/http';
 import type { FetchOutcome } from './fetch-options.ts';
 
 /** How a call ended: `fetch` resolved with a response, or rejected. */
@@ -13,19 +13,13 @@ export interface JudgeFetchCallOptions {
   maxRetryAfterMs: number;
 }
 
-/** A verdict, and the error a failure is recorded with. */
-export interface FetchJudgement {
-  verdict: HttpVerdict;
-  error: unknown;
-}
-
 /**
  * The core's verdict on a call. A response is judged by its status and `Retry-After` when its
  * headers arrive. A rejection is a cancellation — ignored — when the call's signal was aborted by
  * its caller, and a failure otherwise: a network error, or a deadline (`AbortSignal.timeout()`),
  * which the core tells from a cancellation.
  */
-export function judgeFetchCall(end: FetchCallEnd, options: JudgeFetchCallOptions): FetchJudgement {
+export function judgeFetchCall(end: FetchCallEnd, options: JudgeFetchCallOptions): HttpJudgement {
   const { isFailure, now, maxRetryAfterMs } = options;
   if ('response' in end) {
     const { response } = end;

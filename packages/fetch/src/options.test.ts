@@ -36,9 +36,22 @@ describe.each(builders)('$name options', ({ build }) => {
   it.each([
     ['key', { key: 'origin' }, /Invalid option "key": got "origin"; expected a function/],
     ['isFailure', { isFailure: true }, /Invalid option "isFailure": got true; expected a function/],
-    ['timeoutMs, which the caller’s own deadline replaces', { timeoutMs: 1_000 }, /"timeoutMs"/],
-    ['name, which the key gives', { name: 'api' }, /"name"/],
-    ['fallback', { fallback: () => 1 }, /"fallback"/],
+    [
+      'timeoutMs, which the caller’s own deadline replaces',
+      { timeoutMs: 1_000 },
+      /"timeoutMs": got 1000; expected nothing here: the client times its own requests \(.*a fetch signal such as AbortSignal.timeout\(ms\), undici's headersTimeout\)/,
+    ],
+    [
+      'name, which the key gives',
+      { name: 'api' },
+      /"name": got "api"; expected nothing here: each breaker is named by its key/,
+    ],
+    [
+      'isResultFailure, which isFailure replaces',
+      { isResultFailure: () => true },
+      /"isResultFailure": got a function; expected nothing here: a request is judged by its response/,
+    ],
+    ['a fallback that is no function', { fallback: 1 }, /"fallback": got 1; expected a function/],
     [
       'a typo',
       { failureRateTreshold: 50 },

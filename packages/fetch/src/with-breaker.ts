@@ -1,8 +1,10 @@
 import { InvalidOptionError, type Permit } from '@tripswitch/core';
 import {
+  answerRefusal,
   checkedKey,
   httpClientBreakers,
-  settlePermit,
+  isRefusal,
+  judgeAndSettle,
   splitClientOptions,
 } from '@tripswitch/core/http';
 import { signalOf, withoutBreakerFlag } from './call-init.ts';
@@ -27,8 +29,9 @@ import { keyRequest, originKey } from './request-key.ts';
  * When the circuit is open — or half-open with every trial in flight, or a `bulkhead` is full —
  * the call rejects before any byte leaves the process, with the core's `CircuitOpenError` (or
  * `BulkheadFullError`) itself: recognise it with `isCircuitOpenError(error)`. Its
- * `retryAfterMs` says when a trial will be let through. `{ breaker: false }` in a call's init
- * sends it around the breaker.
+ * `retryAfterMs` says when a trial will be let through. Or a `fallback` answers it with a
+ * `Response` of its own, such as a cached one. `{ breaker: false }` in a call's init sends it
+ * around the breaker.
  *
  * @param fetch - the `fetch` to call: `globalThis.fetch`, or any function of the same type.
  * @param options - breaker options for each breaker, and how calls are keyed and judged.
@@ -50,6 +53,12 @@ import { keyRequest, originKey } from './request-key.ts';
  *   }
  * }
  * await fetch('https://inventory.internal/health', { breaker: false }); // around the breaker
+ *
+ * // Or answer refused calls with a copy of the last good response:
+ * const lastGood = new Map<string, Response>();
+ * const cachedFetch = withBreaker(globalThis.fetch, {
+ *   fallback: (refusal, request) => lastGood.get(request.url)?.clone() ?? Promise.reject(refusal),
+ * });
  * ```
  */
 export function withBreaker(
@@ -59,7 +68,7 @@ export function withBreaker(
   if (typeof fetch !== 'function') {
     throw new InvalidOptionError('fetch', fetch, 'a fetch function, such as globalThis.fetch');
   }
-  const { key, isFailure, shared } = splitClientOptions(
+  const { key, isFailure, fallback, shared } = splitClientOptions(
     options,
     'a function from a Request to a string (or undefined to go around the breaker)',
   );
@@ -71,17 +80,16 @@ export function withBreaker(
       : (input: FetchInput, init: RequestInit | undefined) => userKey(keyRequest(input, init));
 
   const settle = (permit: Permit, end: FetchCallEnd): void => {
-    try {
-      const { verdict, error } = judgeFetchCall(end, {
-        isFailure,
-        now: breakers.now(),
-        maxRetryAfterMs: breakers.maxRetryAfterMs,
-      });
-      settlePermit(permit, verdict, error);
-    } catch (error) {
-      // Judging runs user code (the clock); whatever it throws, the permit settles.
-      permit.failure('error' in end ? end.error : error);
-    }
+    judgeAndSettle(
+      permit,
+      () =>
+        judgeFetchCall(end, {
+          isFailure,
+          now: breakers.now(),
+          maxRetryAfterMs: breakers.maxRetryAfterMs,
+        }),
+      'error' in end ? end.error : undefined,
+    );
   };
 
   // Settles the permit when fetch settles: when the response's headers are in, or it rejects.
@@ -123,14 +131,41 @@ export function withBreaker(
       if (signal?.aborted) return fetch(input, init);
       const name = keyOf(input, init);
       if (name === undefined) return fetch(input, init);
-      return breakers
-        .breakerFor(name)
-        .acquire(signal ? { signal } : undefined)
-        .then((permit) => send(permit, input, init, signal));
+      const admitted = breakers.breakerFor(name).acquire(signal ? { signal } : undefined);
+      if (fallback === undefined)
+        return admitted.then((permit) => send(permit, input, init, signal));
+      return admitted.then(
+        (permit) => send(permit, input, init, signal),
+        (error: unknown) =>
+          isRefusal(error)
+            ? answerRefusal(fallback, error, keyRequest(input, init), (answer) => {
+                // Aborted while the fallback worked: the caller asked for the abort, as fetch gives it.
+                if (signal?.aborted) throw signal.reason;
+                return checkResponse(answer);
+              })
+            : Promise.reject(error),
+      );
     } catch (error) {
       // A key that throws: fetch's callers expect a rejection, never a throw.
       return Promise.reject(error);
     }
   };
   return inheritExtras(fetchWithBreaker, fetch);
+}
+
+// What the fallback gives the caller must be a Response: it is what fetch's callers read.
+function checkResponse(answer: unknown): Response {
+  if (
+    typeof answer === 'object' &&
+    answer !== null &&
+    Number.isInteger((answer as { status?: unknown }).status) &&
+    typeof (answer as { headers?: { get?: unknown } }).headers?.get === 'function'
+  ) {
+    return answer as Response;
+  }
+  throw new InvalidOptionError(
+    'fallback',
+    answer,
+    'a function returning a Response: new Response(body, { status, headers }), or a kept one’s clone()',
+  );
 }

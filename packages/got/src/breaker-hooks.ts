@@ -1,9 +1,11 @@
-import type { Permit } from '@tripswitch/core';
+import type { BulkheadFullError, CircuitOpenError, Permit } from '@tripswitch/core';
 import {
   abortedByDeadline,
+  answerRefusal,
   checkedKey,
   httpClientBreakers,
-  settlePermit,
+  isRefusal,
+  judgeAndSettle,
   splitClientOptions,
 } from '@tripswitch/core/http';
 import type {
@@ -13,11 +15,13 @@ import type {
   BeforeRequestHook,
   BeforeRetryHook,
   HandlerFunction,
+  NormalizedOptions,
   PlainResponse,
   Request,
   RequestError,
 } from 'got';
 import { Attempts } from './attempts.ts';
+import { type ResponseLike, responseLike } from './fallback-response.ts';
 import { type AttemptEnd, judgeGotCall } from './judge-got-call.ts';
 import type { GotBreakerOptions } from './options.ts';
 import { unwrapRefusal } from './refusal.ts';
@@ -56,7 +60,8 @@ export interface BreakerHooks {
  * When the circuit is open — or half-open with every trial in flight, or a `bulkhead` is full —
  * the request fails before any byte leaves the process, with the core's `CircuitOpenError` (or
  * `BulkheadFullError`) itself, not a got `RequestError`, from the promise and from the stream
- * alike: recognise it with `isCircuitOpenError(error)`. `context: { breaker: false }` sends a
+ * alike: recognise it with `isCircuitOpenError(error)`. Or a `fallback` answers the attempt with
+ * a response of its own, which got reads as the server's. `context: { breaker: false }` sends a
  * request around the breaker.
  *
  * @param options - breaker options for each breaker, and how attempts are keyed and judged.
@@ -84,22 +89,45 @@ export interface BreakerHooks {
  * ```
  */
 export function breakerHooks(options?: GotBreakerOptions): BreakerHooks {
-  const { key, isFailure, shared } = splitClientOptions(
+  const { key, isFailure, fallback, shared } = splitClientOptions(
     options,
     "a function from got's options to a string",
   );
   const breakers = httpClientBreakers(shared);
   const keyOf = key === undefined ? originKey : checkedKey(key);
   const attempts = new Attempts();
+  // What the fallback threw: got wraps it in a RequestError, and beforeError hands it over.
+  const thrownByFallback = new WeakSet<object>();
 
+  // The fallback's answer to a refused attempt, for beforeRequest to return in its place.
+  const answer = async (
+    answering: NonNullable<typeof fallback>,
+    refusal: CircuitOpenError | BulkheadFullError,
+    attempt: NormalizedOptions,
+  ): Promise<ResponseLike> => {
+    try {
+      return await answerRefusal(answering, refusal, attempt, (given) =>
+        responseLike(given, attempt.method),
+      );
+    } catch (error) {
+      if (typeof error === 'object' && error !== null) thrownByFallback.add(error);
+      throw error;
+    }
+  };
+
+  // Runs in hooks and in the signal's abort listener: judgeAndSettle never throws.
   const settle = (permit: Permit | undefined, end: AttemptEnd): void => {
     if (permit === undefined) return;
-    const { verdict, error } = judgeGotCall(end, {
-      isFailure,
-      now: breakers.now(),
-      maxRetryAfterMs: breakers.maxRetryAfterMs,
-    });
-    settlePermit(permit, verdict, error);
+    judgeAndSettle(
+      permit,
+      () =>
+        judgeGotCall(end, {
+          isFailure,
+          now: breakers.now(),
+          maxRetryAfterMs: breakers.maxRetryAfterMs,
+        }),
+      end.kind === 'error' ? end.error : end.kind === 'timed-out' ? end.reason : undefined,
+    );
   };
   const settleResponse = (response: PlainResponse): void => {
     settle(attempts.take(response.request.options), { kind: 'response', response });
@@ -121,7 +149,15 @@ export function breakerHooks(options?: GotBreakerOptions): BreakerHooks {
     const name = keyOf(options);
     if (name === undefined) return;
     const { signal } = options;
-    const permit = await breakers.breakerFor(name).acquire(signal && { signal });
+    let permit: Permit;
+    try {
+      permit = await breakers.breakerFor(name).acquire(signal && { signal });
+    } catch (error) {
+      if (fallback === undefined || !isRefusal(error)) throw error;
+      // Returned instead of sending the request: got reads it as the server's response. got's
+      // types name its own classes for that; it reads a readable with a status and headers.
+      return answer(fallback, error, options) as Promise<never>;
+    }
     // A stream retry (got's `retry` event) is a stream no handler saw, whose success no hook
     // reports: it is refused while the circuit is, but not recorded.
     if (signal?.aborted || (options.isStream && retryCount > 0)) {
@@ -161,6 +197,8 @@ export function breakerHooks(options?: GotBreakerOptions): BreakerHooks {
       beforeError: [
         (error) => {
           settleError(error);
+          const { cause } = error;
+          if (cause instanceof Error && thrownByFallback.has(cause)) return cause;
           return unwrapRefusal(error);
         },
       ],

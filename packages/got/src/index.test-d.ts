@@ -5,9 +5,17 @@ import got, {
   type NormalizedOptions,
   type PlainResponse,
   type RequestError,
+  type Response,
 } from 'got';
 import { expectTypeOf } from 'vitest';
-import { type BreakerHooks, breakerHooks, type GotOutcome } from './index.ts';
+import {
+  type BreakerHooks,
+  type BulkheadFullError,
+  breakerHooks,
+  type CircuitOpenError,
+  type GotFallbackResponse,
+  type GotOutcome,
+} from './index.ts';
 
 const hooks = breakerHooks();
 expectTypeOf(hooks).toEqualTypeOf<BreakerHooks>();
@@ -43,3 +51,18 @@ breakerHooks({
 breakerHooks({ timeoutMs: 1_000 });
 // @ts-expect-error a key names a breaker: a string.
 breakerHooks({ key: () => 42 });
+
+// fallback receives the refusal and the attempt's options, and answers with a response as data,
+// or a got Response kept from an earlier request.
+breakerHooks({
+  fallback: (error, options) => {
+    expectTypeOf(error).toEqualTypeOf<CircuitOpenError | BulkheadFullError>();
+    expectTypeOf(options).toEqualTypeOf<NormalizedOptions>();
+    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{}' };
+  },
+});
+declare const kept: Response<unknown>;
+breakerHooks({ fallback: async () => kept });
+expectTypeOf<GotFallbackResponse>().toExtend<object>();
+// @ts-expect-error the body is text or bytes, not an object
+breakerHooks({ fallback: () => ({ statusCode: 200, body: { cached: true } }) });

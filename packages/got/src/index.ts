@@ -28,4 +28,5 @@ export {
   isCircuitOpenError,
 } from '@tripswitch/core';
 export { type BreakerHooks, breakerHooks } from './breaker-hooks.ts';
+export type { GotFallbackResponse } from './fallback-response.ts';
 export type { GotBreakerOptions, GotOutcome } from './options.ts';

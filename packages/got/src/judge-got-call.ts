@@ -1,4 +1,4 @@
-import { type HttpVerdict, judgeHttpCall } from '@tripswitch/core/http';
+import { type HttpJudgement, judgeHttpCall } from '@tripswitch/core/http';
 import type { PlainResponse, RequestError } from 'got';
 import type { GotOutcome } from './options.ts';
 
@@ -20,13 +20,7 @@ export interface JudgeGotCallOptions {
   maxRetryAfterMs: number;
 }
 
-/** A verdict, and the error a failure is recorded with. */
-export interface GotJudgement {
-  verdict: HttpVerdict;
-  error: unknown;
-}
-
-const ignored: GotJudgement = { verdict: { kind: 'ignore' }, error: undefined };
+const ignored: HttpJudgement = { verdict: { kind: 'ignore' }, error: undefined };
 
 // Errors about the transport, raised even after a response arrived: the status does not count.
 const transportErrors = new Set(['ReadError', 'TimeoutError', 'UploadError']);
@@ -38,7 +32,7 @@ const transportErrors = new Set(['ReadError', 'TimeoutError', 'UploadError']);
  * response arrived or the transport broke (network error, timeout, body cut short); and is
  * ignored when the attempt never reached the network (a hook threw before it was sent).
  */
-export function judgeGotCall(end: AttemptEnd, options: JudgeGotCallOptions): GotJudgement {
+export function judgeGotCall(end: AttemptEnd, options: JudgeGotCallOptions): HttpJudgement {
   switch (end.kind) {
     case 'cancelled':
       return ignored;
@@ -66,7 +60,7 @@ function judge(
   response: PlainResponse | undefined,
   error: RequestError | undefined,
   options: JudgeGotCallOptions,
-): GotJudgement {
+): HttpJudgement {
   const speaks =
     response !== undefined && (error === undefined || !transportErrors.has(error.name));
   const { isFailure } = options;

@@ -45,10 +45,14 @@ describe('breakerHooks options', () => {
   });
 
   it.each([
-    ['timeoutMs', 1_000],
-    ['name', 'payments'],
-  ])('rejects %s: timeouts are got’s, names come from the key', (option, value) => {
-    expect(invalid({ [option]: value })).toMatchObject({ option, value });
+    ['timeoutMs', 1_000, /expected nothing here: the client times its own requests/],
+    ['name', 'payments', /expected nothing here: each breaker is named by its key/],
+    ['isResultFailure', () => true, /expected nothing here: a request is judged by its response/],
+    ['fallback', 'cached', /expected a function \(error, request\)/],
+  ])('rejects %s, with a reason of its own', (option, value, reason) => {
+    const error = invalid({ [option]: value });
+    expect(error).toMatchObject({ option, value });
+    expect(error.message).toMatch(reason);
   });
 
   it('rejects a negative maxRetryAfterMs and a registry that is not one', () => {

@@ -1,5 +1,6 @@
-import type { HttpClientBreakerOptions } from '@tripswitch/core/http';
+import type { HttpClientBreakerOptions, RefusalFallback } from '@tripswitch/core/http';
 import type { NormalizedOptions, PlainResponse, RequestError } from 'got';
+import type { GotFallbackResponse } from './fallback-response.ts';
 
 /**
  * How one attempt ended, as {@link GotBreakerOptions.isFailure} sees it. An attempt its caller
@@ -24,7 +25,7 @@ export interface GotOutcome {
 /**
  * Options of {@link breakerHooks}: the options every Tripswitch HTTP client shares (breaker
  * options applied to each per-origin breaker, `registry`, `maxBreakers`, `maxRetryAfterMs`),
- * plus `key` and `isFailure`.
+ * plus `key`, `isFailure` and `fallback`.
  */
 export interface GotBreakerOptions extends HttpClientBreakerOptions {
   /**
@@ -44,4 +45,23 @@ export interface GotBreakerOptions extends HttpClientBreakerOptions {
    * @defaultValue the rule above
    */
   isFailure?: ((outcome: GotOutcome) => boolean) | undefined;
+  /**
+   * Answers an attempt the breaker refused — the circuit open, or half-open with every trial in
+   * flight, or the `bulkhead` full — with a response, instead of failing it with the refusal. It
+   * receives the refusal (`CircuitOpenError` or `BulkheadFullError`) and the attempt's options
+   * (as `key` does), and returns the response as data, `{ statusCode, statusMessage?, headers?,
+   * body? }`, or a got `Response` kept from an earlier request (its `rawBody` is sent again), or a
+   * promise of either. got reads it as the server's response, through its whole pipeline:
+   * `afterResponse` hooks, `throwHttpErrors` (a 5xx answer is an `HTTPError`, and may be
+   * retried), `responseType`, `.json()`, and streams. The body is text or bytes as the caller
+   * reads it: `content-length` is set from it, `content-encoding` and `transfer-encoding` are
+   * left out. What it throws, the request fails with; rethrow the refusal to keep it.
+   *
+   * Only refusals are answered: got offers no hook that turns a failed attempt into a response,
+   * and answering one would stop got's retries anyway. A failed attempt fails as without a
+   * fallback; got retries it, and once the circuit is open the retry is refused and answered. An
+   * attempt aborted while it waited for a bulkhead slot fails with the abort.
+   * @defaultValue none: a refused attempt fails with the refusal
+   */
+  fallback?: RefusalFallback<NormalizedOptions, GotFallbackResponse> | undefined;
 }

@@ -1,8 +1,10 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Inject } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { BulkheadFullError, CircuitOpenError } from '@tripswitch/core';
-import { refusalResponse } from '@tripswitch/core/http';
+import { type RefusalProblemFunction, refusalResponse } from '@tripswitch/core/http';
 import { type Observable, throwError } from 'rxjs';
+import { BreakerRefusalException } from './breaker-refusal-exception.ts';
+import { type RefusalSettings, refusalSettingsToken } from './refusal-settings.ts';
 
 /** The part of Node's `ServerResponse` the filter writes with (Express's response is one). */
 interface NodeResponse {
@@ -18,14 +20,19 @@ interface NodeResponse {
  *
  * - HTTP: 503 Service Unavailable, `Retry-After` in whole seconds rounded up, and an
  *   `application/problem+json` body: the response every Tripswitch server adapter sends
- *   (`refusalResponse` in `@tripswitch/core/http`).
+ *   (`refusalResponse` in `@tripswitch/core/http`). The body names no breaker: a breaker's name
+ *   is internal, and a refusal from an HTTP client's breaker (`@tripswitch/got`, axios, fetch)
+ *   names the origin it calls. The module's `problem` option shapes the body, and can put the
+ *   name back.
  * - Microservices (`rpc`): the error itself, as the Observable error a transport sends back.
  * - Other contexts (GraphQL, and anything created with `ExternalContextCreator`): the error
  *   itself, returned for the context to report; WebSocket gateways get nothing from it.
  *
  * Refusals are recognised by brand, so errors from another copy of `@tripswitch/core` are
- * caught too. A catch-all filter of your own (`@Catch()`) bound closer to the route wins over
- * this one; use `isCircuitOpenError` there.
+ * caught too, and so is the {@link BreakerRefusalException} that `BreakerRefusalInterceptor`
+ * makes of them. A catch-all filter of your own (`@Catch()`) registered after this one, or bound
+ * closer to the route, wins over it; it still answers 503 with `Retry-After` when the refusal
+ * reaches it as that exception (see `BreakerRefusalInterceptor`).
  *
  * @example
  * ```ts
@@ -40,9 +47,15 @@ interface NodeResponse {
 @Catch(CircuitOpenError, BulkheadFullError)
 export class BreakerRefusalFilter implements ExceptionFilter<CircuitOpenError | BulkheadFullError> {
   readonly #adapterHost: HttpAdapterHost;
+  readonly #problem: RefusalProblemFunction | undefined;
 
-  constructor(@Inject(HttpAdapterHost) adapterHost: HttpAdapterHost) {
+  constructor(
+    @Inject(HttpAdapterHost) adapterHost: HttpAdapterHost,
+    // Optional: the filter also works in an application that does not import the module.
+    @Optional() @Inject(refusalSettingsToken) settings?: RefusalSettings,
+  ) {
     this.#adapterHost = adapterHost;
+    this.#problem = settings?.problem;
   }
 
   /** Answers the refusal in the way of the context it happened in (see the class). */
@@ -54,7 +67,8 @@ export class BreakerRefusalFilter implements ExceptionFilter<CircuitOpenError | 
     if (type === 'rpc') return throwError(() => error);
     if (type !== 'http') return error;
     const response: unknown = host.switchToHttp().getResponse();
-    const { status, headers, body } = refusalResponse(error);
+    const refusal = error instanceof BreakerRefusalException ? error.refusal : error;
+    const { status, headers, body } = refusalResponse(refusal, { problem: this.#problem });
     if (isNodeResponse(response)) {
       // Written with Node's own API, so the bytes are those of every Tripswitch server adapter:
       // Express's helpers would add a charset to the media type, and an ETag.
@@ -68,7 +82,8 @@ export class BreakerRefusalFilter implements ExceptionFilter<CircuitOpenError | 
       return undefined;
     }
     for (const [name, value] of Object.entries(headers)) adapter.setHeader(response, name, value);
-    adapter.reply(response, body, status);
+    // As bytes: given an object or a string, Fastify adds a charset to the media type.
+    adapter.reply(response, Buffer.from(JSON.stringify(body)), status);
     return undefined;
   }
 }

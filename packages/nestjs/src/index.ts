@@ -4,7 +4,8 @@
  * provider's or a controller's method behind a breaker (synchronous, promise and Observable
  * methods; with a fallback if you like), `TripswitchModule` gives each application its
  * `BreakerRegistry` with per-name options from configuration, and a global filter answers a
- * refused HTTP request with 503, `Retry-After` and a problem document. The core's refusal
+ * refused HTTP request with 503, `Retry-After` and a problem document — as does a catch-all
+ * filter of yours, since a global interceptor makes the refusal a `BreakerRefusalException`. The core's refusal
  * errors, their guards and `BreakerRegistry` are re-exported. The terminus health indicator is
  * in `@tripswitch/nestjs/terminus`.
  *
@@ -44,7 +45,10 @@ export {
   isInvalidOptionError,
   type RegistryBreakerOptions,
 } from '@tripswitch/core';
+export type { RefusalProblem, RefusalProblemFunction } from '@tripswitch/core/http';
+export { BreakerRefusalException } from './breaker-refusal-exception.ts';
 export { BreakerRefusalFilter } from './breaker-refusal-filter.ts';
+export { BreakerRefusalInterceptor } from './breaker-refusal-interceptor.ts';
 export { CircuitBreaker } from './circuit-breaker-decorator.ts';
 export { breakerToken, InjectBreaker } from './inject-breaker.ts';
 export type {

@@ -9,15 +9,22 @@ import {
 
 describe('module options', () => {
   it('installs the filter unless told not to, and passes the rest to the registry', () => {
-    expect(resolveModuleOptions(undefined)).toEqual({ rest: {}, filter: true });
-    expect(resolveModuleOptions({ maxBreakers: 5, filter: false })).toEqual({
+    expect(resolveModuleOptions(undefined)).toEqual({
+      rest: {},
+      filter: true,
+      problem: undefined,
+    });
+    const problem = () => ({});
+    expect(resolveModuleOptions({ maxBreakers: 5, filter: false, problem })).toEqual({
       rest: { maxBreakers: 5 },
       filter: false,
+      problem,
     });
     const useFactory = () => ({});
-    expect(resolveAsyncModuleOptions({ useFactory, inject: [] })).toEqual({
+    expect(resolveAsyncModuleOptions({ useFactory, inject: [], problem })).toEqual({
       rest: { useFactory, inject: [] },
       filter: true,
+      problem,
     });
   });
 
@@ -29,6 +36,9 @@ describe('module options', () => {
     [() => resolveAsyncModuleOptions({ useFactory: () => ({}), imports: {} }), 'imports'],
     [() => resolveAsyncModuleOptions({ useFactory: () => ({}), useClass: class {} }), 'useClass'],
     [() => checkFactoryResult({ filter: true }), 'filter'],
+    [() => checkFactoryResult({ problem: () => ({}) }), 'problem'],
+    [() => resolveModuleOptions({ problem: 'named' }), 'problem'],
+    [() => resolveAsyncModuleOptions({ useFactory: () => ({}), problem: {} }), 'problem'],
     [() => checkNames('a'), 'names'],
     [() => checkNames(['a', 7]), 'names'],
   ])('rejects bad input, naming the option (%#)', (check, option) => {

@@ -1,5 +1,6 @@
 import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
 import { type BreakerRegistryOptions, InvalidOptionError } from '@tripswitch/core';
+import { checkRefusalProblem, type RefusalProblemFunction } from '@tripswitch/core/http';
 
 /**
  * Options of `TripswitchModule.forRoot()`: those of the application's `BreakerRegistry`
@@ -7,12 +8,22 @@ import { type BreakerRegistryOptions, InvalidOptionError } from '@tripswitch/cor
  */
 export interface TripswitchModuleOptions extends BreakerRegistryOptions {
   /**
-   * Installs {@link BreakerRefusalFilter} as a global filter, so a refused call that no fallback
-   * caught reaches an HTTP client as 503 with `Retry-After`. Set `false` to answer refusals
-   * yourself, or to apply the filter only where you choose (`@UseFilters`).
+   * Installs {@link BreakerRefusalFilter} as a global filter and {@link BreakerRefusalInterceptor}
+   * as a global interceptor, so a refused call that no fallback caught reaches an HTTP client as
+   * 503 with `Retry-After` — also through a catch-all filter of your own, which answers the
+   * `BreakerRefusalException` the interceptor makes of it. Set `false` to answer refusals
+   * yourself, or to apply either only where you choose (`@UseFilters`, `@UseInterceptors`).
    * @defaultValue true
    */
   filter?: boolean;
+  /**
+   * Writes the body of the filter's 503: given the refusal and the problem document, which names
+   * no breaker, it returns the JSON body to send. A breaker's name is internal — a refusal from
+   * an HTTP client's breaker names the origin it calls — so the default leaves it out; to put it
+   * back: `problem: (error, problem) => ({ ...problem, breaker: error.breakerName })`.
+   * @defaultValue the problem document: status, `code`, `retryAfterMs` and a detail naming no breaker
+   */
+  problem?: RefusalProblemFunction;
 }
 
 /**
@@ -29,17 +40,25 @@ export interface TripswitchModuleAsyncOptions {
     ...providers: never[]
   ) => BreakerRegistryOptions | PromiseLike<BreakerRegistryOptions>;
   /**
-   * Installs {@link BreakerRefusalFilter} as a global filter. Given here rather than by the
-   * factory, because Nest needs to know its providers before it runs any factory.
+   * Installs {@link BreakerRefusalFilter} and {@link BreakerRefusalInterceptor} globally (see
+   * {@link TripswitchModuleOptions.filter}). Given here rather than by the factory, because Nest
+   * needs to know its providers before it runs any factory.
    * @defaultValue true
    */
   filter?: boolean;
+  /**
+   * Writes the body of the filter's 503 (see {@link TripswitchModuleOptions.problem}). Given
+   * here rather than by the factory, beside `filter`.
+   * @defaultValue the problem document, naming no breaker
+   */
+  problem?: RefusalProblemFunction;
 }
 
 /** @internal */
 export interface ModuleSettings<T> {
   readonly rest: T;
   readonly filter: boolean;
+  readonly problem: RefusalProblemFunction | undefined;
 }
 
 /** @internal Checks the module's own options; the registry checks its own when it is built. */
@@ -49,22 +68,28 @@ export function resolveModuleOptions(options: unknown): ModuleSettings<BreakerRe
     'breakers',
     'maxBreakers',
     'filter',
+    'problem',
   ]);
-  const { filter, ...rest } = o;
-  return { rest: rest as BreakerRegistryOptions, filter: checkFilter(filter) };
+  const { filter, problem, ...rest } = o;
+  return {
+    rest: rest as BreakerRegistryOptions,
+    filter: checkFilter(filter),
+    problem: checkRefusalProblem(problem),
+  };
 }
 
 /** @internal */
 export function resolveAsyncModuleOptions(
   options: unknown,
-): ModuleSettings<Omit<TripswitchModuleAsyncOptions, 'filter'>> {
+): ModuleSettings<Omit<TripswitchModuleAsyncOptions, 'filter' | 'problem'>> {
   const o = checkObject(options, 'forRootAsync() options', [
     'imports',
     'inject',
     'useFactory',
     'filter',
+    'problem',
   ]);
-  const { filter, ...rest } = o;
+  const { filter, problem, ...rest } = o;
   if (typeof rest.useFactory !== 'function') {
     throw new InvalidOptionError(
       'useFactory',
@@ -78,19 +103,22 @@ export function resolveAsyncModuleOptions(
     }
   }
   return {
-    rest: rest as unknown as Omit<TripswitchModuleAsyncOptions, 'filter'>,
+    rest: rest as unknown as Omit<TripswitchModuleAsyncOptions, 'filter' | 'problem'>,
     filter: checkFilter(filter),
+    problem: checkRefusalProblem(problem),
   };
 }
 
 /** @internal Checks what a `forRootAsync()` factory returned. */
 export function checkFactoryResult(value: unknown): BreakerRegistryOptions {
-  if (typeof value === 'object' && value !== null && 'filter' in value) {
-    throw new InvalidOptionError(
-      'filter',
-      (value as { filter: unknown }).filter,
-      'nothing here: filter is an option of forRootAsync() itself, beside useFactory',
-    );
+  for (const key of ['filter', 'problem']) {
+    if (typeof value === 'object' && value !== null && key in value) {
+      throw new InvalidOptionError(
+        key,
+        (value as Record<string, unknown>)[key],
+        `nothing here: ${key} is an option of forRootAsync() itself, beside useFactory`,
+      );
+    }
   }
   return value as BreakerRegistryOptions;
 }

@@ -1,8 +1,9 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { BreakerRegistry, type BreakerRegistryOptions } from '@tripswitch/core';
 import { RegistryAttacher } from './attach-registry.ts';
 import { BreakerRefusalFilter } from './breaker-refusal-filter.ts';
+import { BreakerRefusalInterceptor } from './breaker-refusal-interceptor.ts';
 import { breakerToken } from './inject-breaker.ts';
 import {
   checkFactoryResult,
@@ -12,6 +13,7 @@ import {
   type TripswitchModuleAsyncOptions,
   type TripswitchModuleOptions,
 } from './module-options.ts';
+import { type RefusalSettings, refusalSettingsToken } from './refusal-settings.ts';
 
 const registryOptionsToken = Symbol('tripswitch.registry-options');
 
@@ -23,7 +25,11 @@ const registryOptionsToken = Symbol('tripswitch.registry-options');
  * - the application's `BreakerRegistry` (inject it by its class): its breakers, their stats,
  *   events and health. Each application gets its own, even two built from one root module;
  * - the registry `@CircuitBreaker()` methods use;
- * - {@link BreakerRefusalFilter} as a global filter, unless `filter: false`.
+ * - unless `filter: false`, {@link BreakerRefusalFilter} as a global filter, whose 503 names no
+ *   breaker unless `problem` puts the name in, and {@link BreakerRefusalInterceptor} as a global
+ *   interceptor, which makes an HTTP request's refusal a `BreakerRefusalException` (an
+ *   `HttpException` with status 503) and puts `Retry-After` on the response, so a catch-all
+ *   filter of your own answers it with 503 too.
  *
  * @example
  * ```ts
@@ -50,11 +56,12 @@ export class TripswitchModule {
    * `breakers` with options per name (merged over the defaults by the core's registry) and
    * `maxBreakers`. The registry checks them when the application starts.
    *
-   * @throws `InvalidOptionError` for an unknown option or a `filter` that is not a boolean.
+   * @throws `InvalidOptionError` for an unknown option, a `filter` that is not a boolean or a
+   * `problem` that is not a function.
    */
   static forRoot(options?: TripswitchModuleOptions): DynamicModule {
-    const { rest, filter } = resolveModuleOptions(options);
-    return rootModule([{ provide: registryOptionsToken, useValue: rest }], [], filter);
+    const { rest, filter, problem } = resolveModuleOptions(options);
+    return rootModule([{ provide: registryOptionsToken, useValue: rest }], [], { filter, problem });
   }
 
   /**
@@ -76,7 +83,7 @@ export class TripswitchModule {
    * ```
    */
   static forRootAsync(options: TripswitchModuleAsyncOptions): DynamicModule {
-    const { rest, filter } = resolveAsyncModuleOptions(options);
+    const { rest, filter, problem } = resolveAsyncModuleOptions(options);
     const useFactory = rest.useFactory as (
       ...providers: unknown[]
     ) => BreakerRegistryOptions | PromiseLike<BreakerRegistryOptions>;
@@ -90,7 +97,7 @@ export class TripswitchModule {
         },
       ],
       rest.imports ?? [],
-      filter,
+      { filter, problem },
     );
   }
 
@@ -121,8 +128,9 @@ export class TripswitchModule {
 function rootModule(
   options: Provider[],
   imports: NonNullable<DynamicModule['imports']>,
-  filter: boolean,
+  { filter, problem }: { filter: boolean; problem: RefusalSettings['problem'] },
 ): DynamicModule {
+  const refusal: RefusalSettings = { problem };
   return {
     module: TripswitchModule,
     global: true,
@@ -137,9 +145,16 @@ function rootModule(
         inject: [registryOptionsToken],
       },
       RegistryAttacher,
-      ...(filter ? [{ provide: APP_FILTER, useClass: BreakerRefusalFilter }] : []),
+      { provide: refusalSettingsToken, useValue: refusal },
+      ...(filter
+        ? [
+            { provide: APP_FILTER, useClass: BreakerRefusalFilter },
+            { provide: APP_INTERCEPTOR, useClass: BreakerRefusalInterceptor },
+          ]
+        : []),
     ],
-    exports: [BreakerRegistry],
+    // The settings too: a filter applied with @UseFilters is built where it is used.
+    exports: [BreakerRegistry, refusalSettingsToken],
   };
 }
 

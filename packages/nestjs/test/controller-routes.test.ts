@@ -242,7 +242,8 @@ describe('@CircuitBreaker() on controller routes', () => {
     expect(breaker.state).toBe('open');
     const refused = await get(`/ordered/${path}/7`, allowed);
     expect(refused.status).toBe(503);
-    expect(await refused.json()).toMatchObject({ breaker: `OrderedController.${method}` });
+    expect(await refused.json()).toMatchObject({ code: 'ERR_CIRCUIT_OPEN' });
+    expect(breaker.stats().totals.rejected).toBe(1);
     // The guard still runs first while the circuit is open.
     expect((await get(`/ordered/${path}/7`)).status).toBe(403);
     expect(calls[method]).toBe(before + 2);
@@ -295,9 +296,8 @@ describe('the refusal filter', () => {
         type: 'about:blank',
         title: 'Service Unavailable',
         status: 503,
-        detail: 'Circuit "async-route" is open; it lets a trial call through in 10000 ms',
+        detail: 'A circuit breaker refused the call; retry in 10 s',
         code: 'ERR_CIRCUIT_OPEN',
-        breaker: 'async-route',
         retryAfterMs: 10_000,
       }),
     );
@@ -318,9 +318,8 @@ describe('the refusal filter', () => {
       type: 'about:blank',
       title: 'Service Unavailable',
       status: 503,
-      detail: 'Circuit "async-route" is forced open',
+      detail: 'A circuit breaker refused the call: it is held open',
       code: 'ERR_CIRCUIT_OPEN',
-      breaker: 'async-route',
     });
   });
 
@@ -334,15 +333,31 @@ describe('the refusal filter', () => {
     const refused = await get('/slow');
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
-    expect(await refused.json()).toMatchObject({ code: 'ERR_BULKHEAD_FULL', breaker: 'slow' });
+    expect(await refused.json()).toMatchObject({ code: 'ERR_BULKHEAD_FULL', retryAfterMs: 1_000 });
 
     released.gate.resolve();
     expect(await (await first).text()).toBe('done');
     expect(registry.get('slow').inFlight).toBe(0);
   });
 
-  it('is left out with filter: false, and applies where @UseFilters() puts it', async () => {
-    const { get, registry } = await start({ filter: false });
+  it('names the breaker when the module’s problem option puts the name in', async () => {
+    const { get, registry } = await start({
+      problem: (error, problem) => ({ ...problem, breaker: error.breakerName }),
+    });
+    registry.isolate('async-route');
+    const refused = await get('/other/async/a');
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({
+      code: 'ERR_CIRCUIT_OPEN',
+      breaker: 'async-route',
+    });
+  });
+
+  it('is left out with filter: false, and applies where @UseFilters() puts it, with problem', async () => {
+    const { get, registry } = await start({
+      filter: false,
+      problem: (error, problem) => ({ ...problem, breaker: error.breakerName }),
+    });
     registry.isolate('async-route');
     const unfiltered = await get('/other/async/a');
     expect(unfiltered.status).toBe(500);
@@ -352,6 +367,7 @@ describe('the refusal filter', () => {
     const filtered = await get('/filtered');
     expect(filtered.status).toBe(503);
     expect(filtered.headers.get('content-type')).toBe('application/problem+json');
+    expect(await filtered.json()).toMatchObject({ breaker: 'filtered' });
   });
 
   it('hands the CircuitOpenError itself to non-HTTP contexts (RPC, GraphQL-like)', async () => {

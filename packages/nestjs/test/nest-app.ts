@@ -1,7 +1,20 @@
 import 'reflect-metadata';
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { onTestFinished } from 'vitest';
+import { inject, onTestFinished } from 'vitest';
+
+/** The HTTP platform the tests run on: vitest.config.ts runs every suite once on each. */
+export type Platform = 'express' | 'fastify';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    platform: Platform;
+  }
+}
+
+/** The platform of this test run. */
+export const platform: Platform = inject('platform');
 
 /** A real Nest application listening on 127.0.0.1, closed when the test ends. */
 export interface RunningApp {
@@ -11,10 +24,16 @@ export interface RunningApp {
   get(path: string, init?: RequestInit): Promise<Response>;
 }
 
-/** Builds a testing module from `metadata`, starts it on port 0 and registers its closing. */
+/**
+ * Builds a testing module from `metadata`, starts it on port 0 on the run's platform
+ * (`@nestjs/platform-express` or `@nestjs/platform-fastify`) and registers its closing.
+ */
 export async function startApp(metadata: ModuleMetadata): Promise<RunningApp> {
   const moduleRef = await Test.createTestingModule(metadata).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app =
+    platform === 'fastify'
+      ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false })
+      : moduleRef.createNestApplication({ logger: false });
   onTestFinished(() => app.close());
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -20,14 +20,49 @@ describe('httpClientBreakers', () => {
     expect(breakers.breakerFor('k')).toBe(registry.get('k'));
   });
 
-  it.each(['isFailure', 'isResultFailure', 'timeoutMs', 'name', 'fallback'])(
-    'refuses %s, which means nothing to a client adapter',
-    (key) => {
-      expect(() => httpClientBreakers({ [key]: 1 } as never)).toThrow(
-        new RegExp(`Invalid option "${key}"`),
-      );
-    },
-  );
+  // Each refused option says why, and what to do instead: no message about timeouts for a name.
+  it.each([
+    [
+      'name',
+      'api',
+      'Invalid option "name": got "api"; expected nothing here: each breaker is named by its key, the origin it calls by default; give key to name the breakers yourself',
+    ],
+    [
+      'timeoutMs',
+      1_000,
+      "Invalid option \"timeoutMs\": got 1000; expected nothing here: the client times its own requests (axios's timeout, got's timeout, a fetch signal such as AbortSignal.timeout(ms), undici's headersTimeout), and a request that times out counts as a failure",
+    ],
+    [
+      'isResultFailure',
+      () => true,
+      'Invalid option "isResultFailure": got a function; expected nothing here: a request is judged by its response; the adapter\'s isFailure({ response, error }) replaces the rule',
+    ],
+    [
+      'isFailure',
+      () => true,
+      'Invalid option "isFailure": got a function; expected nothing here: isFailure is the adapter\'s own option, asked about { response, error } (splitClientOptions takes it out)',
+    ],
+    [
+      'fallback',
+      () => 'cached',
+      'Invalid option "fallback": got a function; expected nothing here: fallback is the adapter\'s own option, answering a refused request with the client\'s response (splitClientOptions takes it out)',
+    ],
+    [
+      'store',
+      { bind: () => {} },
+      'Invalid option "store": got {}; expected nothing here: give the store to a registry, and the registry to the adapter: registry: new BreakerRegistry({ store })',
+    ],
+  ])('refuses %s with a reason of its own', (option, value, message) => {
+    expect(() => httpClientBreakers({ [option]: value } as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION', option, message }),
+    );
+  });
+
+  it('refuses an unknown option, listing what a client adapter takes — not name or timeoutMs', () => {
+    expect(() => httpClientBreakers({ maxKeys: 5 } as never)).toThrow(
+      'Invalid option "maxKeys": got 5; expected no such option; allowed: key, isFailure, fallback, registry, maxBreakers, maxRetryAfterMs, window, minimumCalls, failureRateThreshold, consecutiveFailures, slowCallDurationMs, slowCallRateThreshold, openDurationMs, halfOpenMaxCalls, halfOpenTimeoutMs, bulkhead, clock, initialState',
+    );
+  });
 
   it('checks maxRetryAfterMs and the breaker options', () => {
     expect(() => httpClientBreakers({ maxRetryAfterMs: -1 })).toThrow(/maxRetryAfterMs/);

@@ -23,7 +23,9 @@ export interface HttpClientBreakerOptions extends PerOriginBreakerOptions {
    */
   registry?: BreakerRegistry;
   /**
-   * The most breakers the adapter's own registry holds; least recently used idle ones go first.
+   * The most breakers the adapter's own registry holds (see `BreakerRegistry`'s `maxBreakers`):
+   * healthy idle ones go first, and one that is open, half-open or forced open never does. When
+   * every breaker is one of those, a request to a new origin is sent without a breaker.
    * @defaultValue 1000
    */
   maxBreakers?: number;
@@ -35,25 +37,81 @@ export interface HttpClientBreakerOptions extends PerOriginBreakerOptions {
   maxRetryAfterMs?: number;
 }
 
+/**
+ * Breaker options that mean nothing to an HTTP client adapter, each with what to do instead: the
+ * reason an `InvalidOptionError` gives when one is passed anyway.
+ */
+const refusedOptions: Readonly<Record<string, string>> = {
+  name: 'nothing here: each breaker is named by its key, the origin it calls by default; give key to name the breakers yourself',
+  timeoutMs:
+    "nothing here: the client times its own requests (axios's timeout, got's timeout, a fetch signal such as AbortSignal.timeout(ms), undici's headersTimeout), and a request that times out counts as a failure",
+  isResultFailure:
+    "nothing here: a request is judged by its response; the adapter's isFailure({ response, error }) replaces the rule",
+  isFailure:
+    "nothing here: isFailure is the adapter's own option, asked about { response, error } (splitClientOptions takes it out)",
+  fallback:
+    "nothing here: fallback is the adapter's own option, answering a refused request with the client's response (splitClientOptions takes it out)",
+  store:
+    'nothing here: give the store to a registry, and the registry to the adapter: registry: new BreakerRegistry({ store })',
+};
+
+// The breaker options an HTTP client adapter applies to its breakers. The type below fails to
+// compile when core gains one this list lacks, so the unknown-option check cannot drift.
+const perOriginOptionNames = [
+  'window',
+  'minimumCalls',
+  'failureRateThreshold',
+  'consecutiveFailures',
+  'slowCallDurationMs',
+  'slowCallRateThreshold',
+  'openDurationMs',
+  'halfOpenMaxCalls',
+  'halfOpenTimeoutMs',
+  'bulkhead',
+  'clock',
+  'initialState',
+] as const satisfies readonly (keyof PerOriginBreakerOptions)[];
+type Unlisted = Exclude<keyof PerOriginBreakerOptions, (typeof perOriginOptionNames)[number]>;
+const allListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void allListed;
+
+const perOriginOptions: ReadonlySet<string> = new Set(perOriginOptionNames);
+// What an unknown option's error lists: every option a client adapter takes, its own included.
+const allowedOptions = [
+  'key',
+  'isFailure',
+  'fallback',
+  'registry',
+  'maxBreakers',
+  'maxRetryAfterMs',
+  ...perOriginOptionNames,
+].join(', ');
+
 /** What an HTTP client adapter needs from its options; see {@link httpClientBreakers}. */
 export interface HttpClientBreakers {
   /** The breaker for a key (an origin by default). */
   breakerFor(key: string): CircuitBreaker;
   /** The `maxRetryAfterMs` to judge calls with. */
   readonly maxRetryAfterMs: number;
-  /** The time to judge calls at: the breakers' clock. */
+  /**
+   * The wall-clock time to judge calls at (an HTTP-date `Retry-After` is wall-clock): the
+   * breakers' clock's `wallNow()`, else its `now()`, else `Date.now()`.
+   */
   now(): number;
 }
 
 /**
  * Turns the options every HTTP client adapter shares into its breakers, checking them at once.
- * An adapter removes its own options (`key`, `isFailure`) first and passes the rest.
+ * An adapter removes its own options (`key`, `isFailure`, `fallback`: see `splitClientOptions`)
+ * first and passes the rest. A breaker option that means nothing to an HTTP client (`name`,
+ * `timeoutMs`, `isResultFailure`, `store`) is refused with an `InvalidOptionError` saying what to
+ * do instead, and an unknown one with the list of the options a client adapter takes.
  *
  * @example
  * ```ts
- * const { key = defaultKey, isFailure, ...shared } = options;
+ * const { key, isFailure, fallback, shared } = splitClientOptions(options, 'a function from a request to a string');
  * const breakers = httpClientBreakers(shared);
- * const breaker = breakers.breakerFor(key(request));
+ * const breaker = breakers.breakerFor((key ?? defaultKey)(request));
  * ```
  */
 export function httpClientBreakers(options: HttpClientBreakerOptions = {}): HttpClientBreakers {
@@ -65,19 +123,20 @@ export function httpClientBreakers(options: HttpClientBreakerOptions = {}): Http
       'a number of milliseconds >= 0',
     );
   }
-  for (const key of ['isFailure', 'isResultFailure', 'timeoutMs', 'name', 'fallback'] as const) {
-    if (key in breaker) {
-      throw new InvalidOptionError(
-        key,
-        (breaker as Record<string, unknown>)[key],
-        'nothing here: an HTTP client adapter judges calls by their response and leaves timeouts to the client',
-      );
+  for (const [option, value] of Object.entries(breaker)) {
+    const why = Object.hasOwn(refusedOptions, option) ? refusedOptions[option] : undefined;
+    if (why !== undefined) throw new InvalidOptionError(option, value, why);
+    if (!perOriginOptions.has(option)) {
+      throw new InvalidOptionError(option, value, `no such option; allowed: ${allowedOptions}`);
     }
   }
   const clock = breaker.clock;
   return {
     breakerFor: keyedBreakers({ registry, maxBreakers, breaker }),
     maxRetryAfterMs,
-    now: clock === undefined ? () => Date.now() : () => clock.now(),
+    now:
+      clock === undefined
+        ? () => Date.now()
+        : () => (clock.wallNow === undefined ? clock.now() : clock.wallNow()),
   };
 }

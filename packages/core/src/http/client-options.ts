@@ -2,32 +2,36 @@ import { InvalidOptionError } from '../errors.ts';
 import type { HttpClientBreakerOptions } from './client-breakers.ts';
 
 /** What a client adapter adds to the options every Tripswitch HTTP client shares. */
-export interface ClientOwnOptions<TKey, TIsFailure> {
+export interface ClientOwnOptions<TKey, TIsFailure, TFallback = never> {
   key?: TKey | undefined;
   isFailure?: TIsFailure | undefined;
+  fallback?: TFallback | undefined;
 }
 
 /** A client adapter's own options, checked, and the rest for {@link httpClientBreakers}. */
-export interface SplitClientOptions<TKey, TIsFailure> {
+export interface SplitClientOptions<TKey, TIsFailure, TFallback = never> {
   key: TKey | undefined;
   isFailure: TIsFailure | undefined;
+  fallback: TFallback | undefined;
   shared: HttpClientBreakerOptions;
 }
 
 /**
- * Takes `key` and `isFailure` out of a client adapter's options and checks that they are
- * functions; `httpClientBreakers` checks the rest. `keyExpected` says, for the error message,
+ * Takes `key`, `isFailure` and `fallback` out of a client adapter's options and checks that they
+ * are functions; `httpClientBreakers` checks the rest. `keyExpected` says, for the error message,
  * what `key` should be (it is called with something different by each client).
  */
-export function splitClientOptions<TKey, TIsFailure>(
-  options: (HttpClientBreakerOptions & ClientOwnOptions<TKey, TIsFailure>) | undefined,
+export function splitClientOptions<TKey, TIsFailure, TFallback = never>(
+  options: (HttpClientBreakerOptions & ClientOwnOptions<TKey, TIsFailure, TFallback>) | undefined,
   keyExpected: string,
-): SplitClientOptions<TKey, TIsFailure> {
-  if (options === undefined) return { key: undefined, isFailure: undefined, shared: {} };
+): SplitClientOptions<TKey, TIsFailure, TFallback> {
+  if (options === undefined) {
+    return { key: undefined, isFailure: undefined, fallback: undefined, shared: {} };
+  }
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidOptionError('options', options, 'an object of breaker options');
   }
-  const { key, isFailure, ...shared } = options;
+  const { key, isFailure, fallback, ...shared } = options;
   if (key !== undefined && typeof key !== 'function') {
     throw new InvalidOptionError('key', key, keyExpected);
   }
@@ -38,7 +42,14 @@ export function splitClientOptions<TKey, TIsFailure>(
       'a function from { response, error } to a boolean',
     );
   }
-  return { key, isFailure, shared };
+  if (fallback !== undefined && typeof fallback !== 'function') {
+    throw new InvalidOptionError(
+      'fallback',
+      fallback,
+      "a function (error, request) answering a refused request with the client's response",
+    );
+  }
+  return { key, isFailure, fallback, shared };
 }
 
 /**

@@ -3,21 +3,24 @@
  * `@tripswitch/core/http`: the rules every HTTP adapter shares, written once so that switching
  * client or framework never changes how a breaker behaves. Which calls fail (network errors,
  * timeouts, 5xx and 429; cancelled calls are ignored), how `Retry-After` holds a circuit open,
- * which breaker a URL belongs to (its origin), and the 503 a server sends for a refused request.
+ * which breaker a URL belongs to (its origin), how a finished call settles its permit, how a
+ * client's `fallback` answers a refused request, and the 503 a server sends for a refused request.
  * No Node-only APIs.
  *
  * @example
  * ```ts
- * import { judgeHttpCall, settlePermit, originOf } from '@tripswitch/core/http';
+ * import { defaultMaxRetryAfterMs, judgeAndSettle, judgeHttpCall, originOf } from '@tripswitch/core/http';
  *
- * const breaker = breakers(originOf(url));
- * const permit = await breaker.acquire();
+ * const permit = await registry.get(originOf(url)).acquire();
  * const response = await send(url);
- * const verdict = judgeHttpCall(
- *   { status: response.status, retryAfter: response.headers.get('retry-after') },
- *   { now: Date.now(), maxRetryAfterMs: defaultMaxRetryAfterMs },
- * );
- * settlePermit(permit, verdict, new Error(`HTTP ${response.status}`));
+ * // Settles the permit exactly once, even if the judging (a clock, a predicate) throws.
+ * judgeAndSettle(permit, () => ({
+ *   verdict: judgeHttpCall(
+ *     { status: response.status, retryAfter: response.headers.get('retry-after') },
+ *     { now: Date.now(), maxRetryAfterMs: defaultMaxRetryAfterMs },
+ *   ),
+ *   error: new Error(`HTTP ${response.status}`),
+ * }));
  * ```
  */
 export {
@@ -32,6 +35,12 @@ export {
   type SplitClientOptions,
   splitClientOptions,
 } from './client-options.ts';
+export {
+  type FallbackResponse,
+  type ResolvedFallbackResponse,
+  resolveFallbackResponse,
+} from './fallback-response.ts';
+export { type HttpJudgement, judgeAndSettle, settlePermit } from './judge-and-settle.ts';
 export { type KeyedBreakersOptions, keyedBreakers, originOf } from './keys.ts';
 export {
   abortedByDeadline,
@@ -42,6 +51,13 @@ export {
   type JudgeHttpCallOptions,
   judgeHttpCall,
   parseRetryAfter,
-  settlePermit,
 } from './outcome.ts';
-export { type RefusalProblem, type RefusalResponse, refusalResponse } from './refusal.ts';
+export {
+  checkRefusalProblem,
+  type RefusalProblem,
+  type RefusalProblemFunction,
+  type RefusalResponse,
+  type RefusalResponseOptions,
+  refusalResponse,
+} from './refusal.ts';
+export { answerRefusal, isRefusal, type RefusalFallback } from './refusal-fallback.ts';

@@ -1,12 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CircuitBreaker } from '../circuit-breaker.ts';
-import {
-  abortedByDeadline,
-  isFailureStatus,
-  judgeHttpCall,
-  parseRetryAfter,
-  settlePermit,
-} from './outcome.ts';
+import { abortedByDeadline, isFailureStatus, judgeHttpCall, parseRetryAfter } from './outcome.ts';
 
 const options = { now: Date.parse('2026-11-23T12:00:00Z'), maxRetryAfterMs: 600_000 };
 
@@ -83,24 +76,6 @@ describe('judgeHttpCall', () => {
       kind: 'failure',
     });
     expect(report).toHaveBeenCalledOnce();
-  });
-});
-
-describe('settlePermit', () => {
-  it('settles a permit as the verdict says, holding the circuit open for Retry-After', () => {
-    let now = 0;
-    const breaker = new CircuitBreaker({ minimumCalls: 1, clock: { now: () => now } });
-    settlePermit(breaker.tryAcquire()!, { kind: 'success' }, undefined);
-    settlePermit(breaker.tryAcquire()!, { kind: 'ignore' }, undefined);
-    expect(breaker.stats().totals).toMatchObject({ successes: 1, ignored: 1 });
-    settlePermit(
-      breaker.tryAcquire()!,
-      { kind: 'failure', retryAfterMs: 45_000 },
-      new Error('503'),
-    );
-    expect(breaker.state).toBe('open');
-    now = 44_999;
-    expect(breaker.tryAcquire()).toBeNull();
   });
 });
 

@@ -1,5 +1,3 @@
-import type { Permit } from '../permit.ts';
-
 /** How an HTTP call through a breaker ended, in the terms every client adapter can fill in. */
 export interface HttpCallOutcome {
   /** The response status, when a response arrived (even one the client treats as an error). */
@@ -108,11 +106,4 @@ export function abortedByDeadline(
     signal?.aborted === true &&
     (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError'
   );
-}
-
-/** Settles `permit` as `verdict` says; `error` is what the failure is recorded with. */
-export function settlePermit(permit: Permit, verdict: HttpVerdict, error: unknown): void {
-  if (verdict.kind === 'success') permit.success();
-  else if (verdict.kind === 'ignore') permit.ignore();
-  else permit.failure(error, { retryAfterMs: verdict.retryAfterMs });
 }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
 import { TimeWindow } from './time-window.ts';
 
 function counts(window: TimeWindow) {
@@ -139,10 +140,133 @@ describe('TimeWindow', () => {
     expect(at(window, 1_000).failures).toBe(0);
   });
 
+  it('clear() then a clock restarted earlier: old slices do not come back when time reaches them', () => {
+    const window = new TimeWindow(400, 4); // slices of 100 ms
+    fail(window, 1_000); // slice 10, slot 2
+    slowFail(window, 1_100); // slice 11, slot 3
+    window.clear();
+    ok(window, 0); // slice 0, slot 0
+    // Time walks forward through slices 10 and 11 again, recording nothing in slots 2 and 3.
+    for (let t = 100; t <= 1_600; t += 100) {
+      expect(at(window, t)).toEqual(
+        t < 400 ? { calls: 1, failures: 0, slowCalls: 0 } : { calls: 0, failures: 0, slowCalls: 0 },
+      );
+    }
+    ok(window, 1_600);
+    expect(counts(window)).toEqual({ calls: 1, failures: 0, slowCalls: 0 });
+  });
+
   it('advance() on an empty window is harmless', () => {
     const window = new TimeWindow(1000, 10);
     expect(at(window, 12_345)).toEqual({ calls: 0, failures: 0, slowCalls: 0 });
     fail(window, 12_400);
     expect(at(window, 13_399).failures).toBe(1);
+  });
+});
+
+describe('TimeWindow after a pause', () => {
+  it('forgets everything after a pause longer than the window without visiting every slice', () => {
+    const window = new TimeWindow(1_000, 1_000); // 1 000 slices of 1 ms
+    for (let t = 0; t < 1_000; t++) fail(window, t);
+    const fill = vi.spyOn(Float64Array.prototype, 'fill');
+    try {
+      expect(at(window, 10 ** 12)).toEqual({ calls: 0, failures: 0, slowCalls: 0 });
+      ok(window, 10 ** 12 + 5);
+      expect(fill).not.toHaveBeenCalled();
+    } finally {
+      fill.mockRestore();
+    }
+    expect(at(window, 10 ** 12 + 999)).toEqual({ calls: 1, failures: 0, slowCalls: 0 });
+    expect(at(window, 10 ** 12 + 1_005)).toEqual({ calls: 0, failures: 0, slowCalls: 0 });
+  });
+
+  // A naive window (every outcome kept with its slice) against the ring, on random mixes of
+  // records, pauses short and long, clock steps back and clear().
+  it('counts what a list of every outcome would count', () => {
+    type Step =
+      | { kind: 'record'; failed: boolean; slow: boolean }
+      | { kind: 'advance'; ms: number }
+      | { kind: 'back'; ms: number }
+      | { kind: 'clear'; rewind: number };
+    const stepArb: fc.Arbitrary<Step> = fc.oneof(
+      {
+        weight: 6,
+        arbitrary: fc.record({
+          kind: fc.constant('record' as const),
+          failed: fc.boolean(),
+          slow: fc.boolean(),
+        }),
+      },
+      {
+        weight: 4,
+        arbitrary: fc.record({
+          kind: fc.constant('advance' as const),
+          ms: fc.oneof(
+            fc.integer({ min: 0, max: 50 }),
+            fc.integer({ min: 0, max: 3_000 }),
+            fc.constant(10 ** 9),
+          ),
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('back' as const),
+          ms: fc.integer({ min: 1, max: 2_000 }),
+        }),
+      },
+      // clear() as the breaker calls it on a state change, sometimes with a clock restarted earlier.
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('clear' as const),
+          rewind: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3_000 }), fc.constant(-1)),
+        }),
+      },
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1_000 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(stepArb, { maxLength: 80 }),
+        (durationMs, buckets, steps) => {
+          const window = new TimeWindow(durationMs, buckets);
+          const bucketMs = durationMs / buckets;
+          let now = 0;
+          // The model: outcomes with their slice; the latest slice seen; slices before it by
+          // `buckets` or more are gone.
+          let kept: Array<{ slice: number; failed: boolean; slow: boolean }> = [];
+          let latest = Number.NaN;
+          const see = (t: number) => {
+            const slice = Math.floor(t / bucketMs);
+            if (Number.isNaN(latest) || slice > latest) latest = slice;
+            kept = kept.filter((o) => o.slice > latest - buckets);
+          };
+          for (const step of steps) {
+            if (step.kind === 'advance') now += step.ms;
+            else if (step.kind === 'back') now -= step.ms;
+            else if (step.kind === 'clear') {
+              now = step.rewind === -1 ? 0 : now - step.rewind; // -1: the clock restarts at 0
+              window.clear();
+              kept = [];
+              latest = Number.NaN;
+              continue;
+            } else {
+              see(now);
+              kept.push({ slice: latest, failed: step.failed, slow: step.slow });
+              window.record(step.failed, step.slow, now);
+              continue;
+            }
+            see(now);
+            expect(at(window, now)).toEqual({
+              calls: kept.length,
+              failures: kept.filter((o) => o.failed).length,
+              slowCalls: kept.filter((o) => o.slow).length,
+            });
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

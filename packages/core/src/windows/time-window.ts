@@ -1,9 +1,18 @@
 import type { OutcomeWindow } from './outcome-window.ts';
 
+// Each slot of the ring holds four numbers: the slice it counts, then its calls, failures and
+// slow calls.
+const stride = 4;
+
 /**
  * The outcomes of the last `durationMs`, in `buckets` equal slices of time. A slice ages out as a
  * whole once the clock has moved past it; nothing runs between calls, the slices are rotated
  * when the window is next touched.
+ *
+ * Each slot is stamped with the slice it counts, so a call after a pause longer than the window
+ * forgets everything in O(1): the slots' stamps are all too old to match any slice to come, and
+ * a slot is zeroed when a new slice first writes to it. A shorter pause drops the slices that aged
+ * out one by one, fewer than `buckets` of them.
  */
 export class TimeWindow implements OutcomeWindow {
   calls = 0;
@@ -11,30 +20,36 @@ export class TimeWindow implements OutcomeWindow {
   slowCalls = 0;
   readonly capacity: number = Number.POSITIVE_INFINITY;
   readonly #bucketMs: number;
-  readonly #calls: Float64Array;
-  readonly #failures: Float64Array;
-  readonly #slow: Float64Array;
+  readonly #buckets: number;
+  readonly #slots: Float64Array;
   /** The index of the current slice since time 0, or NaN when the window is empty. */
   #current = Number.NaN;
 
   constructor(durationMs: number, buckets: number) {
     this.#bucketMs = durationMs / buckets;
-    this.#calls = new Float64Array(buckets);
-    this.#failures = new Float64Array(buckets);
-    this.#slow = new Float64Array(buckets);
+    this.#buckets = buckets;
+    this.#slots = new Float64Array(buckets * stride).fill(Number.NaN);
   }
 
   record(failed: boolean, slow: boolean, now: number): void {
     this.advance(now);
-    const index = this.#slot(this.#current);
-    this.#calls[index] = (this.#calls[index] as number) + 1;
+    const current = this.#current;
+    const slots = this.#slots;
+    const at = this.#slot(current);
+    if (slots[at] !== current) {
+      slots[at] = current;
+      slots[at + 1] = 0;
+      slots[at + 2] = 0;
+      slots[at + 3] = 0;
+    }
+    slots[at + 1] = (slots[at + 1] as number) + 1;
     this.calls++;
     if (failed) {
-      this.#failures[index] = (this.#failures[index] as number) + 1;
+      slots[at + 2] = (slots[at + 2] as number) + 1;
       this.failures++;
     }
     if (slow) {
-      this.#slow[index] = (this.#slow[index] as number) + 1;
+      slots[at + 3] = (slots[at + 3] as number) + 1;
       this.slowCalls++;
     }
   }
@@ -45,35 +60,41 @@ export class TimeWindow implements OutcomeWindow {
     if (slice === current) return;
     // A clock that stepped back keeps counting into the current slice.
     if (slice < current) return;
-    if (Number.isNaN(current) || slice - current >= this.#calls.length) {
-      this.clear();
+    if (Number.isNaN(current) || slice - current >= this.#buckets) {
+      // Every slice has aged out; the slots' stamps are too old to count again.
+      this.calls = 0;
+      this.failures = 0;
+      this.slowCalls = 0;
     } else {
-      for (let old = current + 1; old <= slice; old++) this.#drop(this.#slot(old));
+      const n = this.#buckets;
+      for (let old = current - n + 1; old <= slice - n; old++) this.#drop(old);
     }
     this.#current = slice;
   }
 
   clear(): void {
-    this.#calls.fill(0);
-    this.#failures.fill(0);
-    this.#slow.fill(0);
+    // The next slice may be earlier than the stamps (a clock reset along with the window).
+    this.#slots.fill(Number.NaN);
     this.calls = 0;
     this.failures = 0;
     this.slowCalls = 0;
     this.#current = Number.NaN;
   }
 
+  /** Where the slot of `slice` begins in the ring. */
   #slot(slice: number): number {
-    const n = this.#calls.length;
-    return ((slice % n) + n) % n;
+    const n = this.#buckets;
+    return (((slice % n) + n) % n) * stride;
   }
 
-  #drop(index: number): void {
-    this.calls -= this.#calls[index] as number;
-    this.failures -= this.#failures[index] as number;
-    this.slowCalls -= this.#slow[index] as number;
-    this.#calls[index] = 0;
-    this.#failures[index] = 0;
-    this.#slow[index] = 0;
+  /** Takes an aged-out slice's counts out of the totals, if its slot still counts it. */
+  #drop(slice: number): void {
+    const slots = this.#slots;
+    const at = this.#slot(slice);
+    if (slots[at] !== slice) return;
+    this.calls -= slots[at + 1] as number;
+    this.failures -= slots[at + 2] as number;
+    this.slowCalls -= slots[at + 3] as number;
+    slots[at] = Number.NaN;
   }
 }

@@ -1,12 +1,16 @@
-import type { CircuitBreaker, Permit } from '@tripswitch/core';
+import type { BulkheadFullError, CircuitBreaker, CircuitOpenError, Permit } from '@tripswitch/core';
 import {
+  answerRefusal,
   checkedKey,
   httpClientBreakers,
-  settlePermit,
+  isRefusal,
+  judgeAndSettle,
+  resolveFallbackResponse,
   splitClientOptions,
 } from '@tripswitch/core/http';
 import type { Dispatcher } from 'undici';
 import { BreakerHandler, type Settlement } from './breaker-handler.ts';
+import { deliverResponse } from './deliver-response.ts';
 import { originKey } from './dispatch-key.ts';
 import { type DispatchEnd, judgeDispatch } from './judge-dispatch.ts';
 import type { UndiciBreakerOptions } from './options.ts';
@@ -28,7 +32,9 @@ import type { UndiciBreakerOptions } from './options.ts';
  * When the circuit is open — or half-open with every trial in flight, or a `bulkhead` is full —
  * the request fails before any byte leaves the process with the core's `CircuitOpenError` (or
  * `BulkheadFullError`): `undici.request()` rejects with it; `fetch` rejects, as it does for every
- * error below it, with `TypeError('fetch failed')` whose `cause` is it. A `key` that returns
+ * error below it, with `TypeError('fetch failed')` whose `cause` is it. Or a `fallback` answers
+ * it with a response described as `{ statusCode, headers, body }`, delivered to the caller as a
+ * server's: `undici.request()` resolves with it, `fetch` with a `Response`. A `key` that returns
  * `undefined` sends a request around the breaker.
  *
  * Composed with other interceptors, the last one given is the first a request meets: put this
@@ -60,7 +66,7 @@ import type { UndiciBreakerOptions } from './options.ts';
 export function breakerInterceptor(
   options?: UndiciBreakerOptions,
 ): Dispatcher.DispatcherComposeInterceptor {
-  const { key, isFailure, shared } = splitClientOptions(
+  const { key, isFailure, fallback, shared } = splitClientOptions(
     options,
     'a function from the dispatch options to a string (or undefined to go around the breaker)',
   );
@@ -69,17 +75,16 @@ export function breakerInterceptor(
 
   const settlement = (permit: Permit): Settlement => ({
     judge(end: DispatchEnd): void {
-      try {
-        const { verdict, error } = judgeDispatch(end, {
-          isFailure,
-          now: breakers.now(),
-          maxRetryAfterMs: breakers.maxRetryAfterMs,
-        });
-        settlePermit(permit, verdict, error);
-      } catch (error) {
-        // Judging runs user code (the clock); whatever it throws, the permit settles.
-        permit.failure('error' in end ? end.error : error);
-      }
+      judgeAndSettle(
+        permit,
+        () =>
+          judgeDispatch(end, {
+            isFailure,
+            now: breakers.now(),
+            maxRetryAfterMs: breakers.maxRetryAfterMs,
+          }),
+        'error' in end ? end.error : undefined,
+      );
     },
     ignore: () => permit.ignore(),
   });
@@ -96,6 +101,23 @@ export function breakerInterceptor(
     } catch (error) {
       guarded.failBeforeStart(asError(error));
     }
+  };
+
+  // A refusal goes to the caller as an error before the request starts, or as the fallback's
+  // response; so does a fallback that throws or answers with no response, as its error.
+  const refuse = (
+    options: Dispatcher.DispatchOptions,
+    handler: Dispatcher.DispatchHandler,
+    refusal: CircuitOpenError | BulkheadFullError,
+  ): void => {
+    if (fallback === undefined) {
+      fail(handler, refusal);
+      return;
+    }
+    answerRefusal(fallback, refusal, options, resolveFallbackResponse).then(
+      (response) => deliverResponse(handler, options.method, response),
+      (error: unknown) => fail(handler, asError(error)),
+    );
   };
 
   // undici 8 passes the origin of the dispatcher composed on; undici 7 passes nothing. A key that
@@ -119,7 +141,8 @@ export function breakerInterceptor(
       // granted; the caller hears of a refusal as it hears of any error before the request starts.
       breaker.acquire(signal && { signal }).then(
         (permit) => send(dispatch, options, handler, permit),
-        (error: unknown) => fail(handler, asError(error)),
+        (error: unknown) =>
+          isRefusal(error) ? refuse(options, handler, error) : fail(handler, asError(error)),
       );
       return true;
     };

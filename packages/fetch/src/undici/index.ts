@@ -27,5 +27,6 @@ export {
   isBulkheadFullError,
   isCircuitOpenError,
 } from '@tripswitch/core';
+export type { FallbackResponse } from '@tripswitch/core/http';
 export { breakerInterceptor } from './breaker-interceptor.ts';
 export type { UndiciBreakerOptions, UndiciOutcome, UndiciResponse } from './options.ts';

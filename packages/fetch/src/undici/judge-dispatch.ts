@@ -1,4 +1,4 @@
-import { abortedByDeadline, type HttpVerdict, judgeHttpCall } from '@tripswitch/core/http';
+import { abortedByDeadline, type HttpJudgement, judgeHttpCall } from '@tripswitch/core/http';
 import type { UndiciOutcome, UndiciResponse } from './options.ts';
 
 /** How a request ended, as the dispatch handler told it. */
@@ -17,12 +17,6 @@ export interface JudgeDispatchOptions {
   maxRetryAfterMs: number;
 }
 
-/** A verdict, and the error a failure is recorded with. */
-export interface DispatchJudgement {
-  verdict: HttpVerdict;
-  error: unknown;
-}
-
 /**
  * The core's verdict on a request. A response is judged by its status and `Retry-After` when its
  * headers arrive. An error is a cancellation — ignored — when a caller up the chain aborted the
@@ -30,7 +24,7 @@ export interface DispatchJudgement {
  * reason is a deadline (`AbortSignal.timeout()`), which the core counts as a failure; any other
  * error is a failure.
  */
-export function judgeDispatch(end: DispatchEnd, options: JudgeDispatchOptions): DispatchJudgement {
+export function judgeDispatch(end: DispatchEnd, options: JudgeDispatchOptions): HttpJudgement {
   const { isFailure, now, maxRetryAfterMs } = options;
   if ('response' in end) {
     const { response } = end;

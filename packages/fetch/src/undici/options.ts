@@ -1,4 +1,8 @@
-import type { HttpClientBreakerOptions } from '@tripswitch/core/http';
+import type {
+  FallbackResponse,
+  HttpClientBreakerOptions,
+  RefusalFallback,
+} from '@tripswitch/core/http';
 import type { Dispatcher } from 'undici';
 
 /** A response as the interceptor sees it: when its headers arrive, before any of its body. */
@@ -28,7 +32,7 @@ export interface UndiciOutcome {
 /**
  * Options of {@link breakerInterceptor}: the options every Tripswitch HTTP client shares (breaker
  * options applied to each per-origin breaker, `registry`, `maxBreakers`, `maxRetryAfterMs`),
- * plus `key` and `isFailure`.
+ * plus `key`, `isFailure` and `fallback`.
  */
 export interface UndiciBreakerOptions extends HttpClientBreakerOptions {
   /**
@@ -46,4 +50,20 @@ export interface UndiciBreakerOptions extends HttpClientBreakerOptions {
    * @defaultValue the rule above
    */
   isFailure?: ((outcome: UndiciOutcome) => boolean) | undefined;
+  /**
+   * Answers a request the breaker refused — the circuit open, or half-open with every trial in
+   * flight, or the `bulkhead` full — with a response, instead of failing it with the refusal. It
+   * receives the refusal (`CircuitOpenError` or `BulkheadFullError`) and the request's dispatch
+   * options (as `key` does), and returns the response as data, `{ statusCode, statusMessage?,
+   * headers?, body? }` (or a promise of it), which the caller's handler receives as a server's:
+   * `undici.request()` resolves with it, `fetch` with a `Response`, and interceptors composed
+   * outside this one see it too (put this one inside `interceptors.retry()`, and a refused retry
+   * is answered). The body is text or bytes as the caller reads it: `content-length` is set from
+   * it, and `content-encoding` and `transfer-encoding` are left out. What it throws is the error
+   * the caller receives; rethrow the refusal to keep it. A request that was sent never reaches
+   * it: a failure fails as it would without a fallback, and a request aborted while it waited
+   * for a bulkhead slot fails with the abort.
+   * @defaultValue none: a refused request fails with the refusal
+   */
+  fallback?: RefusalFallback<Dispatcher.DispatchOptions, FallbackResponse> | undefined;
 }

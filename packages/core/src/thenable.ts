@@ -1,0 +1,51 @@
+/**
+ * @internal What a called function returned, as a promise the breaker can observe: a native
+ * promise as it is, a thenable adopted into a new promise, or undefined for a plain value —
+ * judged as `await` would judge it, reading `then` once.
+ *
+ * It may throw — a `then` getter runs the function's owner's code — so call it where a throw
+ * counts as the function's own. A thenable's `then` is called on a later microtask, as promise
+ * resolution calls it; what it throws then rejects the promise, and it settles it only once.
+ */
+export function promiseOf(value: unknown): Promise<unknown> | undefined {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) {
+    return undefined;
+  }
+  if (isNativePromise(value)) return value;
+  const then: unknown = (value as { then?: unknown }).then;
+  if (typeof then !== 'function') return undefined;
+  return new Promise((resolve, reject) => {
+    queueMicrotask(() => {
+      try {
+        Reflect.apply(then, value, [resolve, reject]);
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+/** `instanceof Promise`, false for a proxy whose `getPrototypeOf` trap throws (as for `await`). */
+function isNativePromise(value: object): value is Promise<unknown> {
+  try {
+    return value instanceof Promise;
+  } catch {
+    return false;
+  }
+}
+
+const promiseThen = Promise.prototype.then;
+
+/**
+ * @internal `promise.then(onValue, onError)` with `Promise.prototype.then` itself, not whatever
+ * `then` the promise carries, so the handlers run once, later, whatever the promise's owner did
+ * to it. It may throw (a subclass whose `constructor` getter throws), but then before attaching
+ * anything.
+ */
+export function observe<T, V, E>(
+  promise: Promise<T>,
+  onValue: (value: T) => V | PromiseLike<V>,
+  onError: (error: unknown) => E | PromiseLike<E>,
+): Promise<V | E> {
+  return promiseThen.call(promise, onValue, onError) as Promise<V | E>;
+}

@@ -1,0 +1,236 @@
+import type { BulkheadFullError, CircuitBreaker, CircuitOpenError, Permit } from '@tripswitch/core';
+import { isBulkheadFullError, isCircuitOpenError } from '@tripswitch/core';
+import type { RefusalProblemFunction } from '@tripswitch/core/http';
+import type {
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  onRequestAbortHookHandler,
+  onRequestHookHandler,
+  onResponseHookHandler,
+} from 'fastify';
+import type { Guard, Registration } from './registration.ts';
+import { sendRefusal } from './send-refusal.ts';
+
+// The request's permit, and the guard that judges it, from admission to settlement. Declared as
+// request decorators (shape-stable, null by default); Symbol.for, so every copy of this package
+// uses the same slots and a request is never admitted twice.
+/** @internal */
+export const permitSlot: unique symbol = Symbol.for('tripswitch.fastify.permit');
+/** @internal */
+export const guardSlot: unique symbol = Symbol.for('tripswitch.fastify.guard');
+
+// Undefined, not null, on requests of a scope created before the decorators were declared.
+interface Slots {
+  [permitSlot]: Permit | null | undefined;
+  [guardSlot]: Guard | null | undefined;
+}
+
+/**
+ * @internal The `onRequest` hook of a registration: asks the route's breaker for a permit, or
+ * answers a refused request at once, so no later hook, parsing or handler runs for it.
+ */
+export function admitRequests(registration: Registration): onRequestHookHandler {
+  return function tripswitchAdmit(request, reply, done): void {
+    let guard: Guard | null;
+    let breaker: CircuitBreaker | undefined;
+    try {
+      guard = registration.guardOf(request);
+      // Not guarded here; or already admitted by another copy of this package; or the client
+      // left while an earlier hook ran, and a permit now would never be settled.
+      if (guard === null || slots(request)[permitSlot] != null || request.raw.aborted) {
+        done();
+        return;
+      }
+      breaker = guard.breakerFor(request);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    if (breaker === undefined) {
+      done();
+      return;
+    }
+    if (guard.queues) {
+      admitWhenSlotFree(guard, breaker, request, reply, done);
+      return;
+    }
+    const permit = breaker.tryAcquire();
+    if (permit === null) {
+      refuse(guard, request, reply, done, breaker.openError());
+      return;
+    }
+    hold(request, permit, guard);
+    done();
+  };
+}
+
+/**
+ * @internal The `onResponse` hook: the response has been sent, its status is final. A status
+ * the guard's `isFailure` accepts is a failure, anything else a success.
+ */
+export const settleOnResponse: onResponseHookHandler = function tripswitchSettle(
+  request,
+  reply,
+  done,
+): void {
+  const held = slots(request);
+  const permit = held[permitSlot];
+  const guard = held[guardSlot];
+  if (permit != null && guard != null) {
+    release(held);
+    // 'error' on the response also ends it here: the client went away before it completed.
+    if (request.raw.aborted) permit.ignore();
+    else judge(permit, guard, request, reply.statusCode);
+  }
+  done();
+};
+
+/**
+ * @internal The `onRequestAbort` hook: the client hung up before the response was sent, which
+ * says nothing about the route's health.
+ */
+export const ignoreOnAbort: onRequestAbortHookHandler = function tripswitchIgnore(
+  request,
+  done,
+): void {
+  const held = slots(request);
+  const permit = held[permitSlot];
+  if (permit != null) {
+    release(held);
+    permit.ignore();
+  }
+  done();
+};
+
+function judge(permit: Permit, guard: Guard, request: FastifyRequest, status: number): void {
+  let failed: boolean;
+  try {
+    failed = Boolean(guard.isFailure(status, request));
+  } catch (error) {
+    permit.failure(error);
+    logSafely(request, error);
+    return;
+  }
+  // Not the URL: its query may carry secrets, and failure events are often logged.
+  if (failed) permit.failure(new Error(`The response status was ${status}`));
+  else permit.success();
+}
+
+// The permit is settled already; a logger that throws must not reach Fastify's hook runner.
+function logSafely(request: FastifyRequest, error: unknown): void {
+  try {
+    request.log.error(
+      { err: error },
+      '[tripswitch] isFailure threw; the request counts as a failure',
+    );
+  } catch {
+    // Nothing else can be done for it.
+  }
+}
+
+/** The path with a queueing bulkhead: the request may wait for a slot. */
+function admitWhenSlotFree(
+  guard: Guard,
+  breaker: CircuitBreaker,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+): void {
+  const controller = new AbortController();
+  const clientGone = (): void => controller.abort();
+  reply.raw.once('close', clientGone);
+  breaker.acquire({ signal: controller.signal }).then(
+    (permit) => {
+      reply.raw.off('close', clientGone);
+      // Admitted in the same turn as the client left: nobody is waiting for the answer.
+      if (controller.signal.aborted) {
+        permit.ignore();
+        return;
+      }
+      hold(request, permit, guard);
+      done();
+    },
+    (error: unknown) => {
+      reply.raw.off('close', clientGone);
+      if (controller.signal.aborted) return;
+      if (isCircuitOpenError(error) || isBulkheadFullError(error)) {
+        refuse(guard, request, reply, done, error);
+      } else {
+        done(error as Error);
+      }
+    },
+  );
+}
+
+/** Answers a refused request: `onOpen`, or the 503 problem response. */
+function refuse(
+  guard: Guard,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+  error: CircuitOpenError | BulkheadFullError,
+): void {
+  const { onOpen } = guard;
+  if (onOpen === undefined) {
+    sendRefusal(reply, error, guard.problem);
+    return;
+  }
+  let result: unknown;
+  try {
+    result = onOpen(request, reply, error);
+    if (isThenable(result)) {
+      // Inside the try: a hostile thenable's `then` may throw, here or on the queueing path.
+      result.then(
+        (value) => answer(reply, done, value, error, guard.problem),
+        (reason: unknown) => done((reason ?? new Error('onOpen rejected')) as Error),
+      );
+      return;
+    }
+  } catch (thrown) {
+    done(thrown as Error);
+    return;
+  }
+  answer(reply, done, result, error, guard.problem);
+}
+
+/** Sends what `onOpen` gave, as Fastify sends what a handler returns; nothing: the 503. */
+function answer(
+  reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+  value: unknown,
+  error: CircuitOpenError | BulkheadFullError,
+  problem: RefusalProblemFunction | undefined,
+): void {
+  // `reply` itself: onOpen sent (or is sending) the answer.
+  if (value === reply) return;
+  try {
+    if (value !== undefined) reply.send(value);
+    else if (!reply.sent) sendRefusal(reply, error, problem);
+  } catch (thrown) {
+    done(thrown as Error);
+  }
+}
+
+function hold(request: FastifyRequest, permit: Permit, guard: Guard): void {
+  const held = slots(request);
+  held[permitSlot] = permit;
+  held[guardSlot] = guard;
+}
+
+function release(held: Slots): void {
+  held[permitSlot] = null;
+  held[guardSlot] = null;
+}
+
+function slots(request: FastifyRequest): Slots {
+  return request as unknown as Slots;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
+}
