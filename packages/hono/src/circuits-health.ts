@@ -25,9 +25,10 @@ export interface CircuitsHealthOptions {
 }
 
 /**
- * A route handler that reports the breakers' health as JSON: `{ status, breakers }`, with each
- * breaker's name, state, failure rate, slow-call rate, calls in the window and refusals so far
- * (`BreakerRegistry.health()`). It answers 200 when every circuit is closed (or disabled), and
+ * A route handler that reports the breakers' health as JSON: `{ status, overflows, breakers }`,
+ * with each breaker's name, state, failure rate, slow-call rate, calls in the window and
+ * refusals so far (`BreakerRegistry.health()`); `overflows` counts requests on new keys served
+ * without a kept breaker because every breaker held was open. It answers 200 when every circuit is closed (or disabled), and
  * `degradedStatus` (503) when any is open, forced open or half-open.
  *
  * Without `registry` it reports the breakers of every {@link breakerMiddleware} created in this
@@ -64,13 +65,16 @@ export function circuitsHealth(options: CircuitsHealthOptions = {}): (c: Context
 
 function combinedHealth(sources: readonly HealthSource[]): RegistryHealth {
   let status: RegistryHealth['status'] = 'ok';
+  let overflows = 0;
   const breakers: RegistryHealth['breakers'] = [];
   for (const source of sources) {
     const health = source.health();
     if (health.status !== 'ok') status = 'degraded';
+    // A registry from an older copy of core may not count overflows.
+    overflows += typeof health.overflows === 'number' ? health.overflows : 0;
     breakers.push(...health.breakers);
   }
-  return { status, breakers };
+  return { status, overflows, breakers };
 }
 
 function checkOptions(options: unknown): { registry?: HealthSource; degradedStatus: number } {

@@ -32,6 +32,9 @@ expectTypeOf<NonNullable<BreakerMiddlewareOptions['onOpen']>>()
   .parameter(1)
   .toEqualTypeOf<CircuitOpenError | BulkheadFullError>();
 
+// problem shapes the 503's body from the refusal and the default document.
+breakerMiddleware({ problem: (error, problem) => ({ ...problem, breaker: error.breakerName }) });
+
 // onOpen returns what Hono's context helpers return, now or later.
 breakerMiddleware({ onOpen: (c) => c.json({ busy: true }, 429) });
 breakerMiddleware({ onOpen: async (c, error) => c.text(error.message, 503) });

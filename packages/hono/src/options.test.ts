@@ -47,6 +47,8 @@ describe('breakerMiddleware options', () => {
     [{ registry: new Map() }, 'registry', /a BreakerRegistry/],
     [{ isFailure: 500 }, 'isFailure', /a function/],
     [{ onOpen: 'sorry' }, 'onOpen', /a function/],
+    [{ problem: 'sorry' }, 'problem', /a function \(error, problem\) => body/],
+    [{ problem: () => ({}), onOpen: () => new Response() }, 'problem', /nothing alongside onOpen/],
     [{ failureRateThreshold: 0 }, 'failureRateThreshold', /a percentage in \(0, 100\]/],
     [{ slowCallDurationMs: -1 }, 'slowCallDurationMs', /milliseconds > 0/],
     [{ window: { type: 'count', size: 0 } }, 'window.size', /an integer >= 1/],

@@ -7,7 +7,12 @@ import {
   isBreakerRegistry,
   type RegistryBreakerOptions,
 } from '@tripswitch/core';
-import { checkedKey, keyedBreakers } from '@tripswitch/core/http';
+import {
+  checkedKey,
+  checkRefusalProblem,
+  keyedBreakers,
+  type RefusalProblemFunction,
+} from '@tripswitch/core/http';
 import type { Context } from 'hono';
 
 /**
@@ -55,8 +60,11 @@ export interface BreakerMiddlewareOptions extends RouteBreakerOptions {
   key?: (c: Context) => string | undefined;
   /**
    * The most per-key breakers the middleware keeps (only with `key`, and without `registry`,
-   * whose own `maxBreakers` applies). When a new key would exceed it, an idle breaker goes, so
-   * keys built from untrusted input (paths) cannot grow memory.
+   * whose own `maxBreakers` applies), so keys built from untrusted input (paths) cannot grow
+   * memory. When a new key would exceed it, a closed breaker goes — healthy idle ones first — and
+   * one that is open, half-open, forced open or disabled never does. When every breaker is one of
+   * those, a request on a new key is served without a breaker and counted in the health report's
+   * `overflows` (see `BreakerRegistry`'s `maxBreakers`).
    * @defaultValue 1000
    */
   maxKeys?: number;
@@ -73,12 +81,22 @@ export interface BreakerMiddlewareOptions extends RouteBreakerOptions {
    */
   isFailure?: (status: number, c: Context) => boolean;
   /**
-   * Answers refused requests instead of the default: 503, `Retry-After` in whole seconds and an
-   * `application/problem+json` body (see `refusalResponse` in `@tripswitch/core/http`), which
-   * names the middleware's own breaker, and not a breaker downstream.
+   * Answers refused requests — the middleware's own, and refusals thrown downstream — instead of
+   * the default: 503, `Retry-After` in whole seconds and an `application/problem+json` body (see
+   * `refusalResponse` in `@tripswitch/core/http`).
    * @defaultValue the 503 problem response
    */
   onOpen?: RefusalHandler;
+  /**
+   * Writes the body of the default 503 (not with `onOpen`, which answers by itself) — for the
+   * middleware's own refusals and for those thrown downstream: given the refusal and the problem
+   * document, which names no breaker, it returns the JSON body to send. The name is left out
+   * because it is often internal: a per-key breaker is named by what `key` built, an HTTP
+   * client's by the origin it calls. To put it back:
+   * `problem: (error, problem) => ({ ...problem, breaker: error.breakerName })`.
+   * @defaultValue the problem document: status, `code`, `retryAfterMs` and a detail naming no breaker
+   */
+  problem?: RefusalProblemFunction;
 }
 
 /** @internal The options resolved and checked: what the middleware reads per request. */
@@ -91,6 +109,7 @@ export interface MiddlewareSettings {
   readonly key: ((c: Context) => string | undefined) | undefined;
   readonly isFailure: (status: number, c: Context) => boolean;
   readonly onOpen: RefusalHandler | undefined;
+  readonly problem: RefusalProblemFunction | undefined;
   /** Whether a request may wait for a bulkhead slot (the options set `bulkhead.maxQueue` > 0). */
   readonly queues: boolean;
 }
@@ -120,7 +139,15 @@ type Unlisted = Exclude<keyof RouteBreakerOptions, (typeof breakerOptionNames)[n
 const allListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void allListed;
 
-const ownOptionNames = ['name', 'key', 'maxKeys', 'registry', 'isFailure', 'onOpen'] as const;
+const ownOptionNames = [
+  'name',
+  'key',
+  'maxKeys',
+  'registry',
+  'isFailure',
+  'onOpen',
+  'problem',
+] as const;
 const allowed: ReadonlySet<string> = new Set([...ownOptionNames, ...breakerOptionNames]);
 
 // Breaker options with a meaning the middleware cannot give them.
@@ -149,7 +176,7 @@ export function resolveMiddlewareOptions(options: unknown = {}): MiddlewareSetti
       );
     }
   }
-  const { name, key, maxKeys, registry, isFailure, onOpen, ...breakerOptions } = o;
+  const { name, key, maxKeys, registry, isFailure, onOpen, problem, ...breakerOptions } = o;
   if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
     throw new InvalidOptionError('name', name, 'a non-empty string');
   }
@@ -163,6 +190,14 @@ export function resolveMiddlewareOptions(options: unknown = {}): MiddlewareSetti
   }
   checkFunction('isFailure', isFailure);
   checkFunction('onOpen', onOpen);
+  checkRefusalProblem(problem);
+  if (problem !== undefined && onOpen !== undefined) {
+    throw new InvalidOptionError(
+      'problem',
+      problem,
+      'nothing alongside onOpen, which answers refused requests itself',
+    );
+  }
   if (registry !== undefined && !isBreakerRegistry(registry)) {
     throw new InvalidOptionError('registry', registry, 'a BreakerRegistry from @tripswitch/core');
   }
@@ -199,6 +234,7 @@ export function resolveMiddlewareOptions(options: unknown = {}): MiddlewareSetti
     key: key === undefined ? undefined : checkedKey(key as (c: Context) => string | undefined),
     isFailure: (isFailure as MiddlewareSettings['isFailure'] | undefined) ?? defaultIsFailure,
     onOpen: onOpen as RefusalHandler | undefined,
+    problem: problem as RefusalProblemFunction | undefined,
     queues: (route.bulkhead?.maxQueue ?? 0) > 0,
   };
 }

@@ -4,7 +4,7 @@ import {
   isBulkheadFullError,
   isCircuitOpenError,
 } from '@tripswitch/core';
-import { refusalResponse } from '@tripswitch/core/http';
+import { type RefusalProblemFunction, refusalResponse } from '@tripswitch/core/http';
 import type { Context } from 'hono';
 import type { RefusalHandler } from './options.ts';
 
@@ -16,41 +16,20 @@ export type Refusal = CircuitOpenError | BulkheadFullError;
 const maxCauseDepth = 5;
 
 /**
- * @internal The 503 for a request the middleware's own breaker refused: the response every
- * Tripswitch server adapter sends, through `c.body` so headers set earlier on `c` are kept.
- */
-export function refusedByMiddleware(c: Context, error: Refusal): Response {
-  const { status, headers, body } = refusalResponse(error);
-  return c.body(JSON.stringify(body), status, headers);
-}
-
-/**
- * @internal The same 503 for a refusal thrown by a handler: a breaker downstream (an HTTP
- * client's, named after an internal origin) refused a call. Its name, and the detail that
- * repeats it, stay inside: the public learns that a dependency is unavailable, and when to
- * retry.
- */
-export function refusedDownstream(error: Refusal): Response {
-  const { status, headers, body } = refusalResponse(error);
-  const { breaker: _internal, ...rest } = body;
-  const detail = isBulkheadFullError(error)
-    ? 'A dependency of this service is at capacity'
-    : 'A dependency of this service is unavailable';
-  return new Response(JSON.stringify({ ...rest, detail }), { status, headers });
-}
-
-/**
- * @internal Answers a refusal: with `onOpen` when given, else with the 503 — naming the breaker
- * when it is the middleware's own, not when it was thrown downstream.
+ * @internal Answers a refusal — the middleware's own, or one a handler threw — with `onOpen`
+ * when given, else with the 503 every Tripswitch server adapter sends (`refusalResponse`), whose
+ * body names no breaker unless `problem` puts the name in. Written through `c.body`, so headers
+ * set earlier on the context are kept.
  */
 export async function answerRefusal(
   onOpen: RefusalHandler | undefined,
+  problem: RefusalProblemFunction | undefined,
   c: Context,
   error: Refusal,
-  downstream: boolean,
 ): Promise<Response> {
   if (onOpen === undefined) {
-    return downstream ? refusedDownstream(error) : refusedByMiddleware(c, error);
+    const { status, headers, body } = refusalResponse(error, { problem });
+    return c.body(JSON.stringify(body), status, headers);
   }
   const response = await onOpen(c, error);
   if (typeof response !== 'object' || response === null) {

@@ -1,23 +1,23 @@
 import type { Permit } from '@tripswitch/core';
 import type { Context } from 'hono';
-import type { RefusalHandler } from './options.ts';
+import type { MiddlewareSettings } from './options.ts';
 import { answerRefusal, findRefusal } from './refusal-response.ts';
 
 /**
  * @internal Answers a refusal thrown by a handler — a breaker downstream said no — as the
- * middleware answers its own refusals (`onOpen`, or the 503 without the downstream breaker's
- * name), when `app.onError` answered it with a 5xx (Hono's default answers any error with 500).
- * An `app.onError` that answers refusals its own way, below 500, is left alone. Call it only
- * when `c.error` is set; it returns a promise only when it has a refusal to answer.
+ * middleware answers its own refusals (`onOpen`, or the 503), when `app.onError` answered it
+ * with a 5xx (Hono's default answers any error with 500). An `app.onError` that answers refusals
+ * its own way, below 500, is left alone. Call it only when `c.error` is set; it returns a promise
+ * only when it has a refusal to answer.
  */
 export function answerThrownRefusal(
   c: Context,
-  onOpen: RefusalHandler | undefined,
+  settings: Pick<MiddlewareSettings, 'onOpen' | 'problem'>,
 ): Promise<void> | undefined {
   if (!c.finalized || c.res.status < 500) return undefined;
   const refusal = findRefusal(c.error);
   if (refusal === undefined) return undefined;
-  return answerRefusal(onOpen, c, refusal, true).then((response) => {
+  return answerRefusal(settings.onOpen, settings.problem, c, refusal).then((response) => {
     c.res = response;
   });
 }

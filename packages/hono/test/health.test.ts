@@ -26,6 +26,7 @@ describe('circuitsHealth', () => {
     expect(healthy.headers.get('cache-control')).toBe('no-store');
     expect(JSON.parse(healthy.body)).toEqual({
       status: 'ok',
+      overflows: 0,
       breakers: [
         { name: 'api', state: 'closed', failureRate: 0, slowCallRate: 0, calls: 0, rejected: 0 },
       ],
@@ -38,6 +39,7 @@ describe('circuitsHealth', () => {
     expect(degraded.status).toBe(503);
     expect(JSON.parse(degraded.body)).toEqual({
       status: 'degraded',
+      overflows: 0,
       breakers: [
         { name: 'api', state: 'open', failureRate: 100, slowCallRate: 0, calls: 2, rejected: 1 },
       ],

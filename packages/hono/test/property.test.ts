@@ -76,6 +76,11 @@ it('settles every permit exactly once, whatever the requests do', async () => {
           ...(options as Omit<CircuitBreakerOptions, 'name'>),
           registry,
           clock: { now: () => now },
+          // Names the breaker in its own 503s, to tell them from the downstream refusals'.
+          problem: (error, problem) =>
+            error.breakerName === downstreamName
+              ? problem
+              : { ...problem, breaker: error.breakerName },
         };
         if (keyed) middlewareOptions.key = (c) => c.req.header('x-key') as string | undefined;
         if (judge === 'four-hundreds') middlewareOptions.isFailure = (status) => status >= 400;
@@ -116,7 +121,7 @@ it('settles every permit exactly once, whatever the requests do', async () => {
           const stats = breaker.stats();
           expect(stats.inFlight).toBe(0);
           if (stats.bulkhead !== undefined)
-            expect(stats.bulkhead).toEqual({ active: 0, queued: 0 });
+            expect(stats.bulkhead).toMatchObject({ active: 0, queued: 0 });
           for (const total of Object.keys(counted) as Array<keyof typeof counted>) {
             counted[total] += stats.totals[total];
           }
@@ -133,7 +138,7 @@ function judgedFailed(judge: (typeof judges)[number], status: number): boolean {
   return status >= (judge === 'four-hundreds' ? 400 : 500);
 }
 
-/** Whether the middleware's own breaker refused the request: its 503 names the breaker. */
+/** Whether the middleware's own breaker refused the request: its 503 names it (`problem`). */
 async function refusedByOwnBreaker(response: Response): Promise<boolean> {
   if (response.status !== 503) return false;
   if (response.headers.get('content-type') !== 'application/problem+json') return false;
@@ -141,8 +146,10 @@ async function refusedByOwnBreaker(response: Response): Promise<boolean> {
   return body.breaker !== undefined;
 }
 
+const downstreamName = 'http://internal.example';
+
 function buildApp(options: BreakerMiddlewareOptions): Hono {
-  const downstream = new CircuitBreaker({ name: 'http://internal.example' });
+  const downstream = new CircuitBreaker({ name: downstreamName });
   downstream.isolate();
   const app = new Hono();
   app.use('*', breakerMiddleware(options));

@@ -40,7 +40,7 @@ function trip(breaker: CircuitBreaker): void {
 }
 
 describe('the middleware refuses', () => {
-  it('with 503, Retry-After and a problem document naming its breaker; no handler runs', async () => {
+  it('with 503, Retry-After and a problem document naming no breaker; no handler runs', async () => {
     const { app, handled } = openApp({ openDurationMs: 7_500 });
     const breaker = registry.get('api');
     breaker.reset();
@@ -56,9 +56,8 @@ describe('the middleware refuses', () => {
       type: 'about:blank',
       title: 'Service Unavailable',
       status: 503,
-      detail: 'Circuit "api" is open; it lets a trial call through in 7499 ms',
+      detail: 'A circuit breaker refused the call; retry in 8 s',
       code: 'ERR_CIRCUIT_OPEN',
-      breaker: 'api',
       retryAfterMs: 7_499,
     });
     expect(handled()).toBe(0);
@@ -80,6 +79,37 @@ describe('the middleware refuses', () => {
     expect(full.status).toBe(503);
     expect(full.headers.get('retry-after')).toBe('1');
     trial?.success();
+  });
+
+  it('with the body problem writes, for its own refusals and those thrown downstream', async () => {
+    const seen: string[] = [];
+    const app = new Hono();
+    app.use(
+      '/api/*',
+      breakerMiddleware({
+        name: 'api',
+        registry,
+        problem: (error, problem) => {
+          seen.push(error.breakerName);
+          return { ...problem, breaker: error.breakerName, internal: true };
+        },
+      }),
+    );
+    const downstream = new CircuitBreaker({ name: 'http://inventory.internal:8080' });
+    downstream.isolate();
+    app.get('/api/stock', async (c) => c.json(await downstream.execute(async () => 'stock')));
+
+    const thrown = await app.request('/api/stock');
+    expect(thrown.status).toBe(503);
+    expect(await thrown.json()).toMatchObject({
+      breaker: 'http://inventory.internal:8080',
+      internal: true,
+    });
+    registry.get('api').isolate();
+    const own = await app.request('/api/stock');
+    expect(own.status).toBe(503);
+    expect(await own.json()).toMatchObject({ breaker: 'api', code: 'ERR_CIRCUIT_OPEN' });
+    expect(seen).toEqual(['http://inventory.internal:8080', 'api']);
   });
 
   it('keeps headers set on the context before it, as Hono responses do', async () => {
@@ -158,7 +188,7 @@ describe('a refusal thrown by a handler', () => {
     return app;
   }
 
-  it("is answered with the 503, without the downstream breaker's name, and is a failure", async () => {
+  it('is answered with the same 503, naming no breaker, and is a failure', async () => {
     const downstream = new CircuitBreaker({ name: internal, clock: { now: () => now } });
     trip(downstream);
     const app = appCalling(() => downstream.execute(async () => 'stock'));
@@ -174,7 +204,7 @@ describe('a refusal thrown by a handler', () => {
       type: 'about:blank',
       title: 'Service Unavailable',
       status: 503,
-      detail: 'A dependency of this service is unavailable',
+      detail: 'A circuit breaker refused the call; retry in 1 s',
       code: 'ERR_CIRCUIT_OPEN',
       retryAfterMs: 1_000,
     });

@@ -62,6 +62,17 @@ export function equal(actual: unknown, expected: unknown, what: string): void {
   if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
 }
 
+/** Throws when any field of `expected` differs from `actual`'s, as JSON (other fields may exist). */
+export function matches(actual: object | undefined, expected: object, what: string): void {
+  const picked = Object.fromEntries(
+    Object.keys(expected).map((key) => [
+      key,
+      (actual as Record<string, unknown> | undefined)?.[key],
+    ]),
+  );
+  equal(picked, expected, what);
+}
+
 /** Resolves with what `promise` rejected with; throws when it fulfilled. */
 export async function rejection(promise: Promise<unknown>, what: string): Promise<unknown> {
   try {

@@ -5,7 +5,7 @@ import { withBreaker } from '@tripswitch/fetch';
 import { breakerMiddleware, circuitsHealth } from '@tripswitch/hono';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { type Case, check, equal, manualClock } from './harness.ts';
+import { type Case, check, equal, manualClock, matches } from './harness.ts';
 
 export const honoCases: Case[] = [
   {
@@ -71,11 +71,8 @@ export const honoCases: Case[] = [
       equal(refused.headers.get('retry-after'), '8', 'Retry-After');
       equal(refused.headers.get('content-type'), 'application/problem+json', 'content type');
       const problem = (await refused.json()) as Record<string, unknown>;
-      equal(
-        [problem.code, problem.breaker, problem.retryAfterMs],
-        ['ERR_CIRCUIT_OPEN', 'api', 7_500],
-        'problem',
-      );
+      equal([problem.code, problem.retryAfterMs], ['ERR_CIRCUIT_OPEN', 7_500], 'problem');
+      check(!('breaker' in problem), 'the problem document names the breaker');
       equal(handled, 2, 'handler runs');
 
       clock.advance(7_500);
@@ -196,7 +193,7 @@ export const honoCases: Case[] = [
       await first;
       const waiting = app.request('/work');
       const breaker = registry.get('hono');
-      equal(breaker.stats().bulkhead, { active: 1, queued: 1 }, 'bulkhead with one waiting');
+      matches(breaker.stats().bulkhead, { active: 1, queued: 1 }, 'bulkhead with one waiting');
       const refused = await app.request('/work');
       equal(refused.status, 503, 'status beyond the queue');
       equal(((await refused.json()) as { code: string }).code, 'ERR_BULKHEAD_FULL', 'code');
@@ -206,7 +203,7 @@ export const honoCases: Case[] = [
         [200, 200],
         'statuses of the admitted',
       );
-      equal(breaker.stats().bulkhead, { active: 0, queued: 0 }, 'bulkhead after both');
+      matches(breaker.stats().bulkhead, { active: 0, queued: 0 }, 'bulkhead after both');
     },
   },
 ];
