@@ -63,12 +63,13 @@ export function nestClient(nestUrl: string): DemoClient {
   };
 }
 
-/** Calls the upstream with a fetch (a 1 s deadline, like the got clients' timeout). */
+/** Calls the upstream with a fetch, with a deadline of `timeoutMs` like the got clients' timeout. */
 export function fetchClient(
   label: string,
   upstreamName: string,
   fetch: typeof globalThis.fetch,
   baseUrl: string,
+  timeoutMs: number,
 ): DemoClient {
   return {
     label,
@@ -77,7 +78,7 @@ export function fetchClient(
       try {
         const response = await fetch(`${baseUrl}/items/${n}`, {
           headers: { 'x-client': upstreamName },
-          signal: AbortSignal.timeout(1_000),
+          signal: AbortSignal.timeout(timeoutMs),
         });
         await response.body?.cancel();
         return response.ok ? 'ok' : 'error';

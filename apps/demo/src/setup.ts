@@ -22,13 +22,22 @@ export interface DemoSystem {
   close(): Promise<void>;
 }
 
+/** Options of {@link startDemoSystem}. */
+export interface DemoSystemOptions {
+  /** The breakers' source of time; the tests pass a virtual one. @defaultValue the wall clock */
+  clock?: Clock;
+  /** How long each client waits for the upstream before it gives up. @defaultValue 1_000 */
+  upstreamTimeoutMs?: number;
+}
+
 /**
  * Starts the upstream, the Express gateway (which calls the upstream through axios), the Fastify
  * gateway (through fetch), the Hono gateway (through withBreaker(fetch)), the NestJS service (a
  * decorated method with a cached fallback), a fetch client with a breaker and two got clients —
  * one with a breaker, one without, the baseline — all on 127.0.0.1 with free ports.
  */
-export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
+export async function startDemoSystem(options: DemoSystemOptions = {}): Promise<DemoSystem> {
+  const { clock, upstreamTimeoutMs = 1_000 } = options;
   const defaults = clock === undefined ? {} : { defaults: { clock } };
   const upstream = await startUpstream();
   const gatewayRegistry = new BreakerRegistry(defaults);
@@ -37,6 +46,7 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
   const server: Server = createGateway({
     upstreamUrl: upstream.url,
     registry: gatewayRegistry,
+    upstreamTimeoutMs,
   }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -48,21 +58,25 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
   const fastifyUrl = await fastify.listen({ port: 0, host: '127.0.0.1' });
   const nest = await createNestDemo({
     upstreamUrl: upstream.url,
+    upstreamTimeoutMs,
     ...(clock === undefined ? {} : { clock }),
   });
   await nest.listen(0, '127.0.0.1');
   const nestUrl = `http://127.0.0.1:${((nest.getHttpServer() as Server).address() as AddressInfo).port}`;
   const honoRegistry = new BreakerRegistry(defaults);
   const hono = await listenOnNode(
-    createHonoGateway({
-      upstreamUrl: upstream.url,
-      registry: honoRegistry,
-      // On a virtual clock (the tests), no real deadline races the upstream.
-      timeoutMs: clock === undefined ? 1_000 : false,
-    }),
+    createHonoGateway({ upstreamUrl: upstream.url, registry: honoRegistry, upstreamTimeoutMs }),
   );
-  const protectedGot = createUpstreamClient({ upstreamUrl: upstream.url, registry: gotRegistry });
-  const baseline = createUpstreamClient({ upstreamUrl: upstream.url, breaker: false });
+  const protectedGot = createUpstreamClient({
+    upstreamUrl: upstream.url,
+    registry: gotRegistry,
+    timeoutMs: upstreamTimeoutMs,
+  });
+  const baseline = createUpstreamClient({
+    upstreamUrl: upstream.url,
+    breaker: false,
+    timeoutMs: upstreamTimeoutMs,
+  });
   const protectedFetch = withBreaker(globalThis.fetch, {
     registry: fetchRegistry,
     window: { type: 'count', size: 10 },
@@ -80,7 +94,7 @@ export async function startDemoSystem(clock?: Clock): Promise<DemoSystem> {
       gatewayClient(hono.url, 'Hono gateway → fetch', 'hono'),
       nestClient(nestUrl),
       gotClient('got + breaker', 'got', protectedGot),
-      fetchClient('fetch + breaker', 'fetch', protectedFetch, upstream.url),
+      fetchClient('fetch + breaker', 'fetch', protectedFetch, upstream.url, upstreamTimeoutMs),
       gotClient('got, no breaker', 'got-baseline', baseline),
     ],
     registries: new Map([

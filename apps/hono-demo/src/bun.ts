@@ -11,10 +11,10 @@ declare const Bun: {
   }): { port: number };
 };
 
-const { port, upstreamUrl, timeoutMs } = demoSettings((name) => Bun.env[name]);
+const { port, upstreamUrl, upstreamTimeoutMs } = demoSettings((name) => Bun.env[name]);
 const server = Bun.serve({
   port,
   hostname: '127.0.0.1',
-  fetch: createGateway({ upstreamUrl, timeoutMs }).fetch,
+  fetch: createGateway({ upstreamUrl, upstreamTimeoutMs }).fetch,
 });
 console.log(listeningLine(server.port));

@@ -10,8 +10,8 @@ declare const Deno: {
   ): unknown;
 };
 
-const { port, upstreamUrl, timeoutMs } = demoSettings((name) => Deno.env.get(name));
+const { port, upstreamUrl, upstreamTimeoutMs } = demoSettings((name) => Deno.env.get(name));
 Deno.serve(
   { port, hostname: '127.0.0.1', onListen: (address) => console.log(listeningLine(address.port)) },
-  createGateway({ upstreamUrl, timeoutMs }).fetch,
+  createGateway({ upstreamUrl, upstreamTimeoutMs }).fetch,
 );

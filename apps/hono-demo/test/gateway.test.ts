@@ -5,6 +5,7 @@ import { createGateway } from '../src/index.ts';
 
 let upstream: Upstream;
 let now = 0;
+// The upstream's deadline in these tests: a bound that only catches a hang.
 const registry = () => new BreakerRegistry({ defaults: { clock: { now: () => now } } });
 
 beforeEach(async () => {
@@ -20,7 +21,7 @@ describe('the Hono gateway', () => {
     const gateway = createGateway({
       upstreamUrl: upstream.url,
       registry: registry(),
-      timeoutMs: false,
+      upstreamTimeoutMs: 60_000,
     });
     const response = await gateway.request('/items/7');
     expect(response.status).toBe(200);
@@ -33,7 +34,7 @@ describe('the Hono gateway', () => {
     const gateway = createGateway({
       upstreamUrl: upstream.url,
       registry: shared,
-      timeoutMs: false,
+      upstreamTimeoutMs: 60_000,
     });
     upstream.setChaos({ outage: true });
     const statuses: number[] = [];

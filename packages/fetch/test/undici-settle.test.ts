@@ -4,7 +4,7 @@
 import type { Dispatcher } from 'undici';
 import { describe, expect, it, vi } from 'vitest';
 import type { UndiciOutcome } from '../src/undici/index.ts';
-import { rejection, undiciClient, undicis } from './support/setup.ts';
+import { deadline, rejection, undiciClient, undicis } from './support/setup.ts';
 import {
   closedPort,
   endlessBody,
@@ -88,7 +88,12 @@ describe.each(undicis)('$name: what a request counts as', ({ undici }) => {
     async (how) => {
       const upstream = await startUpstream(hang);
       const c = undiciClient(undici);
-      const error = await rejection(c[how](upstream.url, { signal: AbortSignal.timeout(50) }));
+      // Aborted as AbortSignal.timeout() aborts, once the upstream has the request.
+      const timeout = new AbortController();
+      const call = rejection(c[how](upstream.url, { signal: timeout.signal }));
+      await upstream.arrivals(1);
+      timeout.abort(deadline());
+      const error = await call;
       expect(error).toMatchObject({ name: 'TimeoutError' });
       expect(c.breaker(upstream.url).stats()).toMatchObject({
         inFlight: 0,
