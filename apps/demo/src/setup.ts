@@ -5,6 +5,7 @@ import { withBreaker } from '@tripswitch/fetch';
 import { createGateway } from 'express-demo';
 import { createGateway as createFastifyGateway } from 'fastify-demo';
 import { createUpstreamClient } from 'got-demo';
+import { createGateway as createHonoGateway, listenOnNode } from 'hono-demo';
 import { createNestDemo } from 'nestjs-demo';
 import { startUpstream, type Upstream } from 'upstream';
 import { type DemoClient, fetchClient, gatewayClient, gotClient, nestClient } from './clients.ts';
@@ -15,6 +16,7 @@ export interface DemoSystem {
   gatewayUrl: string;
   fastifyUrl: string;
   nestUrl: string;
+  honoUrl: string;
   clients: DemoClient[];
   registries: Map<string, BreakerRegistry>;
   close(): Promise<void>;
@@ -30,9 +32,9 @@ export interface DemoSystemOptions {
 
 /**
  * Starts the upstream, the Express gateway (which calls the upstream through axios), the Fastify
- * gateway (through fetch), the NestJS
- * service (a decorated method with a cached fallback), a fetch client with a breaker and two got
- * clients — one with a breaker, one without, the baseline — all on 127.0.0.1 with free ports.
+ * gateway (through fetch), the Hono gateway (through withBreaker(fetch)), the NestJS service (a
+ * decorated method with a cached fallback), a fetch client with a breaker and two got clients —
+ * one with a breaker, one without, the baseline — all on 127.0.0.1 with free ports.
  */
 export async function startDemoSystem(options: DemoSystemOptions = {}): Promise<DemoSystem> {
   const { clock, upstreamTimeoutMs = 1_000 } = options;
@@ -61,6 +63,10 @@ export async function startDemoSystem(options: DemoSystemOptions = {}): Promise<
   });
   await nest.listen(0, '127.0.0.1');
   const nestUrl = `http://127.0.0.1:${((nest.getHttpServer() as Server).address() as AddressInfo).port}`;
+  const honoRegistry = new BreakerRegistry(defaults);
+  const hono = await listenOnNode(
+    createHonoGateway({ upstreamUrl: upstream.url, registry: honoRegistry, upstreamTimeoutMs }),
+  );
   const protectedGot = createUpstreamClient({
     upstreamUrl: upstream.url,
     registry: gotRegistry,
@@ -81,9 +87,11 @@ export async function startDemoSystem(options: DemoSystemOptions = {}): Promise<
     gatewayUrl,
     fastifyUrl,
     nestUrl,
+    honoUrl: hono.url,
     clients: [
       gatewayClient(gatewayUrl),
       gatewayClient(fastifyUrl, 'Fastify gateway → fetch', 'fastify'),
+      gatewayClient(hono.url, 'Hono gateway → fetch', 'hono'),
       nestClient(nestUrl),
       gotClient('got + breaker', 'got', protectedGot),
       fetchClient('fetch + breaker', 'fetch', protectedFetch, upstream.url, upstreamTimeoutMs),
@@ -92,6 +100,7 @@ export async function startDemoSystem(options: DemoSystemOptions = {}): Promise<
     registries: new Map([
       ['Express gateway', gatewayRegistry],
       ['Fastify gateway', fastifyRegistry],
+      ['Hono gateway', honoRegistry],
       ['NestJS', nest.get(BreakerRegistry)],
       ['got client', gotRegistry],
       ['fetch client', fetchRegistry],
@@ -100,6 +109,7 @@ export async function startDemoSystem(options: DemoSystemOptions = {}): Promise<
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await fastify.close();
+      await hono.close();
       await nest.close();
       await upstream.close();
     },

@@ -44,6 +44,7 @@ it('opens every protected circuit during the failure, spares the upstream, and c
   for (const source of [
     'Express gateway',
     'Fastify gateway',
+    'Hono gateway',
     'NestJS',
     'got client',
     'fetch client',
@@ -58,6 +59,7 @@ it('opens every protected circuit during the failure, spares the upstream, and c
   expect(failing?.get('got + breaker')).toBeLessThan(calls.length / 2);
   expect(failing?.get('Express gateway → axios')).toBeLessThan(calls.length / 2);
   expect(failing?.get('Fastify gateway → fetch')).toBeLessThan(calls.length / 2);
+  expect(failing?.get('Hono gateway → fetch')).toBeLessThan(calls.length / 2);
   expect(failing?.get('NestJS → got')).toBeLessThan(calls.length / 2);
   expect(failing?.get('fetch + breaker')).toBeLessThan(calls.length / 2);
   for (const registry of system.registries.values()) {

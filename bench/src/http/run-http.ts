@@ -4,6 +4,7 @@ import { expressPair } from './express-pair.ts';
 import { fastifyPair } from './fastify-pair.ts';
 import { fetchPair, undiciPair } from './fetch-pair.ts';
 import { gotPair } from './got-pair.ts';
+import { honoPair } from './hono-pair.ts';
 import { measureHttp, type PreparedPair } from './measure-http.ts';
 import type { HttpPlan } from './plan.ts';
 import type { HttpResults } from './results.ts';
@@ -14,6 +15,7 @@ import type { HttpContext, HttpPair } from './types.ts';
 export const httpPairs: readonly HttpPair[] = [
   expressPair,
   fastifyPair,
+  honoPair,
   axiosPair,
   gotPair,
   fetchPair,
@@ -55,7 +57,7 @@ export async function runHttp(plan: HttpPlan): Promise<HttpResults> {
     }
     return {
       plan,
-      versions: ['express', 'fastify', 'axios', 'got', 'autocannon']
+      versions: ['express', 'fastify', 'hono', '@hono/node-server', 'axios', 'got', 'autocannon']
         .map((name) => `${name} ${installedVersion(name)}`)
         .join(', '),
       pairs,
