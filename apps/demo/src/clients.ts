@@ -15,7 +15,10 @@ export interface DemoClient {
   call(n: number): Promise<CallResult>;
 }
 
-/** Calls through a gateway (Express by default): a refusal is its 503 problem, ERR_CIRCUIT_OPEN. */
+/**
+ * Calls through a gateway (Express by default, Fastify, Hono): a refusal is its 503 problem,
+ * ERR_CIRCUIT_OPEN.
+ */
 export function gatewayClient(
   gatewayUrl: string,
   label = 'Express gateway → axios',

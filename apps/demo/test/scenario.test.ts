@@ -46,6 +46,7 @@ it('opens every protected circuit during the failure, spares the upstream, and c
   const breakers: Record<string, string> = {
     'Express gateway': 'upstream',
     'Fastify gateway': 'upstream',
+    'Hono gateway': 'upstream',
     NestJS: 'upstream',
     'got client': 'upstream',
     'fetch client': 'upstream',
@@ -62,6 +63,7 @@ it('opens every protected circuit during the failure, spares the upstream, and c
   expect(failing?.get('got + breaker')).toBeLessThan(calls.length / 2);
   expect(failing?.get('Express gateway → axios')).toBeLessThan(calls.length / 2);
   expect(failing?.get('Fastify gateway → fetch')).toBeLessThan(calls.length / 2);
+  expect(failing?.get('Hono gateway → fetch')).toBeLessThan(calls.length / 2);
   expect(failing?.get('NestJS → got')).toBeLessThan(calls.length / 2);
   expect(failing?.get('fetch + breaker')).toBeLessThan(calls.length / 2);
   expect(failing?.get('gRPC + breaker')).toBeLessThan(calls.length / 2);
