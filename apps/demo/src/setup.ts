@@ -5,10 +5,18 @@ import { withBreaker } from '@tripswitch/fetch';
 import { createGateway } from 'express-demo';
 import { createGateway as createFastifyGateway } from 'fastify-demo';
 import { createUpstreamClient } from 'got-demo';
+import { createInventoryClient, startInventoryService } from 'grpc-demo';
 import { createGateway as createHonoGateway, listenOnNode } from 'hono-demo';
 import { createNestDemo } from 'nestjs-demo';
 import { startUpstream, type Upstream } from 'upstream';
-import { type DemoClient, fetchClient, gatewayClient, gotClient, nestClient } from './clients.ts';
+import {
+  type DemoClient,
+  fetchClient,
+  gatewayClient,
+  gotClient,
+  grpcClient,
+  nestClient,
+} from './clients.ts';
 
 /** Everything the scenario runs against, and how to stop it. */
 export interface DemoSystem {
@@ -17,6 +25,8 @@ export interface DemoSystem {
   fastifyUrl: string;
   nestUrl: string;
   honoUrl: string;
+  /** The gRPC inventory service, `host:port`. */
+  grpcAddress: string;
   clients: DemoClient[];
   registries: Map<string, BreakerRegistry>;
   close(): Promise<void>;
@@ -33,8 +43,9 @@ export interface DemoSystemOptions {
 /**
  * Starts the upstream, the Express gateway (which calls the upstream through axios), the Fastify
  * gateway (through fetch), the Hono gateway (through withBreaker(fetch)), the NestJS service (a
- * decorated method with a cached fallback), a fetch client with a breaker and two got clients —
- * one with a breaker, one without, the baseline — all on 127.0.0.1 with free ports.
+ * decorated method with a cached fallback), a gRPC service that reads the upstream and a client
+ * of it with a breaker, a fetch client with a breaker and two got clients — one with a breaker,
+ * one without, the baseline — all on 127.0.0.1 with free ports.
  */
 export async function startDemoSystem(options: DemoSystemOptions = {}): Promise<DemoSystem> {
   const { clock, upstreamTimeoutMs = 1_000 } = options;
@@ -82,12 +93,21 @@ export async function startDemoSystem(options: DemoSystemOptions = {}): Promise<
     window: { type: 'count', size: 10 },
     minimumCalls: 5,
   });
+  // A gRPC service in front of the upstream, and a client of it through @tripswitch/grpc.
+  const grpcRegistry = new BreakerRegistry(defaults);
+  const inventory = await startInventoryService({ upstreamUrl: upstream.url, upstreamTimeoutMs });
+  const grpc = createInventoryClient({
+    address: inventory.address,
+    registry: grpcRegistry,
+    deadlineMs: upstreamTimeoutMs,
+  });
   return {
     upstream,
     gatewayUrl,
     fastifyUrl,
     nestUrl,
     honoUrl: hono.url,
+    grpcAddress: inventory.address,
     clients: [
       gatewayClient(gatewayUrl),
       gatewayClient(fastifyUrl, 'Fastify gateway → fetch', 'fastify'),
@@ -95,6 +115,7 @@ export async function startDemoSystem(options: DemoSystemOptions = {}): Promise<
       nestClient(nestUrl),
       gotClient('got + breaker', 'got', protectedGot),
       fetchClient('fetch + breaker', 'fetch', protectedFetch, upstream.url, upstreamTimeoutMs),
+      grpcClient('gRPC + breaker', 'grpc', grpc),
       gotClient('got, no breaker', 'got-baseline', baseline),
     ],
     registries: new Map([
@@ -104,6 +125,7 @@ export async function startDemoSystem(options: DemoSystemOptions = {}): Promise<
       ['NestJS', nest.get(BreakerRegistry)],
       ['got client', gotRegistry],
       ['fetch client', fetchRegistry],
+      ['gRPC client', grpcRegistry],
     ]),
     async close() {
       server.closeAllConnections();
@@ -111,6 +133,8 @@ export async function startDemoSystem(options: DemoSystemOptions = {}): Promise<
       await fastify.close();
       await hono.close();
       await nest.close();
+      grpc.close();
+      await inventory.close();
       await upstream.close();
     },
   };

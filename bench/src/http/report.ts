@@ -136,6 +136,13 @@ export function renderHttpMarkdown(
     ),
     '',
     paragraph(
+      'The gRPC row: the same client loop of grpc-js unary calls (stubs from `@grpc/proto-loader`,',
+      'a small message each way, one channel per subject) to a grpc-js server in a worker thread of',
+      'its own that answers each call at once; the CPU column is the client thread’s, so it shows',
+      'what the interceptor adds to a call on the client.',
+    ),
+    '',
+    paragraph(
       `One untimed sample of ${plan.warmupMs} ms per subject warms up the JIT and the sockets.`,
       `Then each of ${plan.rounds} rounds takes, for every pair, two samples of ${plan.sampleMs} ms`,
       'of each subject, in the order A B B A in one round and B A A B in the next, which cancels',

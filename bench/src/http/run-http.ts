@@ -4,6 +4,7 @@ import { expressPair } from './express-pair.ts';
 import { fastifyPair } from './fastify-pair.ts';
 import { fetchPair, undiciPair } from './fetch-pair.ts';
 import { gotPair } from './got-pair.ts';
+import { grpcPair } from './grpc-pair.ts';
 import { honoPair } from './hono-pair.ts';
 import { measureHttp, type PreparedPair } from './measure-http.ts';
 import type { HttpPlan } from './plan.ts';
@@ -20,6 +21,7 @@ export const httpPairs: readonly HttpPair[] = [
   gotPair,
   fetchPair,
   undiciPair,
+  grpcPair,
 ];
 
 /**
@@ -57,7 +59,16 @@ export async function runHttp(plan: HttpPlan): Promise<HttpResults> {
     }
     return {
       plan,
-      versions: ['express', 'fastify', 'hono', '@hono/node-server', 'axios', 'got', 'autocannon']
+      versions: [
+        'express',
+        'fastify',
+        'hono',
+        '@hono/node-server',
+        'axios',
+        'got',
+        '@grpc/grpc-js',
+        'autocannon',
+      ]
         .map((name) => `${name} ${installedVersion(name)}`)
         .join(', '),
       pairs,
