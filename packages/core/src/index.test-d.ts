@@ -37,6 +37,9 @@ expectTypeOf(asyncFallback.execute(async () => 1)).toEqualTypeOf<Promise<number 
 // The permit primitive.
 expectTypeOf(breaker.tryAcquire()).toEqualTypeOf<Permit | null>();
 expectTypeOf(breaker.acquire()).toEqualTypeOf<Promise<Permit>>();
+// failure() says whether the call counted as a failure or was ignored.
+expectTypeOf<Permit['failure']>().returns.toEqualTypeOf<boolean>();
+expectTypeOf<Permit['success']>().returns.toEqualTypeOf<void>();
 expectTypeOf(breaker.state).toEqualTypeOf<CircuitState>();
 
 // Event payloads are typed by event name.
