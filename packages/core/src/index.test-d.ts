@@ -4,11 +4,13 @@ import {
   type BreakerEvents,
   BreakerRegistry,
   CircuitBreaker,
+  type CircuitBreakerOptions,
   type CircuitOpenError,
   type CircuitState,
   isCircuitOpenError,
   type LateSettlementCause,
   type Permit,
+  validateBreakerOptions,
 } from './index.ts';
 
 const breaker = new CircuitBreaker();
@@ -90,3 +92,8 @@ const typedFallback = new CircuitBreaker({ fallback: (_error, sku: string) => sk
 expectTypeOf(typedFallback.wrap((sku: string) => sku)).returns.toEqualTypeOf<
   Promise<string | number>
 >();
+
+// validateBreakerOptions narrows what it checked to breaker options.
+const loaded: unknown = JSON.parse('{}');
+validateBreakerOptions(loaded);
+expectTypeOf(loaded).toEqualTypeOf<CircuitBreakerOptions<unknown> | undefined>();
