@@ -122,7 +122,9 @@ describe('the bulkhead', () => {
     const controller = new AbortController();
     const queued = c.api.get(`${upstream.url}/queued`, { signal: controller.signal });
     const breaker = c.breaker(upstream.url);
-    await vi.waitFor(() => expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 1, lingering: 0 }));
+    await vi.waitFor(() =>
+      expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 1, lingering: 0 }),
+    );
     controller.abort();
     expect(isCancel(await rejection(queued))).toBe(true);
     expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0, lingering: 0 });
