@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '@tripswitch/core';
-import { httpClientBreakers, splitClientOptions } from '@tripswitch/core/http';
+import { httpClientBreakers, splitClientOptions } from '@tripswitch/core/internal';
 import type { Axios } from 'axios';
 import { type BreakerAdapterContext, breakerAdapter, passesThrough } from './breaker-adapter.ts';
 import type { AxiosBreakerOptions } from './options.ts';

@@ -5,7 +5,8 @@ import {
   isBulkheadFullError,
   isCircuitOpenError,
 } from '@tripswitch/core';
-import { checkRefusalProblem, type RefusalProblemFunction } from '@tripswitch/core/http';
+import type { RefusalProblemFunction } from '@tripswitch/core/http';
+import { checkRefusalProblem } from '@tripswitch/core/internal';
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { sendRefusal } from './send-refusal.ts';
 

@@ -6,7 +6,8 @@ import {
   InvalidOptionError,
   type RegistryBreakerOptions,
 } from '@tripswitch/core';
-import { checkRefusalProblem, type RefusalProblemFunction } from '@tripswitch/core/http';
+import type { RefusalProblemFunction } from '@tripswitch/core/http';
+import { checkRefusalProblem } from '@tripswitch/core/internal';
 import type { NextFunction, Request, Response } from 'express';
 import { checkedRequestKey } from './request-key.ts';
 

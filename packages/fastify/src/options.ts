@@ -7,7 +7,8 @@ import {
   isInvalidOptionError,
   type RegistryBreakerOptions,
 } from '@tripswitch/core';
-import { checkRefusalProblem, type RefusalProblemFunction } from '@tripswitch/core/http';
+import type { RefusalProblemFunction } from '@tripswitch/core/http';
+import { checkRefusalProblem } from '@tripswitch/core/internal';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**

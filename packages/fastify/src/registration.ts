@@ -4,7 +4,8 @@ import {
   InvalidOptionError,
   isInvalidOptionError,
 } from '@tripswitch/core';
-import { checkedKey, keyedBreakers, type RefusalProblemFunction } from '@tripswitch/core/http';
+import type { RefusalProblemFunction } from '@tripswitch/core/http';
+import { checkedKey, keyedBreakers } from '@tripswitch/core/internal';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   checkRouteConfig,
