@@ -1,8 +1,9 @@
 import type { CircuitBreaker, Permit } from '@tripswitch/core';
+import { isThenable } from '@tripswitch/core/internal';
 import { isObservable } from 'rxjs';
 import { callFallback } from './call-fallback.ts';
 import type { GuardedMethod } from './guarded-method.ts';
-import { guardObservable, isThenable } from './guarded-observable.ts';
+import { guardObservable } from './guarded-observable.ts';
 import { registryOf } from './instance-registry.ts';
 import { recordFailure } from './record-failure.ts';
 

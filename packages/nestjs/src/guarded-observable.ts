@@ -1,4 +1,5 @@
 import type { CircuitBreaker } from '@tripswitch/core';
+import { isThenable } from '@tripswitch/core/internal';
 import { defer, from, isObservable, Observable, of, Subscription, throwError } from 'rxjs';
 import { callFallback } from './call-fallback.ts';
 import type { GuardedMethod } from './guarded-method.ts';
@@ -86,13 +87,4 @@ export function toObservable(value: unknown): Observable<unknown> {
   if (isObservable(value)) return value;
   if (isThenable(value)) return from(value);
   return of(value);
-}
-
-/** @internal */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
-  );
 }
