@@ -1,10 +1,11 @@
 import {
   BreakerRegistry,
   type BulkheadFullError,
-  CircuitBreaker,
   type CircuitOpenError,
   InvalidOptionError,
+  isBreakerRegistry,
   type RegistryBreakerOptions,
+  validateBreakerOptions,
 } from '@tripswitch/core';
 import type { RefusalProblemFunction } from '@tripswitch/core/http';
 import { checkRefusalProblem } from '@tripswitch/core/internal';
@@ -194,7 +195,7 @@ export function resolveMiddlewareOptions(options: unknown = {}): MiddlewareSetti
       'nothing alongside onOpen, which answers refused requests itself',
     );
   }
-  if (registry !== undefined && !isRegistry(registry)) {
+  if (registry !== undefined && !isBreakerRegistry(registry)) {
     throw new InvalidOptionError('registry', registry, 'a BreakerRegistry from @tripswitch/core');
   }
   if (maxKeys !== undefined) {
@@ -217,8 +218,8 @@ export function resolveMiddlewareOptions(options: unknown = {}): MiddlewareSetti
     }
   }
   const resolvedName = name ?? defaultName;
-  // Build one breaker now, so a bad breaker option fails at start-up, named as the user wrote it.
-  new CircuitBreaker({ ...(breakerOptions as RouteBreakerOptions), name: resolvedName });
+  // Checked now, so a bad breaker option fails at start-up, named as the user wrote it.
+  validateBreakerOptions({ ...breakerOptions, name: resolvedName });
   const bulkhead = (breakerOptions as RouteBreakerOptions).bulkhead;
   return {
     registry:
@@ -238,14 +239,4 @@ function checkFunction(option: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'function') {
     throw new InvalidOptionError(option, value, 'a function');
   }
-}
-
-/** @internal Duck-typed: the registry may come from the other build (ESM or CommonJS) of core. */
-export function isRegistry(value: unknown): value is BreakerRegistry {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Partial<BreakerRegistry>).get === 'function' &&
-    typeof (value as Partial<BreakerRegistry>).health === 'function'
-  );
 }
