@@ -7,7 +7,8 @@ import {
   isInvalidOptionError,
   type RegistryBreakerOptions,
 } from '@tripswitch/core';
-import { checkedKey, defaultMaxRetryAfterMs, keyedBreakers } from '@tripswitch/core/http';
+import { defaultMaxRetryAfterMs } from '@tripswitch/core/http';
+import { checkedKey, keyedBreakers } from '@tripswitch/core/internal';
 import type { StatusRule } from './judge-status.ts';
 import { serviceOf } from './service-key.ts';
 

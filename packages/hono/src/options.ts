@@ -7,12 +7,8 @@ import {
   isBreakerRegistry,
   type RegistryBreakerOptions,
 } from '@tripswitch/core';
-import {
-  checkedKey,
-  checkRefusalProblem,
-  keyedBreakers,
-  type RefusalProblemFunction,
-} from '@tripswitch/core/http';
+import type { RefusalProblemFunction } from '@tripswitch/core/http';
+import { checkedKey, checkRefusalProblem, keyedBreakers } from '@tripswitch/core/internal';
 import type { Context } from 'hono';
 
 /**

@@ -1,19 +1,10 @@
-import {
-  type BulkheadFullError,
-  type CircuitOpenError,
-  isBulkheadFullError,
-  isCircuitOpenError,
-} from '@tripswitch/core';
+import type { BulkheadFullError, CircuitOpenError } from '@tripswitch/core';
 import { type RefusalProblemFunction, refusalResponse } from '@tripswitch/core/http';
 import type { Context } from 'hono';
 import type { RefusalHandler } from './options.ts';
 
 /** A breaker's refusal: what a 503 is rendered from. */
 export type Refusal = CircuitOpenError | BulkheadFullError;
-
-// How far down an error's `cause` chain a refusal is looked for (a client may wrap it, as
-// undici's fetch does in `TypeError('fetch failed')`).
-const maxCauseDepth = 5;
 
 /**
  * @internal Answers a refusal — the middleware's own, or one a handler threw — with `onOpen`
@@ -39,15 +30,4 @@ export async function answerRefusal(
     );
   }
   return response;
-}
-
-/** @internal The refusal `error` is, or carries in its `cause` chain; `undefined` if none. */
-export function findRefusal(error: unknown): Refusal | undefined {
-  let current = error;
-  for (let depth = 0; depth <= maxCauseDepth; depth++) {
-    if (isCircuitOpenError(current) || isBulkheadFullError(current)) return current;
-    if (typeof current !== 'object' || current === null || !('cause' in current)) return undefined;
-    current = current.cause;
-  }
-  return undefined;
 }

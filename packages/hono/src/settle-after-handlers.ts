@@ -1,7 +1,8 @@
 import type { Permit } from '@tripswitch/core';
+import { findRefusal } from '@tripswitch/core/internal';
 import type { Context } from 'hono';
 import type { MiddlewareSettings } from './options.ts';
-import { answerRefusal, findRefusal } from './refusal-response.ts';
+import { answerRefusal } from './refusal-response.ts';
 
 /**
  * @internal Answers a refusal thrown by a handler — a breaker downstream said no — as the
