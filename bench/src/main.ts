@@ -1,8 +1,9 @@
 /**
  * Benchmarks Tripswitch against opossum and cockatiel in one process: the timing rows of
- * rows.ts, then the heap of an idle breaker, then the HTTP throughput of the Express, axios and
- * got adapters (http/). Prints the tables and writes their sections of BENCHMARKS.md at the root
- * of the repository (`pnpm bench:detect` writes another). Needs `node --expose-gc`.
+ * rows.ts, then the heap of an idle breaker, then the HTTP throughput of the Express, Hono,
+ * axios, got and fetch adapters (http/). Prints the tables and writes their sections of
+ * BENCHMARKS.md at the root of the repository (`pnpm bench:detect` writes another). Needs
+ * `node --expose-gc`.
  *
  * BENCH_ROUNDS (default 50) and BENCH_SAMPLE_MS (default 20) shorten or lengthen the timing;
  * BENCH_HTTP_ROUNDS (8), BENCH_HTTP_SAMPLE_MS (500), BENCH_HTTP_WARMUP_MS (1000) and

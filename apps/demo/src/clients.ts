@@ -1,5 +1,6 @@
 import { isBulkheadFullError, isCircuitOpenError } from '@tripswitch/core';
 import type { Got } from 'got';
+import type { InventoryClient } from 'grpc-demo';
 
 /** How one call of the demo traffic ended, from its caller's side. */
 export type CallResult = 'ok' | 'refused' | 'error';
@@ -14,7 +15,10 @@ export interface DemoClient {
   call(n: number): Promise<CallResult>;
 }
 
-/** Calls through a gateway (Express by default): a refusal is its 503 problem, ERR_CIRCUIT_OPEN. */
+/**
+ * Calls through a gateway (Express by default, Fastify, Hono): a refusal is its 503 problem,
+ * ERR_CIRCUIT_OPEN.
+ */
 export function gatewayClient(
   gatewayUrl: string,
   label = 'Express gateway → axios',
@@ -97,6 +101,27 @@ export function gotClient(label: string, upstreamName: string, client: Got): Dem
         return 'ok';
       } catch (error) {
         return isCircuitOpenError(error) || isBulkheadFullError(error) ? 'refused' : 'error';
+      }
+    },
+  };
+}
+
+/** Calls the gRPC inventory service (which reads the upstream): refused when its breaker refuses. */
+export function grpcClient(
+  label: string,
+  upstreamName: string,
+  client: InventoryClient,
+): DemoClient {
+  return {
+    label,
+    upstreamName,
+    async call(n) {
+      try {
+        await client.getStock(String(n));
+        return 'ok';
+      } catch (error) {
+        // A refusal is an UNAVAILABLE status whose cause is the breaker's error.
+        return isCircuitOpenError((error as { cause?: unknown }).cause) ? 'refused' : 'error';
       }
     },
   };

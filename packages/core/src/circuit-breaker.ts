@@ -742,7 +742,7 @@ export class CircuitBreaker<TFallback = never> {
       succeed: (ticket, startedAt, durationMs) => this.#succeed(ticket, startedAt, durationMs),
       failOrIgnore: (ticket, startedAt, durationMs, error, retryAfterMs) => {
         if (retryAfterMs !== undefined && retryAfterMs > 0) this.#holdOpenFor(retryAfterMs);
-        this.#failOrIgnore(ticket, startedAt, durationMs, error);
+        return this.#failOrIgnore(ticket, startedAt, durationMs, error);
       },
       ignore: (ticket, startedAt, error) => this.#ignore(ticket, startedAt, 'cancelled', error),
     };

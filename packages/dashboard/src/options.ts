@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { type BreakerRegistry, InvalidOptionError } from '@tripswitch/core';
+import { type BreakerRegistry, InvalidOptionError, isBreakerRegistry } from '@tripswitch/core';
 
 /** A control the dashboard offers when `controls` is on. */
 export type ControlAction = 'isolate' | 'reset';
@@ -104,7 +104,7 @@ export function checkOptions<Req extends IncomingMessage>(
   registry: unknown,
   options: unknown,
 ): DashboardSettings<Req> {
-  if (!isRegistry(registry)) {
+  if (!isBreakerRegistry(registry)) {
     throw new InvalidOptionError('registry', registry, 'a BreakerRegistry from @tripswitch/core');
   }
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -192,14 +192,3 @@ function integerIn(
   }
 }
 
-function isRegistry(value: unknown): value is BreakerRegistry {
-  if (typeof value !== 'object' || value === null) return false;
-  const registry = value as Partial<Record<keyof BreakerRegistry, unknown>>;
-  return (
-    typeof registry.stats === 'function' &&
-    typeof registry.on === 'function' &&
-    typeof registry.isolate === 'function' &&
-    typeof registry.reset === 'function' &&
-    typeof registry.has === 'function'
-  );
-}

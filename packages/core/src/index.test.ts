@@ -1,0 +1,24 @@
+import { expect, it } from 'vitest';
+import * as core from './index.ts';
+
+// The public API of @tripswitch/core: an export added or removed by accident fails here.
+it('exports exactly these names, with no default export', () => {
+  expect(Object.keys(core).sort()).toEqual([
+    'BreakerRegistry',
+    'BulkheadFullError',
+    'CircuitBreaker',
+    'CircuitOpenError',
+    'CircuitTimeoutError',
+    'InvalidOptionError',
+    'TripswitchError',
+    'exponentialBackoff',
+    'isBreakerRegistry',
+    'isBulkheadFullError',
+    'isCircuitOpenError',
+    'isCircuitTimeoutError',
+    'isInvalidOptionError',
+    'isTripswitchError',
+    'systemClock',
+    'validateBreakerOptions',
+  ]);
+});
