@@ -2,6 +2,7 @@
 // module of its own: these stand for what an earlier example set up or imported (`app`,
 // `breaker`, `registry`, `CircuitBreaker` …) and for the application's own code (`orders`,
 // `charge`, `log` …), typed as an application would have them.
+import type * as grpc from '@grpc/grpc-js';
 import type { MeterProvider } from '@opentelemetry/api';
 import type * as core from '@tripswitch/core';
 import type * as tripswitchExpress from '@tripswitch/express';
@@ -56,4 +57,25 @@ declare global {
   const pricingClient: { get(sku: string): Promise<Price> };
   function charge(order: Order, signal: AbortSignal): Promise<Receipt>;
   function callInventory(signal: AbortSignal): Promise<number>;
+  // The gRPC inventory service, as @grpc/proto-loader's package definition and generated types
+  // would give it.
+  interface Stock {
+    readonly sku: string;
+    readonly count: number;
+  }
+  interface InventoryClient extends grpc.Client {
+    getStock(
+      request: { readonly sku: string },
+      options: grpc.CallOptions,
+      callback: (error: grpc.ServiceError | null, stock?: Stock) => void,
+    ): grpc.ClientUnaryCall;
+  }
+  const inventory: {
+    Inventory: new (
+      address: string,
+      credentials: grpc.ChannelCredentials,
+      options?: grpc.ClientOptions,
+    ) => InventoryClient;
+  };
+  const address: string;
 }
