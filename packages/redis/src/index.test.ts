@@ -8,6 +8,7 @@ it('exports exactly these names, with no default export', () => {
     'BreakerRegistry',
     'CircuitBreaker',
     'RedisBreakerStore',
+    'StoreDataError',
   ]);
 });
 
