@@ -141,7 +141,7 @@ describe.each(clusterKinds)('a 3-master cluster with %s', (kind: ClusterKind) =>
       nextStoreEvent(one, 'storeRecovered'),
       nextStoreEvent(two, 'storeRecovered'),
     ];
-    const bOpens = nextStateChange(b, (c) => c.to === 'open', 20_000);
+    const bOpens = nextStateChange(b, (c) => c.to === 'open');
     process.kill(master.pid, 'SIGCONT');
     continued = true;
     await Promise.all(recovered);
@@ -168,10 +168,10 @@ describe.each(clusterKinds)('a 3-master cluster with %s', (kind: ClusterKind) =>
       expect(await settlesWithoutWaiting(() => b.execute(async () => 'ok'))).toBe('ok');
     }
     const recovered = [
-      nextStoreEvent(one, 'storeRecovered', 30_000),
-      nextStoreEvent(two, 'storeRecovered', 30_000),
+      nextStoreEvent(one, 'storeRecovered'),
+      nextStoreEvent(two, 'storeRecovered'),
     ];
-    const bOpens = nextStateChange(b, (c) => c.to === 'open', 30_000);
+    const bOpens = nextStateChange(b, (c) => c.to === 'open');
     await master.restart();
     await cluster.ready();
     await Promise.all(recovered);

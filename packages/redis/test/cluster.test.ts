@@ -70,7 +70,7 @@ describe.each(clusterKinds)('with %s', (kind: ClusterKind) => {
     const [one, two] = [await newStore(), await newStore()];
     const a = breakerIn(one, name, options);
     const b = breakerIn(two, name, options);
-    await until(() => expect(one.available && two.available).toBe(true), { timeout: 10_000 });
+    await until(() => expect(one.available && two.available).toBe(true));
 
     // Counts from both stores trip them together; the transition reaches the other store.
     const probe = bindProbe(one, name);

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { RedisBreakerStore, type RedisBreakerStoreOptions } from '../src/index.ts';
 import { adminClient } from './support/admin.ts';
-import { type ClientKind, clientKinds, connectClient, restartRetries } from './support/clients.ts';
+import { type ClientKind, clientKinds, connectClient } from './support/clients.ts';
 import { nextStateChange, nextStoreEvent, until } from './support/waiting.ts';
 
 const boom = new Error('boom');
@@ -63,9 +63,7 @@ describe.each(clientKinds)('with %s, when Redis', (kind: ClientKind) => {
     });
   }
 
-  it('is killed and restarted: calls go on, the store reports both, the state comes back', {
-    retry: restartRetries(kind),
-  }, async () => {
+  it('is killed and restarted: calls go on, the store reports both, the state comes back', async () => {
     const name = `killed-${names++}`;
     const [one, two] = [await newStore(), await newStore()];
     const a = breakerIn(one, name);
@@ -131,7 +129,7 @@ describe.each(clientKinds)('with %s, when Redis', (kind: ClientKind) => {
       nextStoreEvent(one, 'storeRecovered'),
       nextStoreEvent(two, 'storeRecovered'),
     ];
-    const bOpens = nextStateChange(b, (c) => c.to === 'open', 20_000);
+    const bOpens = nextStateChange(b, (c) => c.to === 'open');
     process.kill(server.pid, 'SIGCONT');
     continued = true;
     await Promise.all(recovered);
@@ -156,8 +154,8 @@ describe.each(clientKinds)('with %s, when Redis', (kind: ClientKind) => {
     }
     a.isolate(); // while Redis cannot take it
 
-    const recovered = nextStoreEvent(one, 'storeRecovered', 20_000);
-    const bIsolated = nextStateChange(b, (c) => c.to === 'forced-open', 20_000);
+    const recovered = nextStoreEvent(one, 'storeRecovered');
+    const bIsolated = nextStateChange(b, (c) => c.to === 'forced-open');
     await recovered;
     expect(await bIsolated).toMatchObject({ reason: 'fleet' });
   });
@@ -187,9 +185,7 @@ describe.each(clientKinds)('with %s, when Redis', (kind: ClientKind) => {
     expect(storeErrors).toBe(0);
   });
 
-  it('is down when the store starts: breakers decide alone until it comes', {
-    retry: restartRetries(kind),
-  }, async () => {
+  it('is down when the store starts: breakers decide alone until it comes', async () => {
     const name = `down-at-start-${names++}`;
     const { client, close } = await connectClient(kind, server.url);
     onTestFinished(close);

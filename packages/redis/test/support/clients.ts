@@ -16,16 +16,6 @@ export interface TestClient {
 
 const reconnectMs = 50;
 
-/**
- * How often to retry a test that restarts Redis under `kind`'s clients. node-redis before 5.11 can
- * end a reconnection in a false "ready" state and never answer again (node-redis#3104, fixed in
- * 5.11.0 and 6.2.0, with the rest in 6.2.0), whatever the store does; the workspace tests
- * node-redis 5.9.0, so such a test may meet it. Every other client gets no retry.
- */
-export function restartRetries(kind: ClientKind): number {
-  return kind === 'node-redis 5' ? 2 : 0;
-}
-
 /** A client of `kind`, connected (node-redis) or connecting (ioredis) to `url`. */
 export async function connectClient(kind: ClientKind, url: string): Promise<TestClient> {
   switch (kind) {
