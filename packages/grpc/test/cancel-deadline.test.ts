@@ -2,7 +2,7 @@
 // server that never answers. Deadlines are grpc-js timers: each test here uses a server that never
 // answers, so the call ends with DEADLINE_EXCEEDED however fast or slow the machine is.
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { call, kinds } from './support/calls.ts';
+import { call, kinds, startBeforeDeadline } from './support/calls.ts';
 import { inventoryClient, service } from './support/client.ts';
 import { grpc } from './support/grpc.ts';
 import { fail, hang, held, ok, startInventory } from './support/inventory-server.ts';
@@ -36,8 +36,9 @@ describe.each(kinds)('a %s call', (kind) => {
   it('past its deadline, with a server that never answers, is a failure', async () => {
     const server = await startInventory(onTestFinished, hang);
     const c = inventoryClient(server.address);
-    const { status: ended, error } = await call(c.client, kind, { deadline: Date.now() + 50 })
-      .ended;
+    const { status: ended, error } = await startBeforeDeadline((deadline) =>
+      call(c.client, kind, { deadline }),
+    ).ended;
     expect(ended.code).toBe(status.DEADLINE_EXCEEDED);
     expect(error?.code).toBe(status.DEADLINE_EXCEEDED);
     expect(c.breaker().stats()).toMatchObject({

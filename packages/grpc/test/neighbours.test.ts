@@ -3,7 +3,7 @@
 // and wedge the breaker, so each test ends by showing the next call is admitted and closes it.
 import type { InterceptingCall, Interceptor } from '@grpc/grpc-js';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { call } from './support/calls.ts';
+import { call, startBeforeDeadline } from './support/calls.ts';
 import { inventoryClient, type TestClient } from './support/client.ts';
 import { grpc } from './support/grpc.ts';
 import { fail, type InventoryServer, ok, startInventory } from './support/inventory-server.ts';
@@ -106,7 +106,7 @@ describe('a neighbour that throws while the request is sent', () => {
           resolve();
         });
       });
-      stubCallThrows(c, { deadline: Date.now() + 50 });
+      startBeforeDeadline((deadline) => stubCallThrows(c, { deadline }));
       expect(c.breaker().stats().inFlight).toBe(1);
       await settled;
       expect(c.breaker().stats()).toMatchObject({

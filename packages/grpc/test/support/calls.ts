@@ -11,6 +11,7 @@ import type {
   ServiceError,
   StatusObject,
 } from '@grpc/grpc-js';
+import { vi } from 'vitest';
 import { grpc } from './grpc.ts';
 
 /** A client of shop.Inventory, as loadPackageDefinition makes it (the forms the tests use). */
@@ -119,4 +120,19 @@ function readAll<T extends ClientReadableStream<unknown>>(
   stream.on('data', (message: unknown) => messages.push(message));
   stream.on('error', onError);
   return stream;
+}
+
+/**
+ * Starts a call whose deadline is `ms` ahead, with the wall clock held still while it starts
+ * (grpc-js and the interceptor read deadlines on it, synchronously): on a busy machine the
+ * process can be paused between reading the clock and starting the call for longer than a short
+ * deadline, and the call would then go around the breaker instead of through it.
+ */
+export function startBeforeDeadline<T>(start: (deadline: number) => T, ms = 50): T {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  try {
+    return start(Date.now() + ms);
+  } finally {
+    vi.useRealTimers();
+  }
 }
