@@ -2,7 +2,9 @@
 # Provisions this repository's own tools from the npm registry into .tools/ (git-ignored), so a
 # machine with only an older Node and npm can build and test the project:
 #   Node.js 24 and pnpm, first on PATH;
-#   Node.js 22, the oldest Node the packages support, at $TRIPSWITCH_NODE22 (not on PATH).
+#   Node.js 22, the oldest Node the packages support, at $TRIPSWITCH_NODE22 (not on PATH); a
+#   TRIPSWITCH_NODE22 set beforehand to a node outside .tools is kept instead (CI's Node 22 leg
+#   sets it to the runner's, a newer 22 than the pin).
 # Every tool is one `_tripswitch_npm_tool` line below: the runtimes later tests need (Bun, Deno,
 # workerd) ship in npm packages too and slot in the same way, each exported as a variable.
 # Idempotent: once provisioned it only reads a few package.json files, starting no process.
@@ -77,8 +79,20 @@ _tripswitch_bootstrap() {
   node_bin="$REPLY"
   _tripswitch_npm_tool pnpm pnpm 12.21.0 node_modules/.bin || return 1
   pnpm_bin="$REPLY"
-  _tripswitch_npm_tool node22 "$node_pkg" 22.23.5 "node_modules/$node_pkg/bin" || return 1
-  TRIPSWITCH_NODE22="$REPLY/node"
+  # A Node 22 from outside .tools is kept; ours (also when an earlier run exported its path) is
+  # checked against its pin.
+  case "${TRIPSWITCH_NODE22:-}" in
+    '' | "$_tripswitch_tools"/*)
+      _tripswitch_npm_tool node22 "$node_pkg" 22.23.5 "node_modules/$node_pkg/bin" || return 1
+      TRIPSWITCH_NODE22="$REPLY/node"
+      ;;
+    *)
+      if [ ! -x "$TRIPSWITCH_NODE22" ]; then
+        echo "bootstrap: TRIPSWITCH_NODE22=$TRIPSWITCH_NODE22 is not an executable; unset it to use the project's Node 22" >&2
+        return 1
+      fi
+      ;;
+  esac
   case ":$PATH:" in *":$node_bin:"*) ;; *) PATH="$node_bin:$PATH" ;; esac
   case ":$PATH:" in *":$pnpm_bin:"*) ;; *) PATH="$pnpm_bin:$PATH" ;; esac
   export PATH TRIPSWITCH_NODE22 TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1

@@ -4,7 +4,9 @@
 # beside Node (scripts/system-packages.sh: redis-server, Chromium), installs the workspace from
 # the lockfile, then runs one of:
 #   test   lint and format check, build, type checks, every test, every package's tests again
-#          on Node 22 against its build, packed-tarball checks (on Node 22 too)
+#          on Node 22 against its build, packed-tarball checks (on Node 22 too); among the tests,
+#          the READMEs' examples compiled against the builds and a publish dry run
+#          (tools/release-checks), and the API reference built into docs/api/ (tools/api-docs)
 #   demo   the scripted demo scenario (`npm run demo -- --serve` keeps it running, with the dashboard)
 #   bench         the benchmarks against opossum and cockatiel; writes BENCHMARKS.md
 #   bench:detect  the detection-quality simulation against them; writes its section of BENCHMARKS.md

@@ -488,9 +488,11 @@ export class CircuitBreaker<TFallback = never> {
           this.#phase.kind !== 'half-open'
         ) {
           this.#watcher ??= this.#watch(this.#epochStart);
-          observe(promise, this.#watcher.value, this.#watcher.error);
+          // The caller gets `promise` itself; the observer's promise only records the outcome,
+          // and never rejects: its handlers guard the user callbacks they run.
+          void observe(promise, this.#watcher.value, this.#watcher.error);
         } else {
-          observe(
+          void observe(
             promise,
             (value) => this.#onValue(ticket, startedAt, value),
             (error: unknown) => {
@@ -603,7 +605,11 @@ export class CircuitBreaker<TFallback = never> {
       try {
         result = fn(controller?.signal ?? (signal as AbortSignal));
         promise = promiseOf(result);
-        if (promise !== undefined) observe(promise, onValue as (value: unknown) => void, onError);
+        if (promise !== undefined) {
+          // Never rejects: onValue and onError settle the call's own promise and guard the user
+          // callbacks they run.
+          void observe(promise, onValue as (value: unknown) => void, onError);
+        }
       } catch (error) {
         threw = true;
         result = error;

@@ -83,10 +83,12 @@ export type CircuitRefusal = 'open' | 'half-open-full' | 'forced-open';
  * was not called.
  */
 export class CircuitOpenError extends TripswitchError {
+  /** The `code` of every CircuitOpenError: `'ERR_CIRCUIT_OPEN'`. */
   static readonly errorCode = 'ERR_CIRCUIT_OPEN';
   static {
     defineErrorClass(this, 'CircuitOpenError', 'ERR_CIRCUIT_OPEN');
   }
+  /** Always `'CircuitOpenError'`. */
   declare readonly name: 'CircuitOpenError';
   declare readonly code: 'ERR_CIRCUIT_OPEN';
   /** The name of the breaker that refused the call. */
@@ -119,10 +121,12 @@ function describeRefusal(name: string, reason: CircuitRefusal, retryAfterMs?: nu
 
 /** The rejection of a call that took longer than the breaker's `timeoutMs`; it counts as a failure. */
 export class CircuitTimeoutError extends TripswitchError {
+  /** The `code` of every CircuitTimeoutError: `'ERR_CIRCUIT_TIMEOUT'`. */
   static readonly errorCode = 'ERR_CIRCUIT_TIMEOUT';
   static {
     defineErrorClass(this, 'CircuitTimeoutError', 'ERR_CIRCUIT_TIMEOUT');
   }
+  /** Always `'CircuitTimeoutError'`. */
   declare readonly name: 'CircuitTimeoutError';
   declare readonly code: 'ERR_CIRCUIT_TIMEOUT';
   /** The name of the breaker whose timeout elapsed. */
@@ -146,10 +150,12 @@ export class CircuitTimeoutError extends TripswitchError {
  * `queueTimeoutMs` (`reason: 'queue-timeout'`). Not recorded as a failure.
  */
 export class BulkheadFullError extends TripswitchError {
+  /** The `code` of every BulkheadFullError: `'ERR_BULKHEAD_FULL'`. */
   static readonly errorCode = 'ERR_BULKHEAD_FULL';
   static {
     defineErrorClass(this, 'BulkheadFullError', 'ERR_BULKHEAD_FULL');
   }
+  /** Always `'BulkheadFullError'`. */
   declare readonly name: 'BulkheadFullError';
   declare readonly code: 'ERR_BULKHEAD_FULL';
   /** The name of the breaker whose bulkhead refused the call. */
@@ -182,10 +188,12 @@ export class BulkheadFullError extends TripswitchError {
 
 /** Thrown when a breaker or registry is given an option it cannot use. */
 export class InvalidOptionError extends TripswitchError {
+  /** The `code` of every InvalidOptionError: `'ERR_INVALID_OPTION'`. */
   static readonly errorCode = 'ERR_INVALID_OPTION';
   static {
     defineErrorClass(this, 'InvalidOptionError', 'ERR_INVALID_OPTION');
   }
+  /** Always `'InvalidOptionError'`. */
   declare readonly name: 'InvalidOptionError';
   declare readonly code: 'ERR_INVALID_OPTION';
   /** The option's path, such as `window.size`. */

@@ -35,49 +35,123 @@ export interface BreakerEvents {
    * admits trial calls again, and `attempt` counts the opens since it last closed.
    */
   stateChange: {
+    /** The breaker's name. */
     name: string;
+    /** The state it left. */
     from: CircuitState;
+    /** The state it entered. */
     to: CircuitState;
+    /** What made it change. */
     reason: TransitionReason;
+    /** When it opened: the time it admits trial calls again, on the breaker's clock. */
     openUntil?: number;
+    /** When it opened: the opens since it last closed, from 1. */
     attempt?: number;
   };
   /** A call succeeded. */
-  success: { name: string; durationMs: number };
+  success: {
+    /** The breaker's name. */
+    name: string;
+    /** How long the call took, in milliseconds. */
+    durationMs: number;
+  };
   /**
    * A call failed: it threw (`error`), timed out (`error` is a `CircuitTimeoutError`), or
    * returned a value `isResultFailure` rejects (`result`).
    */
-  failure: { name: string; durationMs: number; error?: unknown; result?: unknown };
+  failure: {
+    /** The breaker's name. */
+    name: string;
+    /** How long the call took, in milliseconds. */
+    durationMs: number;
+    /** What the call threw or rejected with, when it did. */
+    error?: unknown;
+    /** What the call returned, when `isResultFailure` made it a failure. */
+    result?: unknown;
+  };
   /** A call ended but was not counted: cancelled by its caller, or an error `isFailure` rejects. */
-  ignored: { name: string; durationMs: number; reason: IgnoreReason; error?: unknown };
+  ignored: {
+    /** The breaker's name. */
+    name: string;
+    /** How long the call took, in milliseconds. */
+    durationMs: number;
+    /** Why it was not counted. */
+    reason: IgnoreReason;
+    /** What the call threw or rejected with, when it did. */
+    error?: unknown;
+  };
   /** A call was refused without being made. */
-  rejected: { name: string; reason: RejectionReason };
+  rejected: {
+    /** The breaker's name. */
+    name: string;
+    /** What refused it. */
+    reason: RejectionReason;
+  };
   /**
    * A call was cancelled by its caller before it was admitted: its signal was already aborted,
    * or aborted while the call waited in the bulkhead's queue (`queued`). `error` is the signal's
    * reason. The function was not called and nothing was recorded.
    */
-  cancelled: { name: string; queued: boolean; error: unknown };
+  cancelled: {
+    /** The breaker's name. */
+    name: string;
+    /** Whether the call waited in the bulkhead's queue. */
+    queued: boolean;
+    /** The signal's reason. */
+    error: unknown;
+  };
   /** A call ran past `timeoutMs` and was aborted; a `failure` event follows. */
-  timeout: { name: string; durationMs: number; timeoutMs: number };
+  timeout: {
+    /** The breaker's name. */
+    name: string;
+    /** How long the call ran, in milliseconds. */
+    durationMs: number;
+    /** The breaker's `timeoutMs`. */
+    timeoutMs: number;
+  };
   /**
    * The function of a call through `execute` or `wrap` settled `lateByMs` after its caller
    * stopped waiting for it: the call had timed out, or its caller had aborted it (`cause`).
    * Until then it held its bulkhead slot, if the breaker has a bulkhead. A large `lateByMs`
    * means the function does not stop when its signal aborts.
    */
-  settledLate: { name: string; lateByMs: number; cause: LateSettlementCause };
+  settledLate: {
+    /** The breaker's name. */
+    name: string;
+    /** How long after its caller stopped waiting the function settled, in milliseconds. */
+    lateByMs: number;
+    /** Why its caller stopped waiting. */
+    cause: LateSettlementCause;
+  };
   /** A call took at least `slowCallDurationMs`. */
-  slowCall: { name: string; durationMs: number; succeeded: boolean };
+  slowCall: {
+    /** The breaker's name. */
+    name: string;
+    /** How long the call took, in milliseconds. */
+    durationMs: number;
+    /** Whether the call succeeded. */
+    succeeded: boolean;
+  };
   /** The fallback produced the result of a failed or refused call. */
-  fallback: { name: string; error: unknown };
+  fallback: {
+    /** The breaker's name. */
+    name: string;
+    /** The failure or refusal the fallback answered. */
+    error: unknown;
+  };
   /**
    * A function given to the breaker threw: an event listener, `isFailure`, `isResultFailure` or
    * `openDurationMs`. The breaker carried on; without a listener for this event the error is
    * written to `console.error`.
    */
-  callbackError: { name: string; callback: string; error: unknown };
+  callbackError: {
+    /** The breaker's name. */
+    name: string;
+    /** Which function threw: an option's name (`isFailure`), or `'<event> listener'`. */
+    callback: string;
+    /** What it threw. */
+    error: unknown;
+  };
 }
 
 /** The name of a breaker event. */

@@ -219,15 +219,12 @@ const hostileResults: Array<[string, () => unknown, 'fails with' | 'succeeds wit
   ],
   [
     'a promise whose then was replaced by one that throws',
-    () => {
-      const promise = Promise.resolve('inside');
-      Object.defineProperty(promise, 'then', {
+    () =>
+      Object.defineProperty(Promise.resolve('inside'), 'then', {
         value: () => {
           throw new Error('replaced then');
         },
-      });
-      return promise;
-    },
+      }),
     'succeeds with',
     'inside',
   ],

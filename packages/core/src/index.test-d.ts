@@ -66,7 +66,7 @@ expectTypeOf(breaker.stats().bulkhead).toEqualTypeOf<
 
 // A clock may tell wall-clock time apart; a signal may be given as undefined.
 new CircuitBreaker({ clock: { now: () => 0, wallNow: () => Date.now() } });
-breaker.execute(() => 1, { signal: undefined });
+expectTypeOf(breaker.execute(() => 1, { signal: undefined })).resolves.toEqualTypeOf<number>();
 // @ts-expect-error: not an event
 breaker.on('nope', () => {});
 // @ts-expect-error: not an option

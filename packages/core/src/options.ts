@@ -16,11 +16,13 @@ import type { BreakerStore } from './store.ts';
  */
 export type WindowOptions =
   | {
+      /** A window of the latest calls, however long ago they were made. */
       type: 'count';
       /** How many of the latest calls the window holds: an integer in [1, 100,000]. */
       size: number;
     }
   | {
+      /** A window of the calls made over the latest stretch of time, however many. */
       type: 'time';
       /** How long the window is, in milliseconds: in (0, 2,147,483,647] (24.8 days). */
       durationMs: number;

@@ -47,12 +47,19 @@ export interface RegistryHealth {
    * breaker it held was open, half-open, forced open or disabled (see `maxBreakers`).
    */
   overflows: number;
+  /** Every breaker the registry holds, in the order they were created. */
   breakers: Array<{
+    /** The breaker's name. */
     name: string;
+    /** Its state. */
     state: CircuitState;
+    /** The percentage of failed calls in its window, 0–100. */
     failureRate: number;
+    /** The percentage of slow calls in its window, 0–100. */
     slowCallRate: number;
+    /** The calls its window holds. */
     calls: number;
+    /** The calls it refused since it was built. */
     rejected: number;
   }>;
 }

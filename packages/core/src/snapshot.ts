@@ -10,9 +10,16 @@ export type CircuitState = 'closed' | 'open' | 'half-open' | 'forced-open' | 'di
  * period over, so the next request starts fresh trials.
  */
 export type BreakerSnapshot =
-  | { version: 1; state: 'closed' | 'forced-open' | 'disabled' }
   | {
+      /** The snapshot's format: 1. */
       version: 1;
+      /** The state to restore. */
+      state: 'closed' | 'forced-open' | 'disabled';
+    }
+  | {
+      /** The snapshot's format: 1. */
+      version: 1;
+      /** The state to restore. */
       state: 'open';
       /** When the circuit opened, on the breaker's clock. */
       openedAt: number;

@@ -4,9 +4,16 @@
  * processes that change the state at once converge on one of the two changes.
  */
 export type SharedCircuitState =
-  | { version: number; state: 'closed' | 'forced-open' | 'disabled' }
   | {
+      /** The state's version: every change the fleet agrees on gets a newer one. */
       version: number;
+      /** The circuit's state. */
+      state: 'closed' | 'forced-open' | 'disabled';
+    }
+  | {
+      /** The state's version: every change the fleet agrees on gets a newer one. */
+      version: number;
+      /** The circuit's state. */
       state: 'open' | 'half-open';
       /** When the (last) open period began. */
       openedAt: number;
@@ -18,8 +25,11 @@ export type SharedCircuitState =
 
 /** Outcome counts over a stretch of time. */
 export interface WindowCounts {
+  /** Calls recorded. */
   calls: number;
+  /** Of those, the failures. */
   failures: number;
+  /** Of those, the slow calls. */
   slowCalls: number;
 }
 

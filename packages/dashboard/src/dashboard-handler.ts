@@ -16,7 +16,8 @@ import { SnapshotBroadcast } from './snapshot-broadcast.ts';
 export interface DashboardHandler<Req extends IncomingMessage = IncomingMessage> {
   /**
    * Serves a request to the dashboard. A request for a path the dashboard does not have goes to
-   * `next()` when there is one (Express), and is answered 404 otherwise.
+   * `next()` when there is one (Express), and is answered 404 otherwise. The control paths are
+   * answered 404 while `controls` is off, `next()` or not.
    */
   (req: Req, res: ServerResponse, next?: (error?: unknown) => void): void;
   /**
@@ -39,7 +40,7 @@ export interface DashboardHandler<Req extends IncomingMessage = IncomingMessage>
  *   as a circuit changes state;
  * - `GET /snapshot` the same snapshot as JSON, whole names, without rates per second;
  * - `GET /breaker?id=…` one breaker, with its whole name, by the id the stream gives a long name;
- * - `POST /isolate?name=…` and `POST /reset?name=…` with `controls: true`.
+ * - `POST /isolate?name=…` and `POST /reset?name=…` with `controls: true` (404 without).
  *
  * Mounting: Express strips the mount path from `req.url`, so mount it on a path and leave
  * `basePath` out; with node:http, give `basePath` (or serve it from its own server).
@@ -85,9 +86,13 @@ export function dashboardHandler<Req extends IncomingMessage = IncomingMessage>(
   const handler = (req: Req, res: ServerResponse, next?: (error?: unknown) => void): void => {
     const route = routeOf(req.url ?? '/', basePath, originalUrlOf(req));
     const method = req.method ?? 'GET';
-    if (route.kind === 'none' || (route.kind === 'control' && !controls)) {
-      // Without controls the control endpoints do not exist, rather than exist and refuse.
+    if (route.kind === 'none') {
       notFound(res, next);
+    } else if (route.kind === 'control' && !controls) {
+      // Without controls the control endpoints do not exist, rather than exist and refuse; they
+      // are answered here, not handed to next(), where a catch-all of the app's (a page for
+      // every path) could answer a POST to a control path with a 200.
+      sendText(res, 404, 'Not found');
     } else if (route.kind === 'control') {
       serveControl(req, res, {
         registry,

@@ -54,7 +54,9 @@ export interface DashboardSnapshot {
 
 /** Per-second rates of one breaker. */
 export interface Rates {
+  /** Calls completed per second (successes, failures and ignored calls). */
   callsPerSecond: number;
+  /** Calls refused per second. */
   rejectedPerSecond: number;
 }
 

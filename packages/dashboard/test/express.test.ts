@@ -59,6 +59,29 @@ describe('the handler in Express', () => {
     expect((await send(`${url}/orders`)).status).toBe(200);
   });
 
+  it('answers the control paths 404 itself while controls are off, before any catch-all of the app', async () => {
+    const registry = new BreakerRegistry();
+    registry.get('payments');
+    const app = express();
+    app.use('/breakers', dashboardHandler(registry));
+    // An app that answers every other path (a single-page app's shell, say).
+    app.use((_req, res) => {
+      res.status(200).send('the app');
+    });
+    const { url } = await serve(app);
+    for (const action of ['isolate', 'reset']) {
+      const reply = await send(`${url}/breakers/${action}?name=payments`, {
+        method: 'POST',
+        headers: { [controlHeader]: '1' },
+      });
+      expect(reply.status).toBe(404);
+      expect(reply.body).toBe('Not found\n');
+    }
+    expect(registry.get('payments').state).toBe('closed');
+    // Paths the dashboard never has still go on to the app.
+    expect((await send(`${url}/breakers/nope`)).body).toBe('the app');
+  });
+
   it('runs the controls with Express request helpers in authorize', async () => {
     const { registry, url } = await mounted();
     const post = (role: string) =>

@@ -29,10 +29,15 @@ import { originKey } from './request-key.ts';
 export interface BreakerHooks {
   /** The hooks that take a permit for each attempt and settle it. */
   hooks: {
+    /** Takes a permit for the attempt, or refuses it (or answers it with the fallback). */
     beforeRequest: BeforeRequestHook[];
+    /** Settles the attempt a redirect ends: each hop is judged on its own. */
     beforeRedirect: BeforeRedirectHook[];
+    /** Settles the attempt by its response. */
     afterResponse: AfterResponseHook[];
+    /** Settles the failed attempt got is about to retry. */
     beforeRetry: BeforeRetryHook[];
+    /** Settles the last attempt's error, and hands the caller a refusal as it is. */
     beforeError: BeforeErrorHook[];
   };
   /**

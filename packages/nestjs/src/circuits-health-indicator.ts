@@ -60,7 +60,13 @@ export class CircuitsHealthIndicator {
    */
   isHealthy<const Key extends string = 'circuits'>(
     key: Key = 'circuits' as Key,
-  ): Record<Key, CircuitsHealthDetails & { status: 'up' | 'down' }> {
+  ): Record<
+    Key,
+    CircuitsHealthDetails & {
+      /** `'up'` when every circuit is closed (or disabled), `'down'` when any is not. */
+      status: 'up' | 'down';
+    }
+  > {
     const { status, breakers } = this.#registry.health();
     const session = this.#indicators.check(key);
     return (status === 'ok' ? session.up({ breakers }) : session.down({ breakers })) as Record<

@@ -8,13 +8,19 @@ import { InvalidOptionError } from '@tripswitch/core';
  */
 export type RedisClient =
   | {
+      /** ioredis: sends a command. */
       call: (...args: never[]) => unknown;
+      /** ioredis: opens another connection like this one. */
       duplicate: (...args: never[]) => unknown;
+      /** ioredis: the connection's status (`'ready'` when connected). */
       status: string;
     }
   | {
+      /** node-redis: sends a command. */
       sendCommand: (...args: never[]) => unknown;
+      /** node-redis: opens another connection like this one. */
       duplicate: (...args: never[]) => unknown;
+      /** node-redis: whether the client is connected. */
       isOpen: boolean;
     };
 

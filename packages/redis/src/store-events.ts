@@ -12,12 +12,20 @@ export interface RedisStoreEvents {
    * store stays available. At most once a second per name. A message that names no breaker of
    * this process is reported without `name`, with a `StoreDataError` too.
    */
-  storeError: { error: unknown; name?: string | undefined };
+  storeError: {
+    /** What went wrong: Redis's error, a timeout, or a `StoreDataError`. */
+    error: unknown;
+    /** The breaker whose data was bad, when the error is about one breaker's data. */
+    name?: string | undefined;
+  };
   /**
    * Redis answers again and every bound breaker's state was brought in line with the fleet's:
    * `unavailableMs` after the `storeError`.
    */
-  storeRecovered: { unavailableMs: number };
+  storeRecovered: {
+    /** How long Redis was unavailable, in milliseconds. */
+    unavailableMs: number;
+  };
 }
 
 /** The name of a store event. */

@@ -3,16 +3,23 @@ import type { HttpClientBreakerOptions } from './client-breakers.ts';
 
 /** What a client adapter adds to the options every Tripswitch HTTP client shares. */
 export interface ClientOwnOptions<TKey, TIsFailure, TFallback = never> {
+  /** Which breaker a request goes through: the client's own key function. */
   key?: TKey | undefined;
+  /** Whether a request failed, judged from its response or error: the client's own judge. */
   isFailure?: TIsFailure | undefined;
+  /** What answers a refused request, in the client's own kind of response. */
   fallback?: TFallback | undefined;
 }
 
 /** A client adapter's own options, checked, and the rest for {@link httpClientBreakers}. */
 export interface SplitClientOptions<TKey, TIsFailure, TFallback = never> {
+  /** The `key` option, checked to be a function. */
   key: TKey | undefined;
+  /** The `isFailure` option, checked to be a function. */
   isFailure: TIsFailure | undefined;
+  /** The `fallback` option, checked to be a function. */
   fallback: TFallback | undefined;
+  /** Every other option, for {@link httpClientBreakers}, which checks them. */
   shared: HttpClientBreakerOptions;
 }
 

@@ -21,9 +21,13 @@ export interface FallbackResponse {
 
 /** A {@link FallbackResponse} checked, with its headers in lower case and its body in bytes. */
 export interface ResolvedFallbackResponse {
+  /** The status code, from 200 to 599. */
   readonly statusCode: number;
+  /** The reason phrase, when one was given. */
   readonly statusMessage: string | undefined;
+  /** The headers, their names in lower case. */
   readonly headers: Record<string, string | string[]>;
+  /** The body, whole and decoded. */
   readonly body: Uint8Array;
 }
 

@@ -3,6 +3,7 @@ import type { HttpVerdict } from './outcome.ts';
 
 /** A verdict on an HTTP call, and the error a failure is recorded with. */
 export interface HttpJudgement {
+  /** What the breaker makes of the call. */
   readonly verdict: HttpVerdict;
   /** What a failure is recorded with: the error of the breaker's `failure` event. */
   readonly error: unknown;

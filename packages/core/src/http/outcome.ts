@@ -12,9 +12,20 @@ export interface HttpCallOutcome {
 
 /** What a breaker should make of an HTTP call: see {@link judgeHttpCall}. */
 export type HttpVerdict =
-  | { kind: 'success' }
-  | { kind: 'failure'; retryAfterMs: number | undefined }
-  | { kind: 'ignore' };
+  | {
+      /** The call succeeded. */
+      kind: 'success';
+    }
+  | {
+      /** The call failed. */
+      kind: 'failure';
+      /** How long a `Retry-After` asks the circuit to stay open, in milliseconds, if it does. */
+      retryAfterMs: number | undefined;
+    }
+  | {
+      /** The call counts neither way: its caller cancelled it. */
+      kind: 'ignore';
+    };
 
 /** Options of {@link judgeHttpCall}. */
 export interface JudgeHttpCallOptions {

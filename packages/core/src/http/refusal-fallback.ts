@@ -11,7 +11,8 @@ import {
  * client's own kind (a cached one, a default), instead of the refusal. It receives the refusal
  * and the request as the adapter's `key` sees it; what it throws (or a promise it returns
  * rejects with) is what the caller receives. A request that was sent is never given to it:
- * failures reach the caller as they would without it (see {@link answerRefusal}).
+ * failures reach the caller as they would without it, so the client's own retries still see
+ * them.
  *
  * @typeParam TRequest - the request as the client's adapter sees it.
  * @typeParam TResponse - what the fallback answers with.

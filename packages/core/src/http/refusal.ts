@@ -7,8 +7,11 @@ import { type BulkheadFullError, type CircuitOpenError, InvalidOptionError } fro
  * it (`breaker`), or write another body altogether.
  */
 export interface RefusalProblem {
+  /** The problem type (RFC 9457): none beyond the status. */
   type: 'about:blank';
+  /** The status's reason phrase. */
   title: 'Service Unavailable';
+  /** The response's status. */
   status: 503;
   /** What happened, in words that name nothing internal. */
   detail: string;
@@ -43,8 +46,15 @@ export interface RefusalResponseOptions {
 
 /** The HTTP response a server sends for a refused call; see {@link refusalResponse}. */
 export interface RefusalResponse {
+  /** Service Unavailable. */
   status: 503;
-  headers: { 'content-type': 'application/problem+json'; 'retry-after'?: string };
+  /** The headers to send. */
+  headers: {
+    /** The problem document's media type. */
+    'content-type': 'application/problem+json';
+    /** How long to wait before retrying, in whole seconds, when known. */
+    'retry-after'?: string;
+  };
   /** The problem document, or what a `problem` function made of it. */
   body: object;
 }

@@ -1,0 +1,7 @@
+// The names the examples of packages/core/README.md use without declaring them: the
+// application's own code.
+declare global {
+  const inventoryUrl: string;
+}
+
+export {};
