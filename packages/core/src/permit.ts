@@ -1,3 +1,5 @@
+import type { CircuitTimeoutError } from './errors.ts';
+
 /**
  * The right to make one call through a breaker, and the duty to report how it ended. Every
  * adapter is built on it: take a permit with `tryAcquire()` (or `acquire()`), make the call, then
@@ -49,20 +51,28 @@ export interface FailureOptions {
   retryAfterMs?: number | undefined;
 }
 
-/** @internal What a permit reports to; implemented by the breaker. */
+/** @internal What a permit reports to; implemented by the breaker's state machine. */
 export interface Settler {
   succeed(ticket: number, startedAt: number, durationMs: number | undefined): void;
+  /** Returns true when the call counted as a failure, false when `isFailure` ignored it. */
   failOrIgnore(
     ticket: number,
     startedAt: number,
     durationMs: number | undefined,
     error: unknown,
     retryAfterMs: number | undefined,
-  ): void;
-  ignore(ticket: number, startedAt: number, error: unknown): void;
+  ): boolean;
+  failResult(ticket: number, startedAt: number, result: unknown): void;
+  timedOut(ticket: number, startedAt: number, error: CircuitTimeoutError): void;
+  ignore(ticket: number, startedAt: number, error: unknown, freeSlot: boolean): void;
 }
 
-/** @internal */
+/**
+ * @internal The permit of one admitted call: the only way a call is settled, whether its caller
+ * holds the permit (`tryAcquire`, `acquire`) or `execute` does. Besides the three settlements of
+ * {@link Permit}, it has those only `execute` needs: a returned value that is a failure, a
+ * timeout, and a caller who stops waiting while the function runs on.
+ */
 export class BreakerPermit implements Permit {
   readonly #settler: Settler;
   readonly #ticket: number;
@@ -75,6 +85,11 @@ export class BreakerPermit implements Permit {
     this.#startedAt = startedAt;
   }
 
+  /** When the call was admitted, on the breaker's clock; NaN when nothing needed it. */
+  get startedAt(): number {
+    return this.#startedAt;
+  }
+
   success(durationMs?: number): void {
     if (this.#settled) return;
     this.#settled = true;
@@ -82,11 +97,20 @@ export class BreakerPermit implements Permit {
   }
 
   failure(error: unknown, options?: number | FailureOptions): void {
-    if (this.#settled) return;
+    this.#fail(error, options);
+  }
+
+  /** Settles as {@link failure} does; true when the call counted as a failure. */
+  fail(error: unknown): boolean {
+    return this.#fail(error, undefined);
+  }
+
+  #fail(error: unknown, options: number | FailureOptions | undefined): boolean {
+    if (this.#settled) return false;
     this.#settled = true;
     const { durationMs, retryAfterMs }: FailureOptions =
       typeof options === 'object' && options !== null ? options : { durationMs: options };
-    this.#settler.failOrIgnore(
+    return this.#settler.failOrIgnore(
       this.#ticket,
       this.#startedAt,
       validDuration(durationMs),
@@ -98,7 +122,31 @@ export class BreakerPermit implements Permit {
   ignore(): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.#settler.ignore(this.#ticket, this.#startedAt, undefined);
+    this.#settler.ignore(this.#ticket, this.#startedAt, undefined, true);
+  }
+
+  /** The call returned `result`, which `isResultFailure` says is a failure. */
+  failResult(result: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#settler.failResult(this.#ticket, this.#startedAt, result);
+  }
+
+  /** The call timed out; its function may run on, keeping its bulkhead slot. */
+  timeOut(error: CircuitTimeoutError): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#settler.timedOut(this.#ticket, this.#startedAt, error);
+  }
+
+  /**
+   * The caller cancelled the call with `reason`; `freeSlot` false when its function runs on and
+   * keeps its bulkhead slot until it settles.
+   */
+  cancel(reason: unknown, freeSlot: boolean): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#settler.ignore(this.#ticket, this.#startedAt, reason, freeSlot);
   }
 }
 

@@ -1,0 +1,627 @@
+import { Bulkhead } from './bulkhead.ts';
+import type { Clock } from './clock.ts';
+import {
+  type BulkheadFullError,
+  CircuitOpenError,
+  type CircuitTimeoutError,
+  InvalidOptionError,
+} from './errors.ts';
+import {
+  type BreakerEventName,
+  type BreakerEvents,
+  type IgnoreReason,
+  Listeners,
+  type RejectionReason,
+  type TransitionReason,
+} from './events.ts';
+import { limits } from './limits.ts';
+import type { Settings } from './options.ts';
+import type { Settler } from './permit.ts';
+import {
+  closedPhase,
+  disabledPhase,
+  forcedOpenPhase,
+  halfOpenAfter,
+  initialPhase,
+  type Phase,
+  phaseOf,
+  sameState,
+  sharedStateOf,
+  snapshotOf,
+} from './phase.ts';
+import type { BreakerSnapshot, CircuitState } from './snapshot.ts';
+import type { SharedCircuitState, StoreBinding } from './store.ts';
+import { bindStore, noStore } from './store-binding.ts';
+import { CountWindow } from './windows/count-window.ts';
+import type { OutcomeWindow } from './windows/outcome-window.ts';
+import { TimeWindow } from './windows/time-window.ts';
+import { withoutStackTrace } from './without-stack-trace.ts';
+
+/** @internal Counts since a breaker was built; see `BreakerStats.totals`. */
+export interface Totals {
+  successes: number;
+  failures: number;
+  timeouts: number;
+  ignored: number;
+  rejected: number;
+  cancelled: number;
+  slowCalls: number;
+  fallbacks: number;
+}
+
+/**
+ * @internal The state machine of one breaker: its phase, the tickets that tie each admitted call
+ * to the state it was admitted in, admission (half-open trials included), the record of outcomes,
+ * when to open, the Retry-After hold, and the state shared with a store. It runs no promise and
+ * no timer: everything it does happens inside the call that asks, and time is read from the
+ * clock when a decision needs it.
+ *
+ * A ticket is a number handed to each admitted call. Every change of state starts a new epoch at
+ * the next ticket, so a call admitted before it — a straggler — still counts in the totals but no
+ * longer in the circuit's state.
+ */
+export class Circuit implements Settler {
+  readonly name: string;
+  readonly settings: Settings;
+  readonly clock: Clock;
+  /** The bulkhead, when the breaker has one; admission takes a slot, settlement frees it. */
+  readonly bulkhead: Bulkhead | undefined;
+  readonly totals: Totals = {
+    successes: 0,
+    failures: 0,
+    timeouts: 0,
+    ignored: 0,
+    rejected: 0,
+    cancelled: 0,
+    slowCalls: 0,
+    fallbacks: 0,
+  };
+  readonly #window: OutcomeWindow;
+  readonly #timeWindow: boolean;
+  readonly #minimumCalls: number;
+  readonly #binding: StoreBinding;
+  /** Used when an `openDurationMs` function returns nonsense at run time. */
+  readonly #firstOpenDurationMs: number;
+  // Created on first use: an idle breaker should cost little memory (see BENCHMARKS.md).
+  #listeners: Listeners | undefined;
+  #phase: Phase;
+  /** The ticket the next admitted call receives; tickets below #epochStart are from a past state. */
+  #nextTicket = 0;
+  #epochStart = 0;
+  #consecutiveFailures = 0;
+  #inFlight = 0;
+  #lastRefusal: RejectionReason = 'open';
+  /** The end of the longest wait a dependency asked for (Retry-After); see holdOpenFor. */
+  #holdUntil = Number.NEGATIVE_INFINITY;
+  /** The fleet-wide version of the state (see SharedCircuitState); counts transitions alone. */
+  #version = 0;
+
+  constructor(settings: Settings) {
+    this.settings = settings;
+    this.name = settings.name;
+    this.clock = settings.clock;
+    const window = settings.window;
+    this.#window =
+      window.type === 'count'
+        ? new CountWindow(window.size)
+        : new TimeWindow(window.durationMs, window.buckets);
+    this.#timeWindow = window.type === 'time';
+    this.#minimumCalls = Math.min(settings.minimumCalls, this.#window.capacity);
+    this.bulkhead = settings.bulkhead && new Bulkhead(settings.bulkhead, settings.name);
+    this.#firstOpenDurationMs = settings.openDuration(1);
+    this.#phase = initialPhase(settings.initialState, () => this.clock.now());
+    this.#binding = bindStore(settings.store, {
+      name: settings.name,
+      halfOpenMaxCalls: settings.halfOpenMaxCalls,
+      halfOpenTimeoutMs: settings.halfOpenTimeoutMs,
+      current: () => sharedStateOf(this.#phase, this.#version),
+      adopt: (state) => this.#adopt(state),
+    });
+  }
+
+  get state(): CircuitState {
+    return this.#phase.kind;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Failures since the last success, in the window's period. */
+  get consecutiveFailures(): number {
+    return this.#consecutiveFailures;
+  }
+
+  // --- events --------------------------------------------------------------------------------
+
+  /** The breaker's listeners, created on first subscription. */
+  listeners(): Listeners {
+    this.#listeners ??= new Listeners(this.name);
+    return this.#listeners;
+  }
+
+  /** Whether anyone listens to `event`, so that its payload is worth building. */
+  listens(event: BreakerEventName): boolean {
+    return this.#listeners?.lists[event] !== undefined;
+  }
+
+  emit<K extends BreakerEventName>(event: K, payload: BreakerEvents[K]): void {
+    this.#listeners?.emit(event, payload);
+  }
+
+  /** Reports an error thrown by a user's function (see the callbackError event). */
+  report(callback: string, error: unknown): void {
+    this.listeners().report(callback, error);
+  }
+
+  /** Calls a user's predicate; if it throws, reports that and returns `otherwise`. */
+  ask(
+    callback: string,
+    predicate: (value: unknown) => boolean,
+    value: unknown,
+    otherwise: boolean,
+  ): boolean {
+    try {
+      return Boolean(predicate(value));
+    } catch (error) {
+      this.report(callback, error);
+      return otherwise;
+    }
+  }
+
+  // --- admission -----------------------------------------------------------------------------
+
+  /** Admits a call (circuit, then bulkhead) and returns its ticket, or -1 when refused. */
+  admit(): number {
+    const ticket = this.admitCircuit();
+    if (ticket < 0 || this.bulkhead === undefined || this.bulkhead.tryTake()) return ticket;
+    this.abandon(ticket);
+    return this.refuse('bulkhead');
+  }
+
+  /** Admits a call as far as the circuit is concerned (no bulkhead slot); -1 when refused. */
+  admitCircuit(): number {
+    const kind = this.#phase.kind;
+    if (kind === 'closed' || kind === 'disabled') {
+      this.#inFlight++;
+      return this.#nextTicket++;
+    }
+    return this.#admitTrial(this.clock.now());
+  }
+
+  /** Admission outside the closed state, where time moves the circuit. */
+  #admitTrial(now: number): number {
+    const phase = this.#phase;
+    switch (phase.kind) {
+      case 'closed':
+      case 'disabled':
+        return this.admitCircuit();
+      case 'forced-open':
+        return this.refuse('forced-open');
+      case 'open':
+        if (now < phase.until) return this.refuse('open');
+        this.#transition(
+          halfOpenAfter(phase, this.settings.halfOpenTimeoutMs),
+          'open-duration-elapsed',
+        );
+        // A stateChange listener may have moved the circuit again; judge the state it is in now.
+        return this.#admitTrial(now);
+      case 'half-open': {
+        if (this.#expireTrials(phase, now)) return this.refuse('open');
+        // With a store, the fleet grants the trials; when it cannot say, this process does.
+        const granted = this.#binding.takeTrial();
+        if (granted === false) return this.refuse('half-open-full');
+        if (
+          granted === undefined &&
+          phase.trials.size + phase.succeeded >= this.settings.halfOpenMaxCalls
+        ) {
+          return this.refuse('half-open-full');
+        }
+        const ticket = this.#nextTicket++;
+        phase.trials.set(ticket, now);
+        if (granted === true) phase.fleetTrials.add(ticket);
+        this.#inFlight++;
+        return ticket;
+      }
+    }
+  }
+
+  /** Reopens the circuit when a trial has been out longer than the half-open timeout. */
+  #expireTrials(phase: Extract<Phase, { kind: 'half-open' }>, now: number): boolean {
+    for (const admittedAt of phase.trials.values()) {
+      if (now - admittedAt >= phase.timeoutMs) {
+        this.#open(now, phase.attempt + 1, 'trial-timeout');
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Counts a refusal, for `reason`; returns -1, the ticket of a refused call. */
+  refuse(reason: RejectionReason): -1 {
+    this.#lastRefusal = reason;
+    this.totals.rejected++;
+    if (this.#listeners?.lists.rejected) this.emit('rejected', { name: this.name, reason });
+    return -1;
+  }
+
+  /** Takes back an admission that will not be used, leaving no trace. */
+  abandon(ticket: number): void {
+    this.#inFlight--;
+    const phase = this.#phase;
+    if (phase.kind === 'half-open') {
+      phase.trials.delete(ticket);
+      if (phase.fleetTrials.delete(ticket)) this.#binding.trialSettled('ignored');
+    }
+  }
+
+  /** Counts a call its caller cancelled before it was admitted. */
+  cancel(reason: unknown, queued: boolean): void {
+    this.totals.cancelled++;
+    if (this.#listeners?.lists.cancelled) {
+      this.emit('cancelled', { name: this.name, queued, error: reason });
+    }
+  }
+
+  /**
+   * The error that explains the most recent refusal: a {@link CircuitOpenError}, or the
+   * bulkhead's {@link BulkheadFullError}; built without a stack trace.
+   */
+  refusalError(): CircuitOpenError | BulkheadFullError {
+    const reason = this.#lastRefusal;
+    const bulkhead = this.bulkhead;
+    if (reason === 'bulkhead' && bulkhead !== undefined) {
+      return withoutStackTrace(() => bulkhead.fullError());
+    }
+    const phase = this.#phase;
+    const retryAfterMs =
+      phase.kind === 'open' ? Math.max(0, Math.ceil(phase.until - this.clock.now())) : undefined;
+    const refusal = reason === 'bulkhead' ? 'open' : reason;
+    return withoutStackTrace(() => new CircuitOpenError(this.name, refusal, retryAfterMs));
+  }
+
+  /** The time a call starts, or NaN when nothing needs its duration (saves a clock read). */
+  startTime(): number {
+    return this.settings.slowCallDurationMs !== Number.POSITIVE_INFINITY ||
+      this.#listeners?.timed === true
+      ? this.clock.now()
+      : Number.NaN;
+  }
+
+  // --- settlement ----------------------------------------------------------------------------
+
+  succeed(ticket: number, startedAt: number, durationMs: number | undefined): void {
+    this.#release(true);
+    const now = this.#settleTime(startedAt, durationMs);
+    const duration = durationMs ?? elapsed(startedAt, now);
+    const slow = this.#countSlow(duration, true);
+    this.totals.successes++;
+    if (this.#listeners?.lists.success) {
+      this.emit('success', { name: this.name, durationMs: duration });
+    }
+    if (ticket < this.#epochStart) return;
+    const phase = this.#phase;
+    if (phase.kind === 'half-open') {
+      if (this.#expireTrials(phase, now)) return;
+      phase.trials.delete(ticket);
+      if (phase.fleetTrials.delete(ticket)) {
+        // The fleet counts it, and closes every process's circuit once enough have succeeded.
+        this.#binding.trialSettled('success');
+        return;
+      }
+      phase.succeeded++;
+      if (phase.succeeded >= this.settings.halfOpenMaxCalls) {
+        this.#transition(closedPhase, 'trials-succeeded');
+      }
+      return;
+    }
+    this.#consecutiveFailures = 0;
+    this.#window.record(false, slow, now);
+    this.#binding.record(false, slow, now);
+    if (phase.kind === 'closed') this.#tripIfNeeded(now);
+  }
+
+  /**
+   * Records a failure, or an ignored call when `isFailure` rejects the error; true for a
+   * failure. A dependency's request to be left alone (`retryAfterMs`) holds the circuit open.
+   */
+  failOrIgnore(
+    ticket: number,
+    startedAt: number,
+    durationMs: number | undefined,
+    error: unknown,
+    retryAfterMs: number | undefined,
+  ): boolean {
+    if (retryAfterMs !== undefined && retryAfterMs > 0) this.#holdOpenFor(retryAfterMs);
+    const isFailure = this.settings.isFailure;
+    if (isFailure !== undefined && !this.ask('isFailure', isFailure, error, true)) {
+      this.#ignore(ticket, startedAt, 'not-a-failure', error, durationMs, true);
+      return false;
+    }
+    this.#fail(ticket, startedAt, durationMs, error, undefined, true);
+    return true;
+  }
+
+  /** Records a failure the call returned rather than threw (`isResultFailure`). */
+  failResult(ticket: number, startedAt: number, result: unknown): void {
+    this.#fail(ticket, startedAt, undefined, undefined, result, true);
+  }
+
+  /** Records a call that timed out; its bulkhead slot stays taken until its function settles. */
+  timedOut(ticket: number, startedAt: number, error: CircuitTimeoutError): void {
+    this.totals.timeouts++;
+    if (this.#listeners?.lists.timeout) {
+      this.emit('timeout', {
+        name: this.name,
+        durationMs: elapsed(startedAt, this.clock.now()),
+        timeoutMs: error.timeoutMs,
+      });
+    }
+    this.#fail(ticket, startedAt, undefined, error, undefined, false);
+  }
+
+  /**
+   * Records a call cancelled by its caller; `freeSlot` false when its function runs on and keeps
+   * its bulkhead slot until it settles.
+   */
+  ignore(ticket: number, startedAt: number, error: unknown, freeSlot: boolean): void {
+    this.#ignore(ticket, startedAt, 'cancelled', error, undefined, freeSlot);
+  }
+
+  #fail(
+    ticket: number,
+    startedAt: number,
+    durationMs: number | undefined,
+    error: unknown,
+    result: unknown,
+    freeSlot: boolean,
+  ): void {
+    this.#release(freeSlot);
+    const now = this.#settleTime(startedAt, durationMs);
+    const duration = durationMs ?? elapsed(startedAt, now);
+    const slow = this.#countSlow(duration, false);
+    this.totals.failures++;
+    if (this.#listeners?.lists.failure) {
+      this.emit(
+        'failure',
+        result === undefined
+          ? { name: this.name, durationMs: duration, error }
+          : { name: this.name, durationMs: duration, result },
+      );
+    }
+    if (ticket < this.#epochStart) return;
+    const phase = this.#phase;
+    if (phase.kind === 'half-open') {
+      if (phase.fleetTrials.delete(ticket)) this.#binding.trialSettled('failure');
+      if (!this.#expireTrials(phase, now)) this.#open(now, phase.attempt + 1, 'trial-failed');
+      return;
+    }
+    this.#consecutiveFailures++;
+    this.#window.record(true, slow, now);
+    this.#binding.record(true, slow, now);
+    if (phase.kind === 'closed') this.#tripIfNeeded(now);
+  }
+
+  #ignore(
+    ticket: number,
+    startedAt: number,
+    reason: IgnoreReason,
+    error: unknown,
+    durationMs: number | undefined,
+    freeSlot: boolean,
+  ): void {
+    this.#release(freeSlot);
+    const now = this.#settleTime(startedAt, durationMs);
+    this.totals.ignored++;
+    if (this.#listeners?.lists.ignored) {
+      const duration = durationMs ?? elapsed(startedAt, now);
+      this.emit(
+        'ignored',
+        error === undefined
+          ? { name: this.name, durationMs: duration, reason }
+          : { name: this.name, durationMs: duration, reason, error },
+      );
+    }
+    const phase = this.#phase;
+    // An ignored trial frees its slot, unless it had already outlived the half-open timeout.
+    if (
+      ticket >= this.#epochStart &&
+      phase.kind === 'half-open' &&
+      !this.#expireTrials(phase, now)
+    ) {
+      phase.trials.delete(ticket);
+      if (phase.fleetTrials.delete(ticket)) this.#binding.trialSettled('ignored');
+    }
+  }
+
+  /** Frees what an admitted call held: its place in flight, and its bulkhead slot if asked. */
+  #release(freeSlot: boolean): void {
+    this.#inFlight--;
+    if (freeSlot) this.bulkhead?.release();
+  }
+
+  /**
+   * The time of a settlement, or NaN when nothing needs it: the clock is read only for a
+   * duration, a time window, a store, or half-open bookkeeping, because on some machines a clock
+   * read costs more than the rest of the call's bookkeeping together.
+   */
+  #settleTime(startedAt: number, durationMs: number | undefined): number {
+    return (durationMs === undefined && !Number.isNaN(startedAt)) ||
+      this.#timeWindow ||
+      this.#binding !== noStore ||
+      this.#phase.kind === 'half-open'
+      ? this.clock.now()
+      : Number.NaN;
+  }
+
+  #countSlow(durationMs: number, succeeded: boolean): boolean {
+    if (durationMs < this.settings.slowCallDurationMs) return false;
+    this.totals.slowCalls++;
+    if (this.#listeners?.lists.slowCall) {
+      this.emit('slowCall', { name: this.name, durationMs, succeeded });
+    }
+    return true;
+  }
+
+  // --- transitions ---------------------------------------------------------------------------
+
+  #tripIfNeeded(now: number): void {
+    const window = this.#window;
+    const settings = this.settings;
+    let reason: TransitionReason | undefined;
+    if (window.calls >= this.#minimumCalls) {
+      // Compared multiplied out, so that e.g. 1 of 3 at a threshold of 33.34 % is exact.
+      if (window.failures * 100 >= settings.failureRateThreshold * window.calls)
+        reason = 'failure-rate';
+      else if (window.slowCalls * 100 >= settings.slowCallRateThreshold * window.calls)
+        reason = 'slow-call-rate';
+    }
+    if (reason === undefined && this.#consecutiveFailures >= settings.consecutiveFailures) {
+      reason = 'consecutive-failures';
+    }
+    // The fleet's counts trip every process together, however few calls each one saw.
+    const fleet = reason === undefined ? this.#binding.fleetCounts(now) : undefined;
+    if (fleet !== undefined && fleet.calls >= settings.minimumCalls) {
+      if (fleet.failures * 100 >= settings.failureRateThreshold * fleet.calls)
+        reason = 'failure-rate';
+      else if (fleet.slowCalls * 100 >= settings.slowCallRateThreshold * fleet.calls)
+        reason = 'slow-call-rate';
+    }
+    if (reason !== undefined) this.#open(now, 1, reason);
+  }
+
+  /**
+   * Honours a dependency's request to be left alone until now + `ms`: an open circuit stays open
+   * at least that long, and so does one that opens before then.
+   */
+  #holdOpenFor(ms: number): void {
+    const until = this.clock.now() + Math.min(ms, limits.durationMs);
+    if (until <= this.#holdUntil) return;
+    this.#holdUntil = until;
+    const phase = this.#phase;
+    if (phase.kind === 'open' && phase.until < until) this.#phase = { ...phase, until };
+  }
+
+  #open(time: number, attempt: number, reason: TransitionReason): void {
+    const now = Number.isNaN(time) ? this.clock.now() : time;
+    const until = Math.max(now + this.#openDurationFor(attempt), this.#holdUntil);
+    this.#transition({ kind: 'open', openedAt: now, until, attempt }, reason);
+  }
+
+  #openDurationFor(attempt: number): number {
+    let durationMs: unknown;
+    try {
+      durationMs = this.settings.openDuration(attempt);
+    } catch (error) {
+      this.report('openDurationMs', error);
+      return this.#firstOpenDurationMs;
+    }
+    // Longer than any duration may be is cut to the longest; what is no duration at all is reported.
+    if (typeof durationMs === 'number' && durationMs > 0) {
+      return Math.min(durationMs, limits.durationMs);
+    }
+    this.report(
+      'openDurationMs',
+      new InvalidOptionError(
+        'openDurationMs',
+        durationMs,
+        `a number of milliseconds > 0 for attempt ${attempt}`,
+        this.name,
+      ),
+    );
+    return this.#firstOpenDurationMs;
+  }
+
+  /** Forces the circuit open until reset. */
+  isolate(): void {
+    this.#transition(forcedOpenPhase, 'isolate');
+  }
+
+  /** Lets every call through, measuring but never tripping, until reset. */
+  disable(): void {
+    this.#transition(disabledPhase, 'disable');
+  }
+
+  /** Closes the circuit with an empty window, from any state. */
+  reset(): void {
+    this.#transition(closedPhase, 'reset');
+  }
+
+  /** A change this process made: it takes the next version and is published to the fleet. */
+  #transition(next: Phase, reason: TransitionReason): void {
+    const from = this.#enter(next);
+    const expected = this.#version++;
+    this.#binding.publish(sharedStateOf(this.#phase, this.#version), expected);
+    this.#announce(from, reason);
+  }
+
+  /**
+   * Takes on the state the fleet agreed on when it is newer than this process's — or as new but
+   * different: two processes that changed the state at once both counted on the same next
+   * version, and the one the fleet took wins.
+   */
+  #adopt(shared: SharedCircuitState): void {
+    if (shared.version < this.#version) return;
+    if (
+      shared.version === this.#version &&
+      sameState(shared, sharedStateOf(this.#phase, this.#version))
+    )
+      return;
+    this.#version = shared.version;
+    this.#announce(this.#enter(phaseOf(shared, this.settings.halfOpenTimeoutMs)), 'fleet');
+  }
+
+  /** Enters a phase; returns the state it left. */
+  #enter(next: Phase): CircuitState {
+    const from = this.#phase.kind;
+    this.#phase = next;
+    // Calls admitted before this moment no longer count toward the circuit's state.
+    this.#epochStart = this.#nextTicket;
+    if (next.kind === 'closed' || next.kind === 'disabled') {
+      this.#window.clear();
+      this.#consecutiveFailures = 0;
+      this.#holdUntil = Number.NEGATIVE_INFINITY;
+    }
+    return from;
+  }
+
+  #announce(from: CircuitState, reason: TransitionReason): void {
+    const next = this.#phase;
+    if (from !== next.kind && this.#listeners?.lists.stateChange) {
+      const change = { name: this.name, from, to: next.kind, reason };
+      this.emit(
+        'stateChange',
+        next.kind === 'open' ? { ...change, openUntil: next.until, attempt: next.attempt } : change,
+      );
+    }
+  }
+
+  // --- reading -------------------------------------------------------------------------------
+
+  /** The window's counts, brought up to `now`. */
+  windowAt(now: number): OutcomeWindow {
+    this.#window.advance(now);
+    return this.#window;
+  }
+
+  /** The open period, while the circuit is open. */
+  openPeriod(): { openedAt: number; until: number } | undefined {
+    const phase = this.#phase;
+    return phase.kind === 'open' ? phase : undefined;
+  }
+
+  /** The state and its timing at `now`, as `toJSON()` gives it. */
+  snapshot(now: number): BreakerSnapshot {
+    return snapshotOf(this.#phase, now);
+  }
+
+  /** Lets go of the store. */
+  dispose(): void {
+    this.#binding.unbind();
+  }
+}
+
+/** A call's duration; 0 when its start was not measured because nothing needed it. */
+function elapsed(startedAt: number, now: number): number {
+  return Number.isNaN(startedAt) ? 0 : now - startedAt;
+}
