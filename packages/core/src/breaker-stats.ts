@@ -101,7 +101,7 @@ export function statsOf(circuit: Circuit): BreakerStats {
     calls: window.calls,
     failures: window.failures,
     slowCalls: window.slowCalls,
-    consecutiveFailures: circuit.consecutiveFailures,
+    consecutiveFailures: window.consecutiveFailures,
     inFlight: circuit.inFlight,
     // A time on the breaker's clock, shown as wall-clock time.
     openedAt:

@@ -30,8 +30,9 @@ import {
   snapshotOf,
 } from './phase.ts';
 import type { BreakerSnapshot, CircuitState } from './snapshot.ts';
-import type { SharedCircuitState, StoreBinding } from './store.ts';
+import type { SharedCircuitState, StoreBinding, WindowCounts } from './store.ts';
 import { bindStore, noStore } from './store-binding.ts';
+import { reasonOf, type TripCounts, type TripRule } from './trip-rule.ts';
 import { CountWindow } from './windows/count-window.ts';
 import type { OutcomeWindow } from './windows/outcome-window.ts';
 import { TimeWindow } from './windows/time-window.ts';
@@ -78,7 +79,7 @@ export class Circuit implements Settler {
   };
   readonly #window: OutcomeWindow;
   readonly #timeWindow: boolean;
-  readonly #minimumCalls: number;
+  readonly #rules: readonly TripRule[];
   readonly #binding: StoreBinding;
   /** Used when an `openDurationMs` function returns nonsense at run time. */
   readonly #firstOpenDurationMs: number;
@@ -88,7 +89,6 @@ export class Circuit implements Settler {
   /** The ticket the next admitted call receives; tickets below #epochStart are from a past state. */
   #nextTicket = 0;
   #epochStart = 0;
-  #consecutiveFailures = 0;
   #inFlight = 0;
   #lastRefusal: RejectionReason = 'open';
   /** The end of the longest wait a dependency asked for (Retry-After); see holdOpenFor. */
@@ -106,7 +106,7 @@ export class Circuit implements Settler {
         ? new CountWindow(window.size)
         : new TimeWindow(window.durationMs, window.buckets);
     this.#timeWindow = window.type === 'time';
-    this.#minimumCalls = Math.min(settings.minimumCalls, this.#window.capacity);
+    this.#rules = settings.rules;
     this.bulkhead = settings.bulkhead && new Bulkhead(settings.bulkhead, settings.name);
     this.#firstOpenDurationMs = settings.openDuration(1);
     this.#phase = initialPhase(settings.initialState, () => this.clock.now());
@@ -125,11 +125,6 @@ export class Circuit implements Settler {
 
   get inFlight(): number {
     return this.#inFlight;
-  }
-
-  /** Failures since the last success, in the window's period. */
-  get consecutiveFailures(): number {
-    return this.#consecutiveFailures;
   }
 
   // --- events --------------------------------------------------------------------------------
@@ -315,7 +310,6 @@ export class Circuit implements Settler {
       }
       return;
     }
-    this.#consecutiveFailures = 0;
     this.#window.record(false, slow, now);
     this.#binding.record(false, slow, now);
     if (phase.kind === 'closed') this.#tripIfNeeded(now);
@@ -396,7 +390,6 @@ export class Circuit implements Settler {
       if (!this.#expireTrials(phase, now)) this.#open(now, phase.attempt + 1, 'trial-failed');
       return;
     }
-    this.#consecutiveFailures++;
     this.#window.record(true, slow, now);
     this.#binding.record(true, slow, now);
     if (phase.kind === 'closed') this.#tripIfNeeded(now);
@@ -465,29 +458,33 @@ export class Circuit implements Settler {
 
   // --- transitions ---------------------------------------------------------------------------
 
+  /**
+   * Asks the rules whether the window's counts call for opening, then — when none does and the
+   * breaker has a store — the fleet's: the fleet's counts trip every process together, however
+   * few calls each one saw.
+   */
   #tripIfNeeded(now: number): void {
-    const window = this.#window;
-    const settings = this.settings;
-    let reason: TransitionReason | undefined;
-    if (window.calls >= this.#minimumCalls) {
-      // Compared multiplied out, so that e.g. 1 of 3 at a threshold of 33.34 % is exact.
-      if (window.failures * 100 >= settings.failureRateThreshold * window.calls)
-        reason = 'failure-rate';
-      else if (window.slowCalls * 100 >= settings.slowCallRateThreshold * window.calls)
-        reason = 'slow-call-rate';
+    const rule = this.#ruleToOpen(this.#window) ?? this.#ruleToOpenFleet(now);
+    if (rule !== undefined) this.#open(now, 1, reasonOf(rule), rule.name);
+  }
+
+  #ruleToOpenFleet(now: number): TripRule | undefined {
+    const fleet = this.#binding.fleetCounts(now);
+    return fleet === undefined ? undefined : this.#ruleToOpen(fleetCountsOf(fleet));
+  }
+
+  /** The first rule that says `counts` call for opening; a rule that throws says no. */
+  #ruleToOpen(counts: TripCounts): TripRule | undefined {
+    const rules = this.#rules;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i] as TripRule;
+      try {
+        if (rule.shouldOpen(counts)) return rule;
+      } catch (error) {
+        this.report(`rules[${i}].shouldOpen`, error);
+      }
     }
-    if (reason === undefined && this.#consecutiveFailures >= settings.consecutiveFailures) {
-      reason = 'consecutive-failures';
-    }
-    // The fleet's counts trip every process together, however few calls each one saw.
-    const fleet = reason === undefined ? this.#binding.fleetCounts(now) : undefined;
-    if (fleet !== undefined && fleet.calls >= settings.minimumCalls) {
-      if (fleet.failures * 100 >= settings.failureRateThreshold * fleet.calls)
-        reason = 'failure-rate';
-      else if (fleet.slowCalls * 100 >= settings.slowCallRateThreshold * fleet.calls)
-        reason = 'slow-call-rate';
-    }
-    if (reason !== undefined) this.#open(now, 1, reason);
+    return undefined;
   }
 
   /**
@@ -502,10 +499,10 @@ export class Circuit implements Settler {
     if (phase.kind === 'open' && phase.until < until) this.#phase = { ...phase, until };
   }
 
-  #open(time: number, attempt: number, reason: TransitionReason): void {
+  #open(time: number, attempt: number, reason: TransitionReason, rule?: string): void {
     const now = Number.isNaN(time) ? this.clock.now() : time;
     const until = Math.max(now + this.#openDurationFor(attempt), this.#holdUntil);
-    this.#transition({ kind: 'open', openedAt: now, until, attempt }, reason);
+    this.#transition({ kind: 'open', openedAt: now, until, attempt }, reason, rule);
   }
 
   #openDurationFor(attempt: number): number {
@@ -548,11 +545,11 @@ export class Circuit implements Settler {
   }
 
   /** A change this process made: it takes the next version and is published to the fleet. */
-  #transition(next: Phase, reason: TransitionReason): void {
+  #transition(next: Phase, reason: TransitionReason, rule?: string): void {
     const from = this.#enter(next);
     const expected = this.#version++;
     this.#binding.publish(sharedStateOf(this.#phase, this.#version), expected);
-    this.#announce(from, reason);
+    this.#announce(from, reason, rule);
   }
 
   /**
@@ -579,20 +576,21 @@ export class Circuit implements Settler {
     this.#epochStart = this.#nextTicket;
     if (next.kind === 'closed' || next.kind === 'disabled') {
       this.#window.clear();
-      this.#consecutiveFailures = 0;
       this.#holdUntil = Number.NEGATIVE_INFINITY;
     }
     return from;
   }
 
-  #announce(from: CircuitState, reason: TransitionReason): void {
+  #announce(from: CircuitState, reason: TransitionReason, rule?: string): void {
     const next = this.#phase;
     if (from !== next.kind && this.#listeners?.lists.stateChange) {
       const change = { name: this.name, from, to: next.kind, reason };
-      this.emit(
-        'stateChange',
-        next.kind === 'open' ? { ...change, openUntil: next.until, attempt: next.attempt } : change,
-      );
+      if (next.kind !== 'open') this.emit('stateChange', change);
+      else if (rule === undefined || reason !== 'trip-rule') {
+        this.emit('stateChange', { ...change, openUntil: next.until, attempt: next.attempt });
+      } else {
+        this.emit('stateChange', { ...change, openUntil: next.until, attempt: next.attempt, rule });
+      }
     }
   }
 
@@ -619,6 +617,17 @@ export class Circuit implements Settler {
   dispose(): void {
     this.#binding.unbind();
   }
+}
+
+/** The fleet's counts as the rules read them: no capacity to wait for, no run of failures. */
+function fleetCountsOf(counts: WindowCounts): TripCounts {
+  return {
+    calls: counts.calls,
+    failures: counts.failures,
+    slowCalls: counts.slowCalls,
+    capacity: Number.POSITIVE_INFINITY,
+    consecutiveFailures: undefined,
+  };
 }
 
 /** A call's duration; 0 when its start was not measured because nothing needed it. */

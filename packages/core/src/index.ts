@@ -17,6 +17,13 @@ export {
   exponentialBackoff,
   type OpenDurationFn,
 } from './backoff.ts';
+export {
+  type ConsecutiveFailuresRuleOptions,
+  consecutiveFailuresRule,
+  failureRateRule,
+  type RateRuleOptions,
+  slowCallRateRule,
+} from './built-in-rules.ts';
 export { type BreakerStats, CircuitBreaker, type ExecuteOptions } from './circuit-breaker.ts';
 export { type Clock, systemClock } from './clock.ts';
 export {
@@ -64,3 +71,4 @@ export type {
   StoreCircuit,
   WindowCounts,
 } from './store.ts';
+export type { TripCounts, TripRule } from './trip-rule.ts';
