@@ -15,6 +15,7 @@ import {
   type TransitionReason,
 } from './events.ts';
 import { limits } from './limits.ts';
+import { Checker } from './option-checker.ts';
 import type { Settings } from './options.ts';
 import type { Settler } from './permit.ts';
 import {
@@ -32,13 +33,28 @@ import {
 import type { BreakerSnapshot, CircuitState } from './snapshot.ts';
 import type { SharedCircuitState, StoreBinding, WindowCounts } from './store.ts';
 import { bindStore, noStore } from './store-binding.ts';
-import { reasonOf, type TripCounts, type TripRule } from './trip-rule.ts';
+import {
+  reasonOf,
+  type Throttle,
+  type TripCounts,
+  type TripRule,
+  throttleOf,
+} from './trip-rule.ts';
 import { CountWindow } from './windows/count-window.ts';
 import type { OutcomeWindow } from './windows/outcome-window.ts';
 import { TimeWindow } from './windows/time-window.ts';
 import { withoutStackTrace } from './without-stack-trace.ts';
 
 /** @internal Counts since a breaker was built; see `BreakerStats.totals`. */
+/** How long a caller shed by a throttling rule is told to wait before a retry may well pass. */
+const throttledRetryAfterMs = 1_000;
+
+/** A breaker's throttle, and the place of its rule in `rules`, for reports. */
+interface BoundThrottle {
+  readonly throttle: Throttle;
+  readonly index: number;
+}
+
 export interface Totals {
   successes: number;
   failures: number;
@@ -79,7 +95,10 @@ export class Circuit implements Settler {
   };
   readonly #window: OutcomeWindow;
   readonly #timeWindow: boolean;
+  /** The rules that judge counts (those with `shouldOpen`), in order. */
   readonly #rules: readonly TripRule[];
+  /** The throttles of the rules that have one; undefined when none does. */
+  readonly #throttles: readonly BoundThrottle[] | undefined;
   readonly #binding: StoreBinding;
   /** Used when an `openDurationMs` function returns nonsense at run time. */
   readonly #firstOpenDurationMs: number;
@@ -106,7 +125,11 @@ export class Circuit implements Settler {
         ? new CountWindow(window.size)
         : new TimeWindow(window.durationMs, window.buckets);
     this.#timeWindow = window.type === 'time';
-    this.#rules = settings.rules;
+    // Most lists are all judges, and the default one is shared: keep it rather than a copy.
+    this.#rules = settings.rules.every((rule) => rule.shouldOpen !== undefined)
+      ? settings.rules
+      : settings.rules.filter((rule) => rule.shouldOpen !== undefined);
+    this.#throttles = throttlesOf(settings.rules, settings.name);
     this.bulkhead = settings.bulkhead && new Bulkhead(settings.bulkhead, settings.name);
     this.#firstOpenDurationMs = settings.openDuration(1);
     this.#phase = initialPhase(settings.initialState, () => this.clock.now());
@@ -178,10 +201,38 @@ export class Circuit implements Settler {
   admitCircuit(): number {
     const kind = this.#phase.kind;
     if (kind === 'closed' || kind === 'disabled') {
+      if (this.#throttles !== undefined && kind === 'closed' && this.#throttled()) {
+        return this.refuse('throttled');
+      }
       this.#inFlight++;
       return this.#nextTicket++;
     }
     return this.#admitTrial(this.clock.now());
+  }
+
+  /** Whether a throttle sheds the call about to be admitted; one that throws lets it through. */
+  #throttled(): boolean {
+    const throttles = this.#throttles as readonly BoundThrottle[];
+    const now = this.clock.now();
+    for (const { throttle, index } of throttles) {
+      try {
+        if (throttle.shouldThrottle(now)) return true;
+      } catch (error) {
+        this.report(`rules[${index}].throttle().shouldThrottle`, error);
+      }
+    }
+    return false;
+  }
+
+  /** Tells the throttles how a call admitted while closed or disabled ended. */
+  #recordThrottles(failed: boolean, now: number): void {
+    for (const { throttle, index } of this.#throttles as readonly BoundThrottle[]) {
+      try {
+        throttle.record(failed, now);
+      } catch (error) {
+        this.report(`rules[${index}].throttle().record`, error);
+      }
+    }
   }
 
   /** Admission outside the closed state, where time moves the circuit. */
@@ -270,7 +321,11 @@ export class Circuit implements Settler {
     }
     const phase = this.#phase;
     const retryAfterMs =
-      phase.kind === 'open' ? Math.max(0, Math.ceil(phase.until - this.clock.now())) : undefined;
+      reason === 'throttled'
+        ? throttledRetryAfterMs
+        : phase.kind === 'open'
+          ? Math.max(0, Math.ceil(phase.until - this.clock.now()))
+          : undefined;
     const refusal = reason === 'bulkhead' ? 'open' : reason;
     return withoutStackTrace(() => new CircuitOpenError(this.name, refusal, retryAfterMs));
   }
@@ -312,6 +367,7 @@ export class Circuit implements Settler {
     }
     this.#window.record(false, slow, now);
     this.#binding.record(false, slow, now);
+    if (this.#throttles !== undefined) this.#recordThrottles(false, now);
     if (phase.kind === 'closed') this.#tripIfNeeded(now);
   }
 
@@ -392,6 +448,7 @@ export class Circuit implements Settler {
     }
     this.#window.record(true, slow, now);
     this.#binding.record(true, slow, now);
+    if (this.#throttles !== undefined) this.#recordThrottles(true, now);
     if (phase.kind === 'closed') this.#tripIfNeeded(now);
   }
 
@@ -435,13 +492,14 @@ export class Circuit implements Settler {
 
   /**
    * The time of a settlement, or NaN when nothing needs it: the clock is read only for a
-   * duration, a time window, a store, or half-open bookkeeping, because on some machines a clock
-   * read costs more than the rest of the call's bookkeeping together.
+   * duration, a time window, a store, a throttle, or half-open bookkeeping, because on some
+   * machines a clock read costs more than the rest of the call's bookkeeping together.
    */
   #settleTime(startedAt: number, durationMs: number | undefined): number {
     return (durationMs === undefined && !Number.isNaN(startedAt)) ||
       this.#timeWindow ||
       this.#binding !== noStore ||
+      this.#throttles !== undefined ||
       this.#phase.kind === 'half-open'
       ? this.clock.now()
       : Number.NaN;
@@ -479,9 +537,9 @@ export class Circuit implements Settler {
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i] as TripRule;
       try {
-        if (rule.shouldOpen(counts)) return rule;
+        if ((rule as Required<TripRule>).shouldOpen(counts)) return rule;
       } catch (error) {
-        this.report(`rules[${i}].shouldOpen`, error);
+        this.report(`rules[${this.settings.rules.indexOf(rule)}].shouldOpen`, error);
       }
     }
     return undefined;
@@ -617,6 +675,20 @@ export class Circuit implements Settler {
   dispose(): void {
     this.#binding.unbind();
   }
+}
+
+/** Makes a breaker's throttles from the rules that have one; undefined when none has. */
+function throttlesOf(
+  rules: readonly TripRule[],
+  breakerName: string,
+): readonly BoundThrottle[] | undefined {
+  const throttles: BoundThrottle[] = [];
+  rules.forEach((rule, index) => {
+    if (rule.throttle !== undefined) {
+      throttles.push({ throttle: throttleOf(rule, index, new Checker(breakerName)), index });
+    }
+  });
+  return throttles.length === 0 ? undefined : throttles;
 }
 
 /** The fleet's counts as the rules read them: no capacity to wait for, no run of failures. */

@@ -12,6 +12,8 @@
  * const stock = await breaker.execute((signal) => fetch(inventoryUrl, { signal }).then((r) => r.json()));
  * ```
  */
+
+export { type AdaptiveThrottlingOptions, adaptiveThrottling } from './adaptive-throttling.ts';
 export {
   type ExponentialBackoffOptions,
   exponentialBackoff,
@@ -71,4 +73,4 @@ export type {
   StoreCircuit,
   WindowCounts,
 } from './store.ts';
-export type { TripCounts, TripRule } from './trip-rule.ts';
+export type { Throttle, TripCounts, TripRule } from './trip-rule.ts';

@@ -28,17 +28,19 @@ export interface TripCounts {
 }
 
 /**
- * A rule that decides when a closed circuit opens. After every outcome it records while closed,
- * a breaker asks each of its rules in turn whether its window's counts call for opening, and
- * opens on the first that says so; with a store it then asks them again about the fleet's
- * counts, so a fleet opens together however few calls each process saw. The same rule judges
- * both.
+ * A rule that decides when a closed circuit opens, or sheds part of its calls. After every
+ * outcome it records while closed, a breaker asks each of its rules in turn whether its window's
+ * counts call for opening (`shouldOpen`), and opens on the first that says so; with a store it
+ * then asks them again about the fleet's counts, so a fleet opens together however few calls
+ * each process saw. The same rule judges both. A rule with `throttle` sheds load instead: see
+ * {@link Throttle}.
  *
- * The built-in rules are {@link failureRateRule}, {@link slowCallRateRule} and
- * {@link consecutiveFailuresRule}; the options `failureRateThreshold`, `slowCallRateThreshold`,
- * `minimumCalls` and `consecutiveFailures` are shorthands for them. A rule is asked on every
- * recorded call, so it should be cheap. One that throws is reported as a `callbackError` event
- * and counts as "do not open".
+ * The built-in rules are {@link failureRateRule}, {@link slowCallRateRule},
+ * {@link consecutiveFailuresRule} and {@link adaptiveThrottling}; the options
+ * `failureRateThreshold`, `slowCallRateThreshold`, `minimumCalls` and `consecutiveFailures` are
+ * shorthands for the first three. A rule is asked on every call, so it should be cheap. One that
+ * throws is reported as a `callbackError` event and counts as "do not open" (or "let the call
+ * through").
  *
  * @example
  * ```ts
@@ -60,15 +62,36 @@ export interface TripRule {
    */
   readonly name: string;
   /** Whether `counts` call for opening the circuit. */
-  shouldOpen(counts: TripCounts): boolean;
+  shouldOpen?(counts: TripCounts): boolean;
+  /**
+   * Makes the throttle of one breaker: called once by each breaker built with the rule, so
+   * breakers that share a rule (a registry's defaults) keep their own measure.
+   */
+  throttle?(): Throttle;
+}
+
+/**
+ * A rule's measure of what one breaker's dependency accepts, for shedding load while the
+ * circuit is closed: before each call is admitted the breaker asks `shouldThrottle`, and refuses
+ * the call when it says so — with a `CircuitOpenError` whose `reason` is `'throttled'`, counted
+ * in the `rejected` total and event. Every call the breaker then records while closed (or
+ * disabled, where nothing is refused) is reported to `record`. Both are on the breaker's clock.
+ * Neither is asked outside the closed state, and the measure outlives a state change: what the
+ * dependency can take does not change because the circuit opened.
+ */
+export interface Throttle {
+  /** Whether to refuse the call about to be admitted at `now`. */
+  shouldThrottle(now: number): boolean;
+  /** A call admitted while closed or disabled ended at `now`, failed or not. */
+  record(failed: boolean, now: number): void;
 }
 
 /** The names of the built-in rules, which are also the reasons of the opens they cause. */
-const builtInReasons: ReadonlySet<string> = new Set<TransitionReason>([
+const builtInReasons: ReadonlySet<string> = new Set<string>([
   'failure-rate',
   'slow-call-rate',
   'consecutive-failures',
-]);
+] satisfies TransitionReason[]);
 
 /**
  * @internal Why an open `rule` asked for is announced: a built-in rule's name, or `'trip-rule'`
@@ -78,7 +101,10 @@ export function reasonOf(rule: TripRule): TransitionReason {
   return builtInReasons.has(rule.name) ? (rule.name as TransitionReason) : 'trip-rule';
 }
 
-/** @internal Checks the `rules` option: a list of rule objects, each named and able to judge. */
+/**
+ * @internal Checks the `rules` option: a list of rule objects, each named and able to judge or
+ * to throttle.
+ */
 export function checkRules(value: unknown, check: Checker): readonly TripRule[] {
   if (!Array.isArray(value)) {
     throw check.fail('rules', value, 'an array of trip rules, such as [failureRateRule()]');
@@ -90,10 +116,9 @@ export function checkRules(value: unknown, check: Checker): readonly TripRule[] 
 }
 
 function checkRule(rule: unknown, path: string, check: Checker): TripRule {
-  if (typeof rule !== 'object' || rule === null) {
-    throw check.fail(path, rule, 'a trip rule: an object { name, shouldOpen(counts) }');
-  }
-  const { name, shouldOpen } = rule as Partial<Record<keyof TripRule, unknown>>;
+  const expected = 'a trip rule: an object { name, shouldOpen(counts) } or { name, throttle() }';
+  if (typeof rule !== 'object' || rule === null) throw check.fail(path, rule, expected);
+  const { name, shouldOpen, throttle } = rule as Partial<Record<keyof TripRule, unknown>>;
   if (typeof name !== 'string' || name.length === 0 || name.length > limits.ruleName) {
     throw check.fail(
       `${path}.name`,
@@ -101,8 +126,38 @@ function checkRule(rule: unknown, path: string, check: Checker): TripRule {
       `a non-empty string of at most ${limits.ruleName} characters`,
     );
   }
-  if (typeof shouldOpen !== 'function') {
+  if (shouldOpen !== undefined && typeof shouldOpen !== 'function') {
     throw check.fail(`${path}.shouldOpen`, shouldOpen, 'a function (counts) => boolean');
   }
+  if (throttle !== undefined && typeof throttle !== 'function') {
+    throw check.fail(`${path}.throttle`, throttle, 'a function returning a Throttle');
+  }
+  if (shouldOpen === undefined && throttle === undefined) {
+    throw check.fail(path, rule, `${expected}: it has neither shouldOpen nor throttle`);
+  }
   return rule as TripRule;
+}
+
+/**
+ * @internal Makes a breaker's throttle from `rule`, checking what it makes; the rule is the
+ * `index`-th of the `rules` option.
+ */
+export function throttleOf(rule: TripRule, index: number, check: Checker): Throttle {
+  const path = `rules[${index}].throttle`;
+  const expected = 'a function returning a Throttle { shouldThrottle(now), record(failed, now) }';
+  let throttle: unknown;
+  try {
+    throttle = (rule as Required<TripRule>).throttle();
+  } catch (error) {
+    throw check.fail(path, rule.throttle, `${expected} (it threw)`, error);
+  }
+  if (
+    typeof throttle !== 'object' ||
+    throttle === null ||
+    typeof (throttle as Throttle).shouldThrottle !== 'function' ||
+    typeof (throttle as Throttle).record !== 'function'
+  ) {
+    throw check.fail(path, rule.throttle, `${expected} (it returned ${String(throttle)})`);
+  }
+  return throttle as Throttle;
 }

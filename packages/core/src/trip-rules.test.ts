@@ -330,7 +330,13 @@ describe('the rules option', () => {
     [{ rules: [failureRateRule(), { shouldOpen: () => true }] }, 'rules[1].name', 'non-empty'],
     [{ rules: [{ name: '', shouldOpen: () => true }] }, 'rules[0].name', 'non-empty'],
     [{ rules: [{ name: 'x'.repeat(101), shouldOpen: () => true }] }, 'rules[0].name', '100'],
-    [{ rules: [{ name: 'no-judge' }] }, 'rules[0].shouldOpen', 'a function (counts) => boolean'],
+    [{ rules: [{ name: 'idle' }] }, 'rules[0]', 'neither shouldOpen nor throttle'],
+    [
+      { rules: [{ name: 'x', shouldOpen: true }] },
+      'rules[0].shouldOpen',
+      'a function (counts) => boolean',
+    ],
+    [{ rules: [{ name: 'x', throttle: {} }] }, 'rules[0].throttle', 'a function returning'],
     [
       { rules: [failureRateRule()], failureRateThreshold: 30 },
       'failureRateThreshold',
