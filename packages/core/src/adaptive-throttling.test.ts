@@ -270,7 +270,7 @@ describe('adaptiveThrottling', () => {
   it('has defaults', () => {
     expect(adaptiveThrottling()).toMatchObject({
       name: 'adaptive-throttling',
-      k: 1.1,
+      k: 1.15,
       windowMs: 10_000,
       buckets: 10,
       minimumRequests: 20,

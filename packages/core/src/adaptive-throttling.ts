@@ -7,12 +7,14 @@ import { TimeWindow } from './windows/time-window.ts';
 export interface AdaptiveThrottlingOptions {
   /**
    * How many calls to send for each one the dependency accepts, once it accepts fewer than it
-   * is sent: a number in [1, 10]. Under overload, about `k` times what the dependency can answer
-   * goes out, so `k - 1` of it is refused by the dependency; and throttling begins once fewer
-   * than `1 / k` of the calls succeed, whatever the cause. 1.1 sends at most 10 % more than the
-   * dependency answers and begins shedding when more than 9 % of calls fail; the SRE book's 2
-   * wastes more of an overloaded dependency's time, and tolerates up to 50 % failures.
-   * @defaultValue 1.1
+   * is sent: a number in [1, 10]. Under overload about `k` times what the dependency can answer
+   * goes out, and the dependency refuses the `k - 1` beyond it; and shedding begins as soon as
+   * fewer than `1 / k` of the calls succeed, whatever the cause. 1.15 sends at most 15 % more
+   * than the dependency answers, and leaves a dependency alone until more than 13 % of its calls
+   * fail; lower values waste less of an overloaded dependency's time but shed on fewer failures
+   * (1.1: above 9 %), higher ones the reverse (the SRE book's 2 sheds nothing until half the
+   * calls fail, and sends an overloaded dependency twice what it can answer).
+   * @defaultValue 1.15
    */
   k?: number;
   /**
@@ -85,7 +87,7 @@ export function adaptiveThrottling(options: AdaptiveThrottlingOptions = {}): Tri
     'minimumRequests',
     'random',
   ]);
-  const { k = 1.1, random = Math.random } = options;
+  const { k = 1.15, random = Math.random } = options;
   if (!(typeof k === 'number' && k >= 1 && k <= 10)) {
     throw check.fail(`${path}.k`, k, 'a number in [1, 10]');
   }
