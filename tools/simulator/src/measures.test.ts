@@ -243,6 +243,11 @@ describe('measureRecovery', () => {
     });
   });
 
+  it('counts the calls refused after healing, as time at the rate', () => {
+    const late = traceOf(100, [fail(0), refused(10), refused(20), refused(30), ok(40)]);
+    expect(measureRecovery(late, 0, 20).refusedAfterHealMs).toBe(20); // two calls, 10 ms apart
+  });
+
   it('reports a half-open after healing that reopened', () => {
     const wasted = traceOf(
       1000,
@@ -269,6 +274,7 @@ describe('measureRecovery', () => {
       healToClosedMs: undefined,
       openDurationAtHealMs: undefined,
       closedOnFirstHalfOpen: false,
+      refusedAfterHealMs: 0,
     });
   });
 });

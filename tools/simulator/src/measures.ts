@@ -117,6 +117,11 @@ export interface RecoveryMetrics {
   readonly openDurationAtHealMs: number | undefined;
   /** Whether the first half-open at or after healing closed the circuit (no wasted period). */
   readonly closedOnFirstHalfOpen: boolean;
+  /**
+   * Calls refused once the service had healed, as time at the run's rate (ms): what the breaker
+   * cost a healthy service while it caught up, whether its circuit stayed open or it shed calls.
+   */
+  readonly refusedAfterHealMs: number;
 }
 
 /** Reads {@link RecoveryMetrics} for an outage from `faultAt` to `healAt`. */
@@ -147,6 +152,10 @@ export function measureRecovery(trace: Trace, faultAt: number, healAt: number): 
     const period = openOf[seen - 1] as number;
     probesPerOpen.set(period, (probesPerOpen.get(period) ?? 0) + 1);
   }
+  let refusedAfterHeal = 0;
+  for (let call = 0; call < trace.calls; call++) {
+    if (wasRefused(trace, call) && (trace.refusedAt[call] as number) >= healAt) refusedAfterHeal++;
+  }
   const halfOpen = transitions.findIndex((t) => t.to === 'half-open' && t.at >= healAt);
   const closed = transitions.findIndex((t) => t.to === 'closed' && t.at >= healAt);
   const before = transitions[halfOpen - 1];
@@ -163,6 +172,7 @@ export function measureRecovery(trace: Trace, faultAt: number, healAt: number): 
         ? undefined
         : (transitions[halfOpen] as Transition).at - before.at,
     closedOnFirstHalfOpen: halfOpen >= 0 && transitions[halfOpen + 1]?.to === 'closed',
+    refusedAfterHealMs: refusedAfterHeal * trace.intervalMs,
   };
 }
 
