@@ -24,9 +24,24 @@ export interface ConsecutiveFailuresRuleOptions {
   failures: number;
 }
 
-/** A rule that opens when a rate of the window's calls reaches its threshold. */
-abstract class RateRule implements TripRule {
-  abstract readonly name: 'failure-rate' | 'slow-call-rate';
+/**
+ * Whether `part` of the window's calls reaches `threshold` percent of them, once it holds
+ * `minimumCalls` (or is full). Compared multiplied out, so that e.g. 1 of 3 at a threshold of
+ * 33.34 % is exact.
+ */
+function rateReached(
+  part: number,
+  counts: TripCounts,
+  threshold: number,
+  minimumCalls: number,
+): boolean {
+  const calls = counts.calls;
+  return calls >= Math.min(minimumCalls, counts.capacity) && part * 100 >= threshold * calls;
+}
+
+/** Opens when the window's failures reach a rate. */
+class FailureRateRule implements TripRule {
+  readonly name = 'failure-rate';
   /** The rate that opens the circuit, in percent. */
   readonly threshold: number;
   /** The calls the window must hold before the rate counts. */
@@ -38,31 +53,25 @@ abstract class RateRule implements TripRule {
   }
 
   shouldOpen(counts: TripCounts): boolean {
-    const calls = counts.calls;
-    // Compared multiplied out, so that e.g. 1 of 3 at a threshold of 33.34 % is exact.
-    return (
-      calls >= Math.min(this.minimumCalls, counts.capacity) &&
-      this.counted(counts) * 100 >= this.threshold * calls
-    );
-  }
-
-  /** The calls of the window the rate is about. */
-  protected abstract counted(counts: TripCounts): number;
-}
-
-class FailureRateRule extends RateRule {
-  readonly name = 'failure-rate';
-
-  protected counted(counts: TripCounts): number {
-    return counts.failures;
+    return rateReached(counts.failures, counts, this.threshold, this.minimumCalls);
   }
 }
 
-class SlowCallRateRule extends RateRule {
+/** Opens when the window's slow calls reach a rate. */
+class SlowCallRateRule implements TripRule {
   readonly name = 'slow-call-rate';
+  /** The rate that opens the circuit, in percent. */
+  readonly threshold: number;
+  /** The calls the window must hold before the rate counts. */
+  readonly minimumCalls: number;
 
-  protected counted(counts: TripCounts): number {
-    return counts.slowCalls;
+  constructor(threshold: number, minimumCalls: number) {
+    this.threshold = threshold;
+    this.minimumCalls = minimumCalls;
+  }
+
+  shouldOpen(counts: TripCounts): boolean {
+    return rateReached(counts.slowCalls, counts, this.threshold, this.minimumCalls);
   }
 }
 
@@ -151,36 +160,51 @@ function rateOptions(options: RateRuleOptions, path: string): Required<RateRuleO
   };
 }
 
-// Breakers built with the default thresholds share one list: the rules hold no state.
+/**
+ * @internal Whether every rule of `rules` is a built-in one that judges counts. None of those
+ * opens on a window without a failed or slow call, so a breaker need not ask them about one.
+ */
+export function opensOnlyOnBadCalls(rules: readonly TripRule[]): boolean {
+  return rules.every(
+    (rule) =>
+      rule instanceof FailureRateRule ||
+      rule instanceof SlowCallRateRule ||
+      rule instanceof ConsecutiveFailuresRule,
+  );
+}
+
+// Breakers built with the default thresholds share their list: the rules hold no state.
 let defaultRules: readonly TripRule[] | undefined;
+let defaultRulesNoneSlow: readonly TripRule[] | undefined;
 
 /**
  * @internal The rules the shorthand options describe, already checked: the failure rate, the
- * slow-call rate, and consecutive failures when a number is given.
+ * slow-call rate, and consecutive failures when a number is given. The slow-call rate is left
+ * out where it can never open the circuit — no call is slow (`slowCallDurationMs` unset) and
+ * there is no store whose fleet's counts could hold slow calls of other processes — so that no
+ * call pays for asking it.
  */
 export function shorthandRules(
   failureRateThreshold: number,
   slowCallRateThreshold: number,
   minimumCalls: number,
   consecutiveFailures: number | undefined,
+  slowCallsCounted: boolean,
 ): readonly TripRule[] {
-  if (
-    failureRateThreshold === 50 &&
-    slowCallRateThreshold === 50 &&
-    minimumCalls === 10 &&
-    consecutiveFailures === undefined
-  ) {
-    defaultRules ??= Object.freeze([
-      new FailureRateRule(50, 10),
-      new SlowCallRateRule(50, 10),
-    ]) as readonly TripRule[];
-    return defaultRules;
+  if (failureRateThreshold === 50 && minimumCalls === 10 && consecutiveFailures === undefined) {
+    if (!slowCallsCounted) {
+      defaultRulesNoneSlow ??= Object.freeze([new FailureRateRule(50, 10)]);
+      return defaultRulesNoneSlow;
+    }
+    if (slowCallRateThreshold === 50) {
+      defaultRules ??= Object.freeze([new FailureRateRule(50, 10), new SlowCallRateRule(50, 10)]);
+      return defaultRules;
+    }
   }
-  const rules: TripRule[] = [
-    new FailureRateRule(failureRateThreshold, minimumCalls),
-    new SlowCallRateRule(slowCallRateThreshold, minimumCalls),
-  ];
-  if (consecutiveFailures !== undefined)
+  const rules: TripRule[] = [new FailureRateRule(failureRateThreshold, minimumCalls)];
+  if (slowCallsCounted) rules.push(new SlowCallRateRule(slowCallRateThreshold, minimumCalls));
+  if (consecutiveFailures !== undefined) {
     rules.push(new ConsecutiveFailuresRule(consecutiveFailures));
+  }
   return rules;
 }

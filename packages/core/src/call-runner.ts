@@ -1,7 +1,7 @@
 import type { Circuit } from './circuit.ts';
 import { CircuitTimeoutError } from './errors.ts';
 import type { LateSettlementCause } from './events.ts';
-import { BreakerPermit } from './permit.ts';
+import { BreakerPermit, renewPermit, type Settler } from './permit.ts';
 import { observe, promiseOf } from './thenable.ts';
 
 /** Options of a single call through {@link CircuitBreaker.execute}. */
@@ -16,6 +16,9 @@ export interface ExecuteOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** The arguments of a call made by `execute`, whose function receives a signal instead. */
+export const noArgs: readonly unknown[] = [];
+
 let sharedNeverAborted: AbortSignal | undefined;
 
 /**
@@ -27,6 +30,77 @@ function neverAborted(): AbortSignal {
   return sharedNeverAborted;
 }
 
+/** Calls `fn` as `execute` does (with a signal), or as the wrapped function was called. */
+function invoke(
+  fn: (...args: never[]) => unknown,
+  self: unknown,
+  args: readonly unknown[],
+  signal: AbortSignal,
+): unknown {
+  return args === noArgs
+    ? (fn as (signal: AbortSignal) => unknown)(signal)
+    : Reflect.apply(fn, self, args);
+}
+
+/** Settles `permit` for a call that returned `value`, judged by `isResultFailure` if set. */
+function settleValue(circuit: Circuit, permit: BreakerPermit, value: unknown): void {
+  const isResultFailure = circuit.settings.isResultFailure;
+  if (
+    isResultFailure !== undefined &&
+    circuit.ask('isResultFailure', isResultFailure, value, false)
+  ) {
+    permit.failResult(value);
+  } else {
+    permit.success();
+  }
+}
+
+/** What a spare permit reports to: nothing, since it belongs to no call. */
+const noCall: Settler = {
+  succeed() {},
+  failOrIgnore: () => false,
+  failResult() {},
+  timedOut() {},
+  ignore() {},
+};
+
+/**
+ * A permit the runner keeps to itself, with the reactions that settle it from the function's
+ * promise, made once with it. Spare ones are reused: a call on the plain path allocates nothing
+ * of the breaker's own, neither a permit nor a closure. Only the runner holds these, and each is
+ * settled exactly once per call by the one reaction that runs, so reusing it is safe.
+ */
+class RunnerPermit extends BreakerPermit {
+  circuit: Circuit | undefined;
+  readonly onValue = (value: unknown): void => {
+    settleValue(this.circuit as Circuit, this, value);
+    spare(this);
+  };
+  readonly onError = (error: unknown): void => {
+    this.fail(error);
+    spare(this);
+  };
+}
+
+// Spare permits, for any breaker: as many as calls were once in flight at the same time, up to
+// a bound, so memory does not grow with a burst.
+const spares: RunnerPermit[] = [];
+const maxSpares = 64;
+
+function runnerPermit(circuit: Circuit, ticket: number): RunnerPermit {
+  const permit = spares.pop() ?? new RunnerPermit(noCall, -1, Number.NaN);
+  renewPermit(permit, circuit, ticket, circuit.startTime());
+  permit.circuit = circuit;
+  return permit;
+}
+
+/** Puts a settled permit aside, holding on to no breaker. */
+function spare(permit: RunnerPermit): void {
+  permit.circuit = undefined;
+  renewPermit(permit, noCall, -1, Number.NaN);
+  if (spares.length < maxSpares) spares.push(permit);
+}
+
 /**
  * @internal Runs calls for `execute` and `wrap`: takes a permit, calls the function, settles the
  * permit from what the function did, and answers the caller — with the function's outcome, the
@@ -36,26 +110,65 @@ function neverAborted(): AbortSignal {
  */
 export class CallRunner<TFallback> {
   readonly #circuit: Circuit;
+  /** No timeout, no bulkhead, no fallback: a call without a signal takes the plain path. */
+  readonly #plain: boolean;
 
   constructor(circuit: Circuit) {
     this.#circuit = circuit;
+    const { timeoutMs, fallback, bulkhead } = circuit.settings;
+    this.#plain = timeoutMs === undefined && fallback === undefined && bulkhead === undefined;
   }
 
   /**
-   * Calls `fn` through the breaker. `args` are what the fallback receives; `signal` the caller's,
-   * already checked to be an AbortSignal.
+   * Calls `fn` through the breaker: with a signal, for `execute` (`args` is {@link noArgs}); or
+   * with `self` and `args`, for a wrapped function. `args` are also what the fallback receives;
+   * `signal` is the caller's, already checked to be an AbortSignal.
    */
-  call<T>(
-    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+  call(
+    fn: (...args: never[]) => unknown,
+    self: unknown,
     args: readonly unknown[],
     signal: AbortSignal | undefined,
-  ): Promise<Awaited<T> | TFallback> {
+  ): Promise<TFallback> {
+    if (signal !== undefined || !this.#plain) return this.#callGuarded(fn, self, args, signal);
+    // The plain path: the caller receives the function's own promise, and the permit is settled
+    // from a reaction attached first, so it runs before the caller resumes.
+    const circuit = this.#circuit;
+    const ticket = circuit.admit();
+    if (ticket < 0) return circuit.refusal();
+    const permit = runnerPermit(circuit, ticket);
+    let result: unknown;
+    // Whatever the function does while it is called and while its result is looked at — throw,
+    // hand back a thenable whose `then` getter throws, a promise whose `then` was replaced — is
+    // its outcome. Nothing in this block settles the call, so the catch settles it exactly once.
+    try {
+      result = invoke(fn, self, args, neverAborted());
+      const promise = promiseOf(result);
+      if (promise !== undefined) {
+        observe(promise, permit.onValue, permit.onError);
+        return promise as Promise<TFallback>;
+      }
+    } catch (error) {
+      permit.onError(error);
+      return Promise.reject(error);
+    }
+    permit.onValue(result);
+    return Promise.resolve(result as TFallback);
+  }
+
+  /** Every other call: with a caller's signal, a timeout, a bulkhead or a fallback. */
+  #callGuarded(
+    fn: (...args: never[]) => unknown,
+    self: unknown,
+    args: readonly unknown[],
+    signal: AbortSignal | undefined,
+  ): Promise<TFallback> {
     if (signal?.aborted) return this.#cancel(signal.reason);
     const circuit = this.#circuit;
-    if (circuit.bulkhead !== undefined) return this.#callWhenAdmitted(fn, args, signal);
+    if (circuit.bulkhead !== undefined) return this.#callWhenAdmitted(fn, self, args, signal);
     const ticket = circuit.admit();
-    if (ticket < 0) return this.#fallbackOrThrow(circuit.refusalError(), args);
-    return this.#runWith(fn, args, this.#permit(ticket), signal);
+    if (ticket < 0) return this.#refused(args);
+    return this.#runWith(fn, self, args, this.#permit(ticket), signal);
   }
 
   #permit(ticket: number): BreakerPermit {
@@ -63,59 +176,63 @@ export class CallRunner<TFallback> {
     return new BreakerPermit(circuit, ticket, circuit.startTime());
   }
 
-  #runWith<T>(
-    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+  /** The answer to a refused call: the fallback's, or the refusal. */
+  #refused(args: readonly unknown[]): Promise<TFallback> {
+    const circuit = this.#circuit;
+    return circuit.settings.fallback === undefined
+      ? circuit.refusal()
+      : this.#fallbackOrThrow(circuit.refusalError(), args);
+  }
+
+  #runWith(
+    fn: (...args: never[]) => unknown,
+    self: unknown,
     args: readonly unknown[],
     permit: BreakerPermit,
     signal: AbortSignal | undefined,
-  ): Promise<Awaited<T> | TFallback> {
+  ): Promise<TFallback> {
     return this.#circuit.settings.timeoutMs === undefined && signal === undefined
-      ? this.#run(fn, args, permit)
-      : this.#runGuarded(fn, args, permit, signal);
+      ? this.#run(fn, self, args, permit)
+      : this.#runGuarded(fn, self, args, permit, signal);
   }
 
-  /**
-   * A call with no timeout and no caller's signal. Without a fallback the caller receives the
-   * function's own promise, and the permit is settled from a handler attached first, so it runs
-   * before the caller resumes.
-   */
-  #run<T>(
-    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+  /** A call with no timeout and no caller's signal, on a breaker with a bulkhead or a fallback. */
+  #run(
+    fn: (...args: never[]) => unknown,
+    self: unknown,
     args: readonly unknown[],
     permit: BreakerPermit,
-  ): Promise<Awaited<T> | TFallback> {
-    let result: T | PromiseLike<T>;
-    // Whatever the function does while it is called and while its result is looked at — throw,
-    // hand back a thenable whose `then` getter throws, a promise whose `then` was replaced — is
-    // its outcome. Nothing in this block settles the call, so the catch settles it exactly once.
+  ): Promise<TFallback> {
+    let result: unknown;
+    // As on the plain path: what the function does while it is called and looked at is its outcome.
     try {
-      result = fn(neverAborted());
-      const promise = promiseOf(result) as Promise<Awaited<T>> | undefined;
+      result = invoke(fn, self, args, neverAborted());
+      const promise = promiseOf(result);
       if (promise !== undefined) {
         if (this.#circuit.settings.fallback !== undefined) {
           return observe(
             promise,
             (value) => {
-              this.#onValue(permit, value);
-              return value;
+              settleValue(this.#circuit, permit, value);
+              return value as TFallback;
             },
             (error: unknown) => this.#onError(permit, error, args),
           );
         }
         observe(
           promise,
-          (value) => this.#onValue(permit, value),
+          (value) => settleValue(this.#circuit, permit, value),
           (error: unknown) => {
             permit.fail(error);
           },
         );
-        return promise;
+        return promise as Promise<TFallback>;
       }
     } catch (error) {
       return this.#onError(permit, error, args);
     }
-    this.#onValue(permit, result);
-    return Promise.resolve(result as Awaited<T>);
+    settleValue(this.#circuit, permit, result);
+    return Promise.resolve(result as TFallback);
   }
 
   /**
@@ -124,12 +241,13 @@ export class CallRunner<TFallback> {
    * stopped waiting keeps its bulkhead slot until it settles, so `maxConcurrent` bounds what
    * runs, not what is awaited; the circuit's own accounting ends when the caller is answered.
    */
-  #runGuarded<T>(
-    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+  #runGuarded(
+    fn: (...args: never[]) => unknown,
+    self: unknown,
     args: readonly unknown[],
     permit: BreakerPermit,
     signal: AbortSignal | undefined,
-  ): Promise<Awaited<T> | TFallback> {
+  ): Promise<TFallback> {
     const circuit = this.#circuit;
     const timeoutMs = circuit.settings.timeoutMs;
     // The caller may have aborted while the call waited for a bulkhead slot.
@@ -137,7 +255,7 @@ export class CallRunner<TFallback> {
       permit.cancel(signal.reason, true);
       return Promise.reject(signal.reason);
     }
-    return new Promise<Awaited<T> | TFallback>((resolve, reject) => {
+    return new Promise<TFallback>((resolve, reject) => {
       const controller = timeoutMs === undefined ? undefined : new AbortController();
       let timer: ReturnType<typeof setTimeout> | undefined;
       let waiting = true;
@@ -175,10 +293,10 @@ export class CallRunner<TFallback> {
           this.#fallbackOrThrow(error, args).then(resolve, reject);
         }, timeoutMs);
       }
-      const onValue = (value: Awaited<T>): void => {
+      const onValue = (value: unknown): void => {
         if (answer()) {
-          this.#onValue(permit, value);
-          resolve(value);
+          settleValue(circuit, permit, value);
+          resolve(value as TFallback);
         } else this.#settledLate(stoppedAt, cause);
       };
       const onError = (error: unknown): void => {
@@ -189,11 +307,11 @@ export class CallRunner<TFallback> {
       let result: unknown;
       let promise: Promise<unknown> | undefined;
       let threw = false;
-      // As in #run: what the function does while it is called and looked at is its outcome.
+      // As on the plain path: what the function does while it is called and looked at is its outcome.
       try {
-        result = fn(controller?.signal ?? (signal as AbortSignal));
+        result = invoke(fn, self, args, controller?.signal ?? (signal as AbortSignal));
         promise = promiseOf(result);
-        if (promise !== undefined) observe(promise, onValue as (value: unknown) => void, onError);
+        if (promise !== undefined) observe(promise, onValue, onError);
       } catch (error) {
         threw = true;
         result = error;
@@ -201,7 +319,7 @@ export class CallRunner<TFallback> {
       // Judged a microtask later, as a promise's outcome would be: a caller that aborts right
       // after execute() returns has stopped waiting, even for a function that returned at once.
       if (threw) queueMicrotask(() => onError(result));
-      else if (promise === undefined) queueMicrotask(() => onValue(result as Awaited<T>));
+      else if (promise === undefined) queueMicrotask(() => onValue(result));
     });
   }
 
@@ -216,11 +334,12 @@ export class CallRunner<TFallback> {
   }
 
   /** The path with a bulkhead: a call may wait for a slot before it runs. */
-  async #callWhenAdmitted<T>(
-    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+  async #callWhenAdmitted(
+    fn: (...args: never[]) => unknown,
+    self: unknown,
     args: readonly unknown[],
     signal: AbortSignal | undefined,
-  ): Promise<Awaited<T> | TFallback> {
+  ): Promise<TFallback> {
     const circuit = this.#circuit;
     let ticket: number;
     try {
@@ -229,26 +348,13 @@ export class CallRunner<TFallback> {
       if (signal?.aborted && error === signal.reason) throw error;
       return this.#fallbackOrThrow(error, args);
     }
-    return this.#runWith(fn, args, this.#permit(ticket), signal);
+    return this.#runWith(fn, self, args, this.#permit(ticket), signal);
   }
 
   /** Counts a call its caller cancelled before it was admitted, and rejects with the reason. */
   #cancel(reason: unknown): Promise<never> {
     this.#circuit.cancel(reason, false);
     return Promise.reject(reason);
-  }
-
-  #onValue(permit: BreakerPermit, value: unknown): void {
-    const circuit = this.#circuit;
-    const isResultFailure = circuit.settings.isResultFailure;
-    if (
-      isResultFailure !== undefined &&
-      circuit.ask('isResultFailure', isResultFailure, value, false)
-    ) {
-      permit.failResult(value);
-    } else {
-      permit.success();
-    }
   }
 
   #onError(permit: BreakerPermit, error: unknown, args: readonly unknown[]): Promise<TFallback> {

@@ -1,7 +1,7 @@
 import { signalOption } from './abort-signal.ts';
 import type { BreakerStats } from './breaker-stats.ts';
 import { statsOf } from './breaker-stats.ts';
-import { CallRunner, type ExecuteOptions } from './call-runner.ts';
+import { CallRunner, type ExecuteOptions, noArgs } from './call-runner.ts';
 import { Circuit } from './circuit.ts';
 import type { BulkheadFullError, CircuitOpenError } from './errors.ts';
 import type { BreakerEventName, BreakerListener } from './events.ts';
@@ -11,8 +11,6 @@ import type { BreakerSnapshot, CircuitState } from './snapshot.ts';
 
 export type { BreakerStats } from './breaker-stats.ts';
 export type { ExecuteOptions } from './call-runner.ts';
-
-const noArgs: readonly unknown[] = [];
 
 /**
  * A circuit breaker: it watches the outcome of calls to a dependency and, when too many fail or
@@ -90,14 +88,15 @@ export class CircuitBreaker<TFallback = never> {
     if (typeof fn !== 'function') {
       return Promise.reject(new TypeError(`execute() needs a function to call; got ${typeof fn}`));
     }
-    if (options === undefined) return this.#runner.call(fn, noArgs, undefined);
     let signal: AbortSignal | undefined;
-    try {
-      signal = signalOption(options, 'execute()');
-    } catch (error) {
-      return Promise.reject(error);
+    if (options !== undefined) {
+      try {
+        signal = signalOption(options, 'execute()');
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
-    return this.#runner.call(fn, noArgs, signal);
+    return this.#runner.call(fn, undefined, noArgs, signal) as Promise<Awaited<T> | TFallback>;
   }
 
   /**
@@ -118,7 +117,7 @@ export class CircuitBreaker<TFallback = never> {
     }
     const runner = this.#runner;
     return function wrapped(this: unknown, ...args: A) {
-      return runner.call(() => Reflect.apply(fn, this, args), args, undefined);
+      return runner.call(fn, this, args, undefined) as Promise<Awaited<R> | TFallback>;
     };
   }
 

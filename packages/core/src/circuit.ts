@@ -1,3 +1,4 @@
+import { opensOnlyOnBadCalls } from './built-in-rules.ts';
 import { Bulkhead } from './bulkhead.ts';
 import type { Clock } from './clock.ts';
 import {
@@ -94,9 +95,12 @@ export class Circuit implements Settler {
     fallbacks: 0,
   };
   readonly #window: OutcomeWindow;
-  readonly #timeWindow: boolean;
+  /** Whether every settlement needs the time: for a time window, a store or a throttle. */
+  readonly #timedRecords: boolean;
   /** The rules that judge counts (those with `shouldOpen`), in order. */
   readonly #rules: readonly TripRule[];
+  /** Whether the rules open only on a window with a failed or slow call (the built-in ones). */
+  readonly #opensOnlyOnBadCalls: boolean;
   /** The throttles of the rules that have one; undefined when none does. */
   readonly #throttles: readonly BoundThrottle[] | undefined;
   readonly #binding: StoreBinding;
@@ -110,6 +114,10 @@ export class Circuit implements Settler {
   #epochStart = 0;
   #inFlight = 0;
   #lastRefusal: RejectionReason = 'open';
+  /** The latest refusal's rejection, while its error still says what a refusal now would. */
+  #refused:
+    | { reason: RejectionReason; retryAfterMs: number | undefined; promise: Promise<never> }
+    | undefined;
   /** The end of the longest wait a dependency asked for (Retry-After); see holdOpenFor. */
   #holdUntil = Number.NEGATIVE_INFINITY;
   /** The fleet-wide version of the state (see SharedCircuitState); counts transitions alone. */
@@ -124,11 +132,11 @@ export class Circuit implements Settler {
       window.type === 'count'
         ? new CountWindow(window.size)
         : new TimeWindow(window.durationMs, window.buckets);
-    this.#timeWindow = window.type === 'time';
     // Most lists are all judges, and the default one is shared: keep it rather than a copy.
     this.#rules = settings.rules.every((rule) => rule.shouldOpen !== undefined)
       ? settings.rules
       : settings.rules.filter((rule) => rule.shouldOpen !== undefined);
+    this.#opensOnlyOnBadCalls = opensOnlyOnBadCalls(this.#rules);
     this.#throttles = throttlesOf(settings.rules, settings.name);
     this.bulkhead = settings.bulkhead && new Bulkhead(settings.bulkhead, settings.name);
     this.#firstOpenDurationMs = settings.openDuration(1);
@@ -140,6 +148,8 @@ export class Circuit implements Settler {
       current: () => sharedStateOf(this.#phase, this.#version),
       adopt: (state) => this.#adopt(state),
     });
+    this.#timedRecords =
+      window.type === 'time' || this.#binding !== noStore || this.#throttles !== undefined;
   }
 
   get state(): CircuitState {
@@ -315,17 +325,48 @@ export class Circuit implements Settler {
    */
   refusalError(): CircuitOpenError | BulkheadFullError {
     const reason = this.#lastRefusal;
+    return this.#refusalErrorFor(reason, this.#retryAfterMs(reason));
+  }
+
+  /**
+   * A promise rejected with the error of the most recent refusal, for a caller of `execute`. It
+   * is the same promise, and the same error, for every refusal until something the error says
+   * changes (the reason, the milliseconds until a trial): a flood of refused calls then costs no
+   * error, no stack trace and no rejection of its own.
+   */
+  refusal(): Promise<never> {
+    const reason = this.#lastRefusal;
+    const retryAfterMs = this.#retryAfterMs(reason);
+    const refused = this.#refused;
+    if (
+      refused !== undefined &&
+      refused.reason === reason &&
+      refused.retryAfterMs === retryAfterMs
+    ) {
+      return refused.promise;
+    }
+    const promise = Promise.reject(this.#refusalErrorFor(reason, retryAfterMs));
+    this.#refused = { reason, retryAfterMs, promise };
+    return promise;
+  }
+
+  /** What a refusal for `reason` would tell about when to retry, in milliseconds. */
+  #retryAfterMs(reason: RejectionReason): number | undefined {
+    if (reason === 'throttled') return throttledRetryAfterMs;
+    const phase = this.#phase;
+    return phase.kind === 'open' && reason !== 'bulkhead'
+      ? Math.max(0, Math.ceil(phase.until - this.clock.now()))
+      : undefined;
+  }
+
+  #refusalErrorFor(
+    reason: RejectionReason,
+    retryAfterMs: number | undefined,
+  ): CircuitOpenError | BulkheadFullError {
     const bulkhead = this.bulkhead;
     if (reason === 'bulkhead' && bulkhead !== undefined) {
       return withoutStackTrace(() => bulkhead.fullError());
     }
-    const phase = this.#phase;
-    const retryAfterMs =
-      reason === 'throttled'
-        ? throttledRetryAfterMs
-        : phase.kind === 'open'
-          ? Math.max(0, Math.ceil(phase.until - this.clock.now()))
-          : undefined;
     const refusal = reason === 'bulkhead' ? 'open' : reason;
     return withoutStackTrace(() => new CircuitOpenError(this.name, refusal, retryAfterMs));
   }
@@ -496,10 +537,8 @@ export class Circuit implements Settler {
    * machines a clock read costs more than the rest of the call's bookkeeping together.
    */
   #settleTime(startedAt: number, durationMs: number | undefined): number {
-    return (durationMs === undefined && !Number.isNaN(startedAt)) ||
-      this.#timeWindow ||
-      this.#binding !== noStore ||
-      this.#throttles !== undefined ||
+    return this.#timedRecords ||
+      (durationMs === undefined && !Number.isNaN(startedAt)) ||
       this.#phase.kind === 'half-open'
       ? this.clock.now()
       : Number.NaN;
@@ -522,7 +561,12 @@ export class Circuit implements Settler {
    * few calls each one saw.
    */
   #tripIfNeeded(now: number): void {
-    const rule = this.#ruleToOpen(this.#window) ?? this.#ruleToOpenFleet(now);
+    const window = this.#window;
+    // The built-in rules have nothing to say about a window of good calls alone: most calls.
+    const clean = this.#opensOnlyOnBadCalls && window.failures === 0 && window.slowCalls === 0;
+    const rule =
+      (clean ? undefined : this.#ruleToOpen(window)) ??
+      (this.#binding === noStore ? undefined : this.#ruleToOpenFleet(now));
     if (rule !== undefined) this.#open(now, 1, reasonOf(rule), rule.name);
   }
 
@@ -632,6 +676,7 @@ export class Circuit implements Settler {
     this.#phase = next;
     // Calls admitted before this moment no longer count toward the circuit's state.
     this.#epochStart = this.#nextTicket;
+    this.#refused = undefined;
     if (next.kind === 'closed' || next.kind === 'disabled') {
       this.#window.clear();
       this.#holdUntil = Number.NEGATIVE_INFINITY;

@@ -337,6 +337,7 @@ function resolveRules(o: Record<string, unknown>, check: Checker): readonly Trip
     slowCallRateThreshold,
     minimumCalls,
     consecutiveFailures,
+    o.slowCallDurationMs !== undefined || o.store !== undefined,
   );
 }
 

@@ -67,6 +67,22 @@ export interface Settler {
   ignore(ticket: number, startedAt: number, error: unknown, freeSlot: boolean): void;
 }
 
+let renew: (permit: BreakerPermit, settler: Settler, ticket: number, startedAt: number) => void;
+
+/**
+ * @internal Makes a settled permit the permit of a new call, so that a breaker can reuse the
+ * permits it keeps to itself (the call runner's) rather than allocate one per call. Never for a
+ * permit someone else holds: it must stay settled.
+ */
+export function renewPermit(
+  permit: BreakerPermit,
+  settler: Settler,
+  ticket: number,
+  startedAt: number,
+): void {
+  renew(permit, settler, ticket, startedAt);
+}
+
 /**
  * @internal The permit of one admitted call: the only way a call is settled, whether its caller
  * holds the permit (`tryAcquire`, `acquire`) or `execute` does. Besides the three settlements of
@@ -74,9 +90,9 @@ export interface Settler {
  * timeout, and a caller who stops waiting while the function runs on.
  */
 export class BreakerPermit implements Permit {
-  readonly #settler: Settler;
-  readonly #ticket: number;
-  readonly #startedAt: number;
+  #settler: Settler;
+  #ticket: number;
+  #startedAt: number;
   #settled = false;
 
   constructor(settler: Settler, ticket: number, startedAt: number) {
@@ -85,9 +101,13 @@ export class BreakerPermit implements Permit {
     this.#startedAt = startedAt;
   }
 
-  /** When the call was admitted, on the breaker's clock; NaN when nothing needed it. */
-  get startedAt(): number {
-    return this.#startedAt;
+  static {
+    renew = (permit, settler, ticket, startedAt) => {
+      permit.#settler = settler;
+      permit.#ticket = ticket;
+      permit.#startedAt = startedAt;
+      permit.#settled = false;
+    };
   }
 
   success(durationMs?: number): void {
