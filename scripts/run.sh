@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # The project's entry points on a fresh machine (README quick start, .ci/run): provisions the
-# project's own Node.js and pnpm (scripts/bootstrap.sh), installs the workspace from the lockfile,
-# then runs one of:
-#   test   lint and format check, build, type checks, every test, packed-tarball checks
+# project's own Node.js 24 and 22 and pnpm (scripts/bootstrap.sh) and the programs the tests run
+# beside Node (scripts/system-packages.sh: redis-server, Chromium), installs the workspace from
+# the lockfile, then runs one of:
+#   test   lint and format check, build, type checks, every test, every package's tests again
+#          on Node 22 against its build, packed-tarball checks (on Node 22 too)
 #   demo   the scripted demo scenario (`npm run demo -- --serve` keeps it running, with the dashboard)
 #   bench         the benchmarks against opossum and cockatiel; writes BENCHMARKS.md
 #   bench:detect  the detection-quality simulation against them; writes its section of BENCHMARKS.md
+# Further arguments go to turbo for `test` (`npm test -- --force` ignores turbo's cache, as
+# TURBO_FORCE=1 does) and to the demo for `demo`.
 # A second run reuses .tools/, node_modules/ and turbo's cache, so it takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,11 +25,17 @@ case "$task" in
     ;;
 esac
 
+case "$task" in
+  test) bash scripts/system-packages.sh redis-server chromium ;;
+  bench) bash scripts/system-packages.sh redis-server ;;
+esac
+
 pnpm install --frozen-lockfile --reporter=silent
 
 case "$task" in
   test)
-    pnpm exec turbo run lint lint:root build typecheck test check:pkg --output-logs=errors-only
+    pnpm exec turbo run lint lint:root build typecheck test test:node22 check:pkg \
+      --output-logs=errors-only "$@"
     ;;
   demo)
     pnpm exec turbo run build --filter='./apps/*...' --output-logs=errors-only

@@ -1,5 +1,6 @@
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { hangLimits } from '../../vitest.shared.ts';
 
 // @tripswitch/nestjs is linked from packages/nestjs, so its own imports of Nest would resolve
 // from there, to the Nest 12 it is developed with. dedupe resolves them from this app instead.
@@ -40,7 +41,6 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     restoreMocks: true,
-    // The limit only catches a hang; CI runs every package's tests at once on a small machine.
-    testTimeout: 30_000,
+    ...hangLimits,
   },
 });

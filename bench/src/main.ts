@@ -1,13 +1,16 @@
 /**
  * Benchmarks Tripswitch against opossum and cockatiel in one process: the timing rows of
- * rows.ts, then the heap of an idle breaker, then the HTTP throughput of the Express, axios and
- * got adapters (http/). Prints the tables and writes their sections of BENCHMARKS.md at the root
- * of the repository (`pnpm bench:detect` writes another). Needs `node --expose-gc`.
+ * rows.ts, then the heap of an idle breaker, then the HTTP throughput of the Express, Hono,
+ * axios, got and fetch adapters (http/). Prints the tables and writes their sections of
+ * BENCHMARKS.md at the root of the repository (`pnpm bench:detect` writes another). Needs
+ * `node --expose-gc`.
  *
  * BENCH_ROUNDS (default 50) and BENCH_SAMPLE_MS (default 20) shorten or lengthen the timing;
  * BENCH_HTTP_ROUNDS (8), BENCH_HTTP_SAMPLE_MS (500), BENCH_HTTP_WARMUP_MS (1000) and
  * BENCH_HTTP_CONCURRENCY (10) the HTTP part.
  */
+import { renderDashboardMarkdown, renderDashboardText } from './dashboard/report.ts';
+import { runDashboard } from './dashboard/run-dashboard.ts';
 import { describeEnvironment } from './environment.ts';
 import { type HeapPlan, heapPerBreaker } from './heap.ts';
 import type { HttpPlan } from './http/plan.ts';
@@ -148,6 +151,11 @@ async function main(): Promise<void> {
   console.log(`\n${renderRedisText(redis)}`);
   writeSection(file, 'redis', renderRedisMarkdown(redis));
   problems.push(...redis.problems);
+
+  const dashboard = await runDashboard();
+  console.log(`\n${renderDashboardText(dashboard)}`);
+  writeSection(file, 'dashboard', renderDashboardMarkdown(dashboard));
+  problems.push(...dashboard.problems);
 
   if (problems.length > 0) {
     console.error(`\nThe run found problems:\n${problems.map((p) => `- ${p}`).join('\n')}`);

@@ -42,6 +42,16 @@ export const rows: readonly Row[] = [
     expect: 'reject',
   },
   {
+    id: 'hono',
+    title: 'Hono request to a JSON route',
+    description:
+      '`app.fetch()` of a GET in process, no network: what `breakerMiddleware()` of ' +
+      '@tripswitch/hono adds to a request, including what any middleware costs in Hono (its ' +
+      'middleware chain instead of the direct handler call). No peer has a Hono middleware',
+    baseline: 'hono',
+    expect: 'resolve',
+  },
+  {
     id: 'open',
     title: 'open, refused call',
     description:

@@ -1,5 +1,6 @@
 import { isBulkheadFullError, isCircuitOpenError } from '@tripswitch/core';
 import type { Got } from 'got';
+import type { InventoryClient } from 'grpc-demo';
 
 /** How one call of the demo traffic ended, from its caller's side. */
 export type CallResult = 'ok' | 'refused' | 'error';
@@ -14,7 +15,10 @@ export interface DemoClient {
   call(n: number): Promise<CallResult>;
 }
 
-/** Calls through a gateway (Express by default): a refusal is its 503 problem, ERR_CIRCUIT_OPEN. */
+/**
+ * Calls through a gateway (Express by default, Fastify, Hono): a refusal is its 503 problem,
+ * ERR_CIRCUIT_OPEN.
+ */
 export function gatewayClient(
   gatewayUrl: string,
   label = 'Express gateway → axios',
@@ -60,12 +64,13 @@ export function nestClient(nestUrl: string): DemoClient {
   };
 }
 
-/** Calls the upstream with a fetch (a 1 s deadline, like the got clients' timeout). */
+/** Calls the upstream with a fetch, with a deadline of `timeoutMs` like the got clients' timeout. */
 export function fetchClient(
   label: string,
   upstreamName: string,
   fetch: typeof globalThis.fetch,
   baseUrl: string,
+  timeoutMs: number,
 ): DemoClient {
   return {
     label,
@@ -74,7 +79,7 @@ export function fetchClient(
       try {
         const response = await fetch(`${baseUrl}/items/${n}`, {
           headers: { 'x-client': upstreamName },
-          signal: AbortSignal.timeout(1_000),
+          signal: AbortSignal.timeout(timeoutMs),
         });
         await response.body?.cancel();
         return response.ok ? 'ok' : 'error';
@@ -96,6 +101,27 @@ export function gotClient(label: string, upstreamName: string, client: Got): Dem
         return 'ok';
       } catch (error) {
         return isCircuitOpenError(error) || isBulkheadFullError(error) ? 'refused' : 'error';
+      }
+    },
+  };
+}
+
+/** Calls the gRPC inventory service (which reads the upstream): refused when its breaker refuses. */
+export function grpcClient(
+  label: string,
+  upstreamName: string,
+  client: InventoryClient,
+): DemoClient {
+  return {
+    label,
+    upstreamName,
+    async call(n) {
+      try {
+        await client.getStock(String(n));
+        return 'ok';
+      } catch (error) {
+        // A refusal is an UNAVAILABLE status whose cause is the breaker's error.
+        return isCircuitOpenError((error as { cause?: unknown }).cause) ? 'refused' : 'error';
       }
     },
   };

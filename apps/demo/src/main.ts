@@ -1,7 +1,9 @@
 // The root demo (`npm run demo`): a healthy upstream fails, then recovers, while clients call
-// it — through the Express gateway (axios inside), the Fastify gateway (fetch inside), the NestJS
-// service (a decorated method with a cached fallback), through fetch and got with breakers, and
-// through got without. Prints a timeline of every circuit, then what each client saw and sent.
+// it — through the Express gateway (axios inside), the Fastify gateway (fetch inside), the Hono
+// gateway (withBreaker(fetch) inside), the NestJS service (a decorated method with a cached
+// fallback), through fetch and got with breakers, through a gRPC service in front of it (with
+// @tripswitch/grpc on the client), and through got without. Prints a timeline of every circuit,
+// then what each client saw and sent.
 import { demoPhases } from './phases.ts';
 import { formatEntry, formatReport, formatSavings } from './report.ts';
 import { runScenario } from './scenario.ts';
@@ -17,7 +19,9 @@ console.log(`Tripswitch demo: an upstream fails and recovers while ${system.clie
   upstream         ${system.upstream.url}
   Express gateway  ${system.gatewayUrl} (health: ${system.gatewayUrl}/health/circuits)
   Fastify gateway  ${system.fastifyUrl} (health: ${system.fastifyUrl}/health/circuits, dashboard: ${system.fastifyUrl}/breakers/)
+  Hono gateway     ${system.honoUrl} (health: ${system.honoUrl}/health/circuits)
   NestJS service   ${system.nestUrl} (health: ${system.nestUrl}/health)
+  gRPC service     ${system.grpcAddress} (shop.Inventory, reading the upstream)
   dashboard        ${system.gatewayUrl}/breakers/  (the gateway's breakers, live)
   metrics          ${system.gatewayUrl}/metrics (Prometheus), ${system.nestUrl}/otel/metrics (OpenTelemetry)${serve ? '\n\nServing until Ctrl-C; the scenario repeats.' : ''}
 

@@ -20,7 +20,9 @@ it('opens every protected circuit during the failure, spares the upstream, and c
       await new Promise(setImmediate);
     },
   };
-  system = await startDemoSystem({ now: () => now });
+  // No call waits as long as the clients' deadline while the test runs (its own limit catches a
+  // hang), so no deadline races the sockets on a busy machine.
+  system = await startDemoSystem({ clock: { now: () => now }, upstreamTimeoutMs: 60_000 });
   const phases = demoPhases([...system.registries.values()], {
     scale: 0.5,
     healthyMs: 0,
@@ -39,16 +41,21 @@ it('opens every protected circuit during the failure, spares the upstream, and c
   const transitions = result.timeline
     .filter((e) => e.source !== 'upstream' && e.source !== 'demo')
     .map((e) => `${e.source}: ${e.text}`);
-  for (const source of [
-    'Express gateway',
-    'Fastify gateway',
-    'NestJS',
-    'got client',
-    'fetch client',
-  ]) {
+  // The HTTP clients' breakers are named by the upstream's origin (shown as `upstream`); the gRPC
+  // client's by the service it calls.
+  const breakers: Record<string, string> = {
+    'Express gateway': 'upstream',
+    'Fastify gateway': 'upstream',
+    'Hono gateway': 'upstream',
+    NestJS: 'upstream',
+    'got client': 'upstream',
+    'fetch client': 'upstream',
+    'gRPC client': '/shop.Inventory',
+  };
+  for (const [source, breaker] of Object.entries(breakers)) {
     const mine = transitions.filter((t) => t.startsWith(source));
-    expect(mine[0]).toBe(`${source}: upstream: closed → open (failure-rate)`);
-    expect(mine.at(-1)).toBe(`${source}: upstream: half-open → closed (trials-succeeded)`);
+    expect(mine[0]).toBe(`${source}: ${breaker}: closed → open (failure-rate)`);
+    expect(mine.at(-1)).toBe(`${source}: ${breaker}: half-open → closed (trials-succeeded)`);
   }
   const failing = result.reached.get('failing');
   const calls = result.calls.filter((c) => c.phase === 'failing' && c.client === 'got, no breaker');
@@ -56,8 +63,10 @@ it('opens every protected circuit during the failure, spares the upstream, and c
   expect(failing?.get('got + breaker')).toBeLessThan(calls.length / 2);
   expect(failing?.get('Express gateway → axios')).toBeLessThan(calls.length / 2);
   expect(failing?.get('Fastify gateway → fetch')).toBeLessThan(calls.length / 2);
+  expect(failing?.get('Hono gateway → fetch')).toBeLessThan(calls.length / 2);
   expect(failing?.get('NestJS → got')).toBeLessThan(calls.length / 2);
   expect(failing?.get('fetch + breaker')).toBeLessThan(calls.length / 2);
+  expect(failing?.get('gRPC + breaker')).toBeLessThan(calls.length / 2);
   for (const registry of system.registries.values()) {
     expect(registry.list().every((b) => b.state === 'closed')).toBe(true);
   }

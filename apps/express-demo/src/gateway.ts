@@ -13,6 +13,8 @@ export interface GatewayOptions {
   upstreamUrl: string;
   /** Where the gateway's breakers live; pass one to watch them. @defaultValue a new registry */
   registry?: BreakerRegistry;
+  /** How long a request to the upstream may take before axios gives up. @defaultValue 1_000 */
+  upstreamTimeoutMs?: number;
 }
 
 /**
@@ -28,7 +30,7 @@ export function createGateway(options: GatewayOptions): Express {
   const registry = options.registry ?? new BreakerRegistry();
   const upstream = axios.create({
     baseURL: options.upstreamUrl,
-    timeout: 1_000,
+    timeout: options.upstreamTimeoutMs ?? 1_000,
     headers: { 'x-client': 'gateway' }, // lets the upstream count the gateway's requests apart
   });
   attachBreaker(upstream, { registry, minimumCalls: 5, window: { type: 'count', size: 10 } });

@@ -4,6 +4,10 @@ import { startUpstream, type Upstream } from 'upstream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGateway } from '../src/index.ts';
 
+// axios's deadline: no request waits that long while the test runs (its own limit catches a
+// hang), so the deadline never races the sockets on a busy machine.
+const beyondAnyTest = 60_000;
+
 let upstream: Upstream;
 let gateway: ReturnType<ReturnType<typeof createGateway>['listen']>;
 let base: string;
@@ -21,7 +25,11 @@ afterEach(async () => {
 });
 
 async function start(shared = registry()) {
-  gateway = createGateway({ upstreamUrl: upstream.url, registry: shared }).listen(0, '127.0.0.1');
+  gateway = createGateway({
+    upstreamUrl: upstream.url,
+    registry: shared,
+    upstreamTimeoutMs: beyondAnyTest,
+  }).listen(0, '127.0.0.1');
   await new Promise((resolve) => gateway.once('listening', resolve));
   base = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
   return shared;

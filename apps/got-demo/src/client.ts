@@ -12,11 +12,17 @@ export interface UpstreamClientOptions {
   breaker?: boolean;
   /** The `x-client` header, so the upstream counts this client's requests apart. */
   name?: string;
+  /**
+   * How long a request may take before got gives up on it (each attempt, retry included).
+   * @defaultValue 1_000
+   */
+  timeoutMs?: number;
 }
 
 /**
- * A got client for the upstream: a 1 s timeout, one quick retry, and — unless `breaker` is false —
- * `@tripswitch/got`'s hooks, which put every attempt through the upstream origin's breaker.
+ * A got client for the upstream: a 1 s timeout (`timeoutMs`), one quick retry, and — unless
+ * `breaker` is false — `@tripswitch/got`'s hooks, which put every attempt through the upstream
+ * origin's breaker.
  *
  * @example
  * ```ts
@@ -30,11 +36,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): Got {
     registry,
     breaker = true,
     name = breaker ? 'got' : 'got-baseline',
+    timeoutMs = 1_000,
   } = options;
   const base = got.extend({
     prefixUrl: upstreamUrl,
     headers: { 'x-client': name },
-    timeout: { request: 1_000 },
+    timeout: { request: timeoutMs },
     // One quick retry: got's default waits a second or more before it.
     retry: { limit: 1, methods: ['GET'], backoffLimit: 50, noise: 0 },
   });

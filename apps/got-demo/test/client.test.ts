@@ -3,6 +3,10 @@ import { startUpstream, type Upstream } from 'upstream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUpstreamClient } from '../src/index.ts';
 
+// got's deadline: no request waits that long while the test runs (its own limit catches a
+// hang), so the deadline never races the sockets on a busy machine.
+const beyondAnyTest = 60_000;
+
 let upstream: Upstream;
 beforeEach(async () => {
   upstream = await startUpstream();
@@ -14,7 +18,11 @@ afterEach(async () => {
 describe('the got demo client', () => {
   it('stops calling a broken upstream once its circuit opens', async () => {
     const registry = new BreakerRegistry({ defaults: { clock: { now: () => 0 } } });
-    const client = createUpstreamClient({ upstreamUrl: upstream.url, registry });
+    const client = createUpstreamClient({
+      upstreamUrl: upstream.url,
+      registry,
+      timeoutMs: beyondAnyTest,
+    });
     expect(await client.get('items/1').json()).toMatchObject({ path: '/items/1' });
     upstream.setChaos({ outage: true });
     const errors: unknown[] = [];
@@ -26,7 +34,11 @@ describe('the got demo client', () => {
   });
 
   it('gives an unprotected baseline when asked', async () => {
-    const client = createUpstreamClient({ upstreamUrl: upstream.url, breaker: false });
+    const client = createUpstreamClient({
+      upstreamUrl: upstream.url,
+      breaker: false,
+      timeoutMs: beyondAnyTest,
+    });
     upstream.setChaos({ outage: true });
     for (let i = 0; i < 6; i++) await client.get('items/2').catch(() => {});
     expect(upstream.requestsFrom('got-baseline')).toBe(12);

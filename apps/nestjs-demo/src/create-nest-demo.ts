@@ -20,6 +20,11 @@ export interface NestDemoOptions {
    */
   maxCachedItems?: number;
   /**
+   * How long a call to the upstream may take before got gives up on it.
+   * @defaultValue 1_000
+   */
+  upstreamTimeoutMs?: number;
+  /**
    * Nest's logger, as `NestFactory.create()` takes it.
    * @defaultValue false: quiet
    */
@@ -39,8 +44,8 @@ export interface NestDemoOptions {
  *
  * Its breakers live in the application's registry: `app.get(BreakerRegistry)`.
  *
- * @throws `InvalidOptionError` when `upstreamUrl` is not an http(s) URL, or `maxCachedItems`
- * not an integer ≥ 1.
+ * @throws `InvalidOptionError` when `upstreamUrl` is not an http(s) URL, or `maxCachedItems` or
+ * `upstreamTimeoutMs` not an integer ≥ 1.
  *
  * @example
  * ```ts
@@ -50,15 +55,24 @@ export interface NestDemoOptions {
  * ```
  */
 export async function createNestDemo(options: NestDemoOptions): Promise<INestApplication> {
-  const { upstreamUrl, clock, maxCachedItems = 100, logger = false } = options;
+  const {
+    upstreamUrl,
+    clock,
+    maxCachedItems = 100,
+    upstreamTimeoutMs = 1_000,
+    logger = false,
+  } = options;
   if (!isHttpUrl(upstreamUrl)) {
     throw new InvalidOptionError('upstreamUrl', upstreamUrl, 'an http:// or https:// URL');
   }
   if (!Number.isInteger(maxCachedItems) || maxCachedItems < 1) {
     throw new InvalidOptionError('maxCachedItems', maxCachedItems, 'an integer >= 1');
   }
+  if (!Number.isInteger(upstreamTimeoutMs) || upstreamTimeoutMs < 1) {
+    throw new InvalidOptionError('upstreamTimeoutMs', upstreamTimeoutMs, 'an integer >= 1');
+  }
   const app = await NestFactory.create(
-    DemoModule.forDemo({ upstreamUrl, clock, maxCachedItems }),
+    DemoModule.forDemo({ upstreamUrl, clock, maxCachedItems, upstreamTimeoutMs }),
     new ExpressAdapter(),
     // Without abortOnError: false, a failed start would end the process instead of rejecting.
     { logger, abortOnError: false },

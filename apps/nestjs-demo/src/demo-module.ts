@@ -15,6 +15,7 @@ export interface DemoModuleSettings {
   readonly upstreamUrl: string;
   readonly clock: Clock | undefined;
   readonly maxCachedItems: number;
+  readonly upstreamTimeoutMs: number;
 }
 
 /** The demo's root module: the breakers, the items route and service, and the health check. */
@@ -32,7 +33,10 @@ export class DemoModule {
       providers: [
         ItemsService,
         CircuitsHealthIndicator,
-        { provide: upstreamClientToken, useValue: createUpstreamGot(settings.upstreamUrl) },
+        {
+          provide: upstreamClientToken,
+          useValue: createUpstreamGot(settings.upstreamUrl, settings.upstreamTimeoutMs),
+        },
         // A factory: every application built from the module gets a cache of its own.
         { provide: ItemCache, useFactory: () => new ItemCache<unknown>(settings.maxCachedItems) },
       ],

@@ -5,14 +5,14 @@ export const upstreamClientToken: unique symbol = Symbol('nestjs-demo.upstream-c
 
 /**
  * A got client for the upstream. It sends `x-client: nestjs`, so the upstream counts this app's
- * requests apart, gives up after 1 s, and does not retry: the `upstream` breaker judges each
- * call as a whole, and retries would only send a failing upstream more work.
+ * requests apart, gives up after `timeoutMs`, and does not retry: the `upstream` breaker judges
+ * each call as a whole, and retries would only send a failing upstream more work.
  */
-export function createUpstreamGot(upstreamUrl: string): Got {
+export function createUpstreamGot(upstreamUrl: string, timeoutMs: number): Got {
   return got.extend({
     prefixUrl: upstreamUrl,
     headers: { 'x-client': 'nestjs' },
-    timeout: { request: 1_000 },
+    timeout: { request: timeoutMs },
     retry: { limit: 0 },
   });
 }

@@ -6,6 +6,10 @@ import { startUpstream, type Upstream } from 'upstream';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createNestDemo, type ItemResponse } from '../src/index.ts';
 
+// The got client's deadline: no request waits that long while the test runs (its own limit
+// catches a hang), so the deadline never races the sockets on a busy machine.
+const beyondAnyTest = 60_000;
+
 let upstream: Upstream;
 let now = 0;
 const clock = { now: () => now };
@@ -18,7 +22,7 @@ afterEach(() => upstream.close());
 
 /** The demo, listening on 127.0.0.1, closed when the test ends. */
 async function startDemo(upstreamUrl = upstream.url) {
-  const app = await createNestDemo({ upstreamUrl, clock });
+  const app = await createNestDemo({ upstreamUrl, clock, upstreamTimeoutMs: beyondAnyTest });
   onTestFinished(() => app.close());
   await app.listen(0, '127.0.0.1');
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
@@ -205,6 +209,7 @@ describe('the NestJS demo', () => {
     ['upstreamUrl', { upstreamUrl: 'ftp://127.0.0.1' }],
     ['upstreamUrl', { upstreamUrl: 'not a url' }],
     ['maxCachedItems', { upstreamUrl: 'http://127.0.0.1:1', maxCachedItems: 0 }],
+    ['upstreamTimeoutMs', { upstreamUrl: 'http://127.0.0.1:1', upstreamTimeoutMs: 0.5 }],
   ])('rejects a bad %s, naming it', async (option, options) => {
     const error: unknown = await createNestDemo(options).catch((caught: unknown) => caught);
     expect(isInvalidOptionError(error)).toBe(true);

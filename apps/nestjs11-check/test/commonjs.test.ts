@@ -73,7 +73,7 @@ beforeAll(async () => {
   } catch (error) {
     throw new Error(`tsc failed:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
   }
-}, 60_000);
+});
 
 afterAll(async () => {
   if (appDir !== undefined) await rm(appDir, { recursive: true, force: true });
@@ -124,5 +124,5 @@ describe('a CommonJS Nest 11 application with @tripswitch/nestjs installed', () 
       await exited;
     }
     expect(child.exitCode).toBe(0);
-  }, 30_000);
+  });
 });

@@ -4,6 +4,8 @@ import { expressPair } from './express-pair.ts';
 import { fastifyPair } from './fastify-pair.ts';
 import { fetchPair, undiciPair } from './fetch-pair.ts';
 import { gotPair } from './got-pair.ts';
+import { grpcPair } from './grpc-pair.ts';
+import { honoPair } from './hono-pair.ts';
 import { measureHttp, type PreparedPair } from './measure-http.ts';
 import type { HttpPlan } from './plan.ts';
 import type { HttpResults } from './results.ts';
@@ -14,10 +16,12 @@ import type { HttpContext, HttpPair } from './types.ts';
 export const httpPairs: readonly HttpPair[] = [
   expressPair,
   fastifyPair,
+  honoPair,
   axiosPair,
   gotPair,
   fetchPair,
   undiciPair,
+  grpcPair,
 ];
 
 /**
@@ -55,7 +59,16 @@ export async function runHttp(plan: HttpPlan): Promise<HttpResults> {
     }
     return {
       plan,
-      versions: ['express', 'fastify', 'axios', 'got', 'autocannon']
+      versions: [
+        'express',
+        'fastify',
+        'hono',
+        '@hono/node-server',
+        'axios',
+        'got',
+        '@grpc/grpc-js',
+        'autocannon',
+      ]
         .map((name) => `${name} ${installedVersion(name)}`)
         .join(', '),
       pairs,

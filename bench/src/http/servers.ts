@@ -1,11 +1,21 @@
 import { createServer, type RequestListener } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { BreakerRegistry, breakerMiddleware } from '@tripswitch/express';
 import { breakerPlugin } from '@tripswitch/fastify';
+import { breakerMiddleware as honoBreakerMiddleware } from '@tripswitch/hono';
 import express, { type RequestHandler } from 'express';
 import Fastify from 'fastify';
+import { Hono, type MiddlewareHandler } from 'hono';
 
 /** The servers a thread of {@link startServerThread} can run. */
-export type ServerName = 'express' | 'express-breaker' | 'fastify' | 'fastify-breaker' | 'upstream';
+export type ServerName =
+  | 'express'
+  | 'express-breaker'
+  | 'fastify'
+  | 'fastify-breaker'
+  | 'hono'
+  | 'hono-breaker'
+  | 'upstream';
 
 /** A server's request handler, and the registry of its breakers when it has any. */
 export interface BuiltServer {
@@ -32,6 +42,12 @@ export async function buildServer(name: ServerName): Promise<BuiltServer> {
     case 'fastify-breaker': {
       const registry = new BreakerRegistry();
       return { listener: await fastifyApp(registry), registry };
+    }
+    case 'hono':
+      return { listener: honoApp() };
+    case 'hono-breaker': {
+      const registry = new BreakerRegistry();
+      return { listener: honoApp(honoBreakerMiddleware({ registry })), registry };
     }
     case 'upstream':
       return {
@@ -73,4 +89,12 @@ async function fastifyApp(registry?: BreakerRegistry): Promise<RequestListener> 
   await app.ready();
   if (listener === undefined) throw new Error('Fastify did not build its request handler');
   return listener;
+}
+
+/** A Hono app with one JSON route on `@hono/node-server`, behind `middleware` when there is one. */
+function honoApp(middleware?: MiddlewareHandler): RequestListener {
+  const app = new Hono();
+  if (middleware !== undefined) app.use(middleware);
+  app.get('/', (c) => c.json(document));
+  return getRequestListener(app.fetch);
 }

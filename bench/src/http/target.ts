@@ -2,6 +2,7 @@ import type { Verdict } from '../targets.ts';
 import { expressPair } from './express-pair.ts';
 import { fastifyPair } from './fastify-pair.ts';
 import { fetchPair, undiciPair } from './fetch-pair.ts';
+import { honoPair } from './hono-pair.ts';
 import { cpuPerRequest, type HttpResults, keptRatio, ratioRange } from './results.ts';
 import type { HttpPair } from './types.ts';
 
@@ -11,13 +12,15 @@ export const middlewareKeepsAtLeast = 0.97;
 const pct = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
 
 /**
- * Judges the run against the project's HTTP targets: the Express middleware, the Fastify plugin,
- * and the fetch wrapper and undici interceptor, each keep at least 97 % of the bare throughput.
+ * Judges the run against the project's HTTP targets: the Express and Hono middlewares, the
+ * Fastify plugin, and the fetch wrapper and undici interceptor, each keep at least 97 % of the
+ * bare throughput.
  */
 export function judgeHttp(results: HttpResults): Verdict[] {
   return [
     judgePair(results, expressPair, 'An Express route with breakerMiddleware()', 'server'),
     judgePair(results, fastifyPair, 'A Fastify route with breakerPlugin', 'server'),
+    judgePair(results, honoPair, 'A Hono route with breakerMiddleware()', 'server'),
     judgePair(results, fetchPair, 'fetch calls through withBreaker(fetch)', 'client'),
     judgePair(results, undiciPair, 'undici fetch through breakerInterceptor()', 'client'),
   ];

@@ -44,9 +44,12 @@ export async function measureOverhead(
       },
     );
     await store.close();
-    const keys = await admin.keys(`${prefix}{overhead}:counts:*`);
+    // The counts live in the breaker's state hash, one `b<slot>` field per bucket: `index:calls:…`.
+    const hash = await admin.hgetall(`${prefix}{overhead}:state`);
     let countedInRedis = 0;
-    for (const key of keys) countedInRedis += Number((await admin.hget(key, 'c')) ?? 0);
+    for (const [field, value] of Object.entries(hash)) {
+      if (/^b\d+$/.test(field)) countedInRedis += Number(value.split(':')[1] ?? 0);
+    }
     for (const breaker of [memory, redis]) {
       if (breaker.state !== 'closed') problems.push(`overhead: a breaker is ${breaker.state}`);
     }

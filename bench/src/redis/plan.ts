@@ -10,8 +10,13 @@ export interface RedisPlan {
   sampleMs: number;
   /** Opens measured from one process to another. */
   trials: number;
+  /** Names × replicas of each fleet-scale point (every breaker sees a call a second). */
+  scale: readonly { names: number; replicas: number }[];
+  /** How long each fleet-scale point runs before and while it is measured, in milliseconds. */
+  scaleWarmupMs: number;
+  scaleMeasureMs: number;
   /** Called after each timed round and each trial, for progress. */
-  onProgress?: (part: 'overhead' | 'propagation', done: number, of: number) => void;
+  onProgress?: (part: 'overhead' | 'propagation' | 'scale', done: number, of: number) => void;
 }
 
 /** The plan `pnpm bench` uses unless told otherwise. */
@@ -21,4 +26,11 @@ export const defaultRedisPlan: RedisPlan = {
   rounds: 30,
   sampleMs: 20,
   trials: 50,
+  scale: [
+    { names: 25, replicas: 4 },
+    { names: 250, replicas: 4 },
+    { names: 2_500, replicas: 4 },
+  ],
+  scaleWarmupMs: 10_000,
+  scaleMeasureMs: 10_000,
 };

@@ -1,4 +1,5 @@
 import type { Series } from '../measure.ts';
+import type { ScalePoint } from './fleet-scale.ts';
 import type { RedisPlan } from './plan.ts';
 
 /** The subjects of the overhead measurement. */
@@ -15,6 +16,10 @@ export interface RedisResults {
   countedInRedis: number;
   /** Per trial, milliseconds from the failure that opened the circuit in one process to the other refusing. */
   propagationMs: number[];
+  /** What the fleet costs one redis-server, at several numbers of active name × replica pairs. */
+  scale: ScalePoint[];
+  /** The same on a local Redis Cluster of three masters. */
+  clusterScale: ScalePoint[];
   /** Anything that went wrong; a run with problems did not measure what it claims. */
   problems: string[];
   elapsedMs: number;

@@ -1,5 +1,6 @@
 import type { Library } from '../types.ts';
 import { fail, succeed, work } from '../workload.ts';
+import { honoApp } from './hono-app.ts';
 
 /** The baseline: `await fn()` with no breaker, for the rows where a function is called. */
 export const bare: Library = {
@@ -9,5 +10,9 @@ export const bare: Library = {
     closed: { setup: 'await succeed()', prepare: () => ({ op: succeed }) },
     working: { setup: 'await work()', prepare: () => ({ op: work }) },
     failing: { setup: 'await fail()', prepare: () => ({ op: fail }) },
+    hono: {
+      setup: "app.get('/', (c) => c.json({ hello: 'world' })); await app.fetch(request)",
+      prepare: () => honoApp(false),
+    },
   },
 };

@@ -1,6 +1,7 @@
 import { CircuitBreaker } from '@tripswitch/core';
 import type { Library } from '../types.ts';
 import { fail, succeed, trippedMessage, tripwire, work } from '../workload.ts';
+import { honoApp } from './hono-app.ts';
 import { installedVersion } from './version.ts';
 
 /** How long the open row's circuit stays open: longer than any run, so it never half-opens. */
@@ -35,11 +36,11 @@ export const tripswitch: Library = {
       // Why a time window: see `notes` below.
       setup:
         "new CircuitBreaker({ window: { type: 'time', durationMs: 10_000, buckets: 10 }, " +
-        'minimumCalls: Number.MAX_SAFE_INTEGER }); breaker.execute(fail)',
+        'minimumCalls: 1_000_000 }); breaker.execute(fail)',
       prepare() {
         const breaker = new CircuitBreaker({
           window: { type: 'time', durationMs: 10_000, buckets: 10 },
-          minimumCalls: Number.MAX_SAFE_INTEGER,
+          minimumCalls: 1_000_000,
         });
         return {
           op: () => breaker.execute(fail),
@@ -50,6 +51,12 @@ export const tripswitch: Library = {
           },
         };
       },
+    },
+    hono: {
+      setup:
+        "app.use(breakerMiddleware()); app.get('/', (c) => c.json({ hello: 'world' })); " +
+        'await app.fetch(request)',
+      prepare: () => honoApp(true),
     },
     open: {
       setup:
@@ -72,7 +79,7 @@ export const tripswitch: Library = {
     create: () => new CircuitBreaker(),
   },
   notes: [
-    "The failing row uses a time window: a count window caps `minimumCalls` at its size, so under 100 % failures it always opens; a time window with an unreachable `minimumCalls` records every failure and stays closed. 10 s in 10 buckets is the shape of opossum's window.",
+    "The failing row uses a time window: a count window caps `minimumCalls` at its size, so under 100 % failures it always opens; a time window with a `minimumCalls` it does not reach (1,000,000, the most core allows; the row makes fewer failing calls in any 10 s) records every failure and stays closed. 10 s in 10 buckets is the shape of opossum's window.",
     'The open row trips the circuit with one failing call (`consecutiveFailures: 1`) and keeps it open for an hour.',
   ],
 };

@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '@tripswitch/core';
-import { httpClientBreakers, splitClientOptions } from '@tripswitch/core/http';
-import type { Axios } from 'axios';
+import { httpClientBreakers, splitClientOptions } from '@tripswitch/core/internal';
+import type { Axios, AxiosStatic } from 'axios';
 import { type BreakerAdapterContext, breakerAdapter, passesThrough } from './breaker-adapter.ts';
 import type { AxiosBreakerOptions } from './options.ts';
 import { checkedKey, originKey } from './request-key.ts';
@@ -60,7 +60,12 @@ import { checkedKey, originKey } from './request-key.ts';
  * });
  * ```
  */
-export function attachBreaker(instance: Axios, options?: AxiosBreakerOptions): () => void {
+export function attachBreaker(
+  // The instance type of `axios.Axios`, not the named type `Axios`: axios's CommonJS types
+  // export `Axios` as a value only, and a CommonJS consumer could not read the declaration.
+  instance: InstanceType<AxiosStatic['Axios']>,
+  options?: AxiosBreakerOptions,
+): () => void {
   if (!isAxiosInstance(instance)) {
     throw new InvalidOptionError(
       'instance',

@@ -1,11 +1,6 @@
 import { type CircuitBreaker, InvalidOptionError, type Permit } from '@tripswitch/core';
-import {
-  answerRefusal,
-  type HttpClientBreakers,
-  isRefusal,
-  judgeAndSettle,
-  type RefusalFallback,
-} from '@tripswitch/core/http';
+import { isRefusal, judgeAndSettle, type RefusalFallback } from '@tripswitch/core/http';
+import { answerRefusal, type HttpClientBreakers } from '@tripswitch/core/internal';
 import {
   type AxiosAdapter,
   type AxiosRequestConfig,

@@ -1,5 +1,5 @@
 // Type tests, checked by `tsc` in the typecheck task: expectTypeOf fails compilation on a mismatch.
-import axios, { type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import axios, { Axios, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { expectTypeOf } from 'vitest';
 import {
   type AxiosOutcome,
@@ -10,6 +10,14 @@ import {
 
 const api = axios.create({ breaker: false });
 expectTypeOf(attachBreaker(api)).toEqualTypeOf<() => void>();
+
+// axios itself, an instance from axios.create(), a new Axios(): nothing else.
+attachBreaker(axios);
+attachBreaker(new Axios({}));
+// @ts-expect-error not an axios instance
+attachBreaker('not an axios instance');
+// @ts-expect-error not an axios instance
+attachBreaker({ get: () => undefined });
 
 // `breaker: false` is part of axios's own config types, on requests and in interceptors.
 void api.get('/health', { breaker: false });

@@ -5,7 +5,7 @@ import axios, {
   type InternalAxiosRequestConfig,
   isCancel,
 } from 'axios';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   attachBreaker,
   BreakerRegistry,
@@ -14,7 +14,7 @@ import {
   isBulkheadFullError,
 } from '../src/index.ts';
 import { client, rejection } from './support/setup.ts';
-import { held, ok, startUpstream, status } from './support/upstream.ts';
+import { held, ok, startUpstream, status, until } from './support/upstream.ts';
 
 const interceptorBug = new Error('interceptor bug');
 
@@ -122,7 +122,8 @@ describe('the bulkhead', () => {
     const controller = new AbortController();
     const queued = c.api.get(`${upstream.url}/queued`, { signal: controller.signal });
     const breaker = c.breaker(upstream.url);
-    await vi.waitFor(() => expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 1, lingering: 0 }));
+    await until(() => breaker.stats().bulkhead?.queued === 1);
+    expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 1, lingering: 0 });
     controller.abort();
     expect(isCancel(await rejection(queued))).toBe(true);
     expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 0, lingering: 0 });
@@ -145,7 +146,7 @@ describe('the bulkhead', () => {
     const first = c.api.get(upstream.url);
     await upstream.arrivals(1);
     const queued = c.api.get(upstream.url);
-    await vi.waitFor(() => expect(c.breaker(upstream.url).stats().bulkhead?.queued).toBe(1));
+    await until(() => c.breaker(upstream.url).stats().bulkhead?.queued === 1);
     expect(upstream.received).toBe(1);
     answer.release(status(500));
     await rejection(first);

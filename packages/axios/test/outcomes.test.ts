@@ -1,8 +1,8 @@
 // How each way a request can end is judged, over real sockets with axios's own http adapter.
 import axios, { AxiosError, isAxiosError, isCancel } from 'axios';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { client, rejection } from './support/setup.ts';
-import { closedPort, hang, ok, startUpstream, status } from './support/upstream.ts';
+import { closedPort, deadline, hang, ok, startUpstream, status } from './support/upstream.ts';
 
 describe('what counts', () => {
   it('a 2xx response is a success', async () => {
@@ -75,7 +75,16 @@ describe('what counts', () => {
   ])('a timeout (%s) is a failure', async (code, config) => {
     const upstream = await startUpstream(hang);
     const { api, breaker } = client();
-    const error = await rejection(api.get(upstream.url, { timeout: 50, ...config }));
+    // axios's deadline is a setTimeout (the socket's own idle timer, as long, never gets there):
+    // on fake timers it passes when the test says, once the upstream has the request.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const request = rejection(api.get(upstream.url, { timeout: 60_000, ...config }));
+    await upstream.arrivals(1);
+    vi.runAllTimers();
+    const error = await request;
     expect(isAxiosError(error) && error.code).toBe(code);
     expect(upstream.received).toBe(1);
     expect(breaker(upstream.url).stats()).toMatchObject({
@@ -118,7 +127,12 @@ describe('cancellation', () => {
   it('a request aborted by AbortSignal.timeout is a failure: a deadline passed, as in got and fetch', async () => {
     const upstream = await startUpstream(hang);
     const { api, breaker } = client();
-    const error = await rejection(api.get(upstream.url, { signal: AbortSignal.timeout(50) }));
+    // Aborted as AbortSignal.timeout() aborts, once the upstream has the request.
+    const timeout = new AbortController();
+    const request = rejection(api.get(upstream.url, { signal: timeout.signal }));
+    await upstream.arrivals(1);
+    timeout.abort(deadline());
+    const error = await request;
     expect(isCancel(error)).toBe(true);
     expect(upstream.received).toBe(1);
     expect(breaker(upstream.url).stats()).toMatchObject({

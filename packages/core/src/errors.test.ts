@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BulkheadFullError,
+  brandTripswitchError,
   CircuitOpenError,
   CircuitTimeoutError,
   InvalidOptionError,
@@ -38,6 +39,7 @@ function samplesFrom(m: ErrorsModule) {
 
 const local: ErrorsModule = {
   BulkheadFullError,
+  brandTripswitchError,
   CircuitOpenError,
   CircuitTimeoutError,
   InvalidOptionError,
@@ -288,5 +290,33 @@ describe('a user’s own subclass', () => {
     expect(own).toBeInstanceOf(CircuitOpenError);
     expect(own).toBeInstanceOf(TripswitchError);
     expect(new CircuitOpenError('payments', 'open', 1_000)).not.toBeInstanceOf(PaymentsOpenError);
+  });
+});
+
+describe('brandTripswitchError', () => {
+  it("makes another class's error pass for the Tripswitch error of its code, in every copy", async () => {
+    const copy = await loadSecondCopy();
+    class ServiceUnavailable extends Error {}
+    const exception = new ServiceUnavailable('503');
+    brandTripswitchError(exception, 'ERR_CIRCUIT_OPEN');
+    expect(isCircuitOpenError(exception)).toBe(true);
+    expect(copy.isCircuitOpenError(exception)).toBe(true);
+    expect(exception).toBeInstanceOf(CircuitOpenError);
+    expect(exception).toBeInstanceOf(copy.CircuitOpenError);
+    expect(exception).toBeInstanceOf(TripswitchError);
+    expect(exception).not.toBeInstanceOf(BulkheadFullError);
+    expect(isBulkheadFullError(exception)).toBe(false);
+    expect(exception).toBeInstanceOf(ServiceUnavailable);
+  });
+
+  it('changes nothing else: the brand is hidden and cannot be rewritten', () => {
+    const exception = new Error('503');
+    brandTripswitchError(exception, 'ERR_BULKHEAD_FULL');
+    expect(Object.keys(exception)).toEqual([]);
+    expect(JSON.stringify(exception)).toBe('{}');
+    expect(() => {
+      (exception as unknown as Record<symbol, unknown>)[Symbol.for('tripswitch.error')] = 'x';
+    }).toThrow(TypeError);
+    expect(isBulkheadFullError(exception)).toBe(true);
   });
 });

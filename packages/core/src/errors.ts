@@ -37,6 +37,17 @@ function defineErrorClass(
   Object.defineProperty(errorClass.prototype, brand, { value: code });
 }
 
+/**
+ * Brands `target` as the Tripswitch error with `code`, for an object of another class that stands
+ * for one — an adapter's own HTTP exception that carries a refusal — so that the `is*` guards and
+ * `instanceof` recognise it, in every copy of the package. The brand is a non-enumerable,
+ * read-only own property; nothing else about the object changes. Exported for adapters from
+ * `@tripswitch/core/internal`.
+ */
+export function brandTripswitchError(target: object, code: TripswitchErrorCode): void {
+  Object.defineProperty(target, brand, { value: code });
+}
+
 /** The base class of every Tripswitch error; recognise one with {@link isTripswitchError}. */
 export abstract class TripswitchError extends Error {
   /** The stable, machine-readable code of the error. */

@@ -4,11 +4,13 @@ import {
   type BreakerEvents,
   BreakerRegistry,
   CircuitBreaker,
+  type CircuitBreakerOptions,
   type CircuitOpenError,
   type CircuitState,
   isCircuitOpenError,
   type LateSettlementCause,
   type Permit,
+  validateBreakerOptions,
 } from './index.ts';
 
 const breaker = new CircuitBreaker();
@@ -37,6 +39,9 @@ expectTypeOf(asyncFallback.execute(async () => 1)).toEqualTypeOf<Promise<number 
 // The permit primitive.
 expectTypeOf(breaker.tryAcquire()).toEqualTypeOf<Permit | null>();
 expectTypeOf(breaker.acquire()).toEqualTypeOf<Promise<Permit>>();
+// failure() says whether the call counted as a failure or was ignored.
+expectTypeOf<Permit['failure']>().returns.toEqualTypeOf<boolean>();
+expectTypeOf<Permit['success']>().returns.toEqualTypeOf<void>();
 expectTypeOf(breaker.state).toEqualTypeOf<CircuitState>();
 
 // Event payloads are typed by event name.
@@ -87,3 +92,8 @@ const typedFallback = new CircuitBreaker({ fallback: (_error, sku: string) => sk
 expectTypeOf(typedFallback.wrap((sku: string) => sku)).returns.toEqualTypeOf<
   Promise<string | number>
 >();
+
+// validateBreakerOptions narrows what it checked to breaker options.
+const loaded: unknown = JSON.parse('{}');
+validateBreakerOptions(loaded);
+expectTypeOf(loaded).toEqualTypeOf<CircuitBreakerOptions<unknown> | undefined>();

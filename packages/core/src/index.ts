@@ -51,11 +51,12 @@ export type {
   RejectionReason,
   TransitionReason,
 } from './events.ts';
-export type {
-  BulkheadOptions,
-  CircuitBreakerOptions,
-  OpenDuration,
-  WindowOptions,
+export {
+  type BulkheadOptions,
+  type CircuitBreakerOptions,
+  type OpenDuration,
+  validateBreakerOptions,
+  type WindowOptions,
 } from './options.ts';
 export type { FailureOptions, Permit } from './permit.ts';
 export {

@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { InvalidOptionError, isInvalidOptionError } from './errors.ts';
-import type { CircuitBreakerOptions } from './options.ts';
+import { type CircuitBreakerOptions, validateBreakerOptions } from './options.ts';
 import type { Permit } from './permit.ts';
+import type { BreakerStore } from './store.ts';
 
 function build(options: unknown): CircuitBreaker<unknown> {
   return new CircuitBreaker(options as CircuitBreakerOptions<unknown>);
@@ -800,5 +802,106 @@ describe('defaults, as a breaker uses them', () => {
     expect(breaker.tryAcquire()).toBeNull();
     vi.advanceTimersByTime(1);
     expect(breaker.tryAcquire()).not.toBeNull();
+  });
+});
+
+describe('validateBreakerOptions', () => {
+  /** What a check did: nothing, or the error it threw, reduced to what a user reads. */
+  function outcome(check: () => unknown): string {
+    try {
+      check();
+      return 'valid';
+    } catch (error) {
+      if (!(error instanceof InvalidOptionError)) throw error;
+      return `${error.option} | ${error.message}`;
+    }
+  }
+
+  // Values of every kind for every option, valid and not, so the two checks meet them all.
+  const anyValue = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer({ min: -5, max: 200_000 }),
+    fc.double(),
+    fc.string({ maxLength: 4 }),
+    fc.constant(() => 5),
+    fc.constant(() => {
+      throw new Error('nope');
+    }),
+    fc.record({ type: fc.constantFrom('count', 'time', 'other'), size: fc.integer({ max: 9 }) }),
+    fc.record({ maxConcurrent: fc.integer({ min: -1, max: 3 }), maxQueue: fc.integer() }),
+    fc.record({ initialMs: fc.integer({ min: -1, max: 10 }), maxMs: fc.integer({ max: 100 }) }),
+    fc.record({ now: fc.constant(() => 0) }),
+  );
+  const optionName = fc.constantFrom(
+    'name',
+    'window',
+    'minimumCalls',
+    'failureRateThreshold',
+    'consecutiveFailures',
+    'slowCallDurationMs',
+    'slowCallRateThreshold',
+    'openDurationMs',
+    'halfOpenMaxCalls',
+    'halfOpenTimeoutMs',
+    'timeoutMs',
+    'isFailure',
+    'isResultFailure',
+    'fallback',
+    'bulkhead',
+    'clock',
+    'initialState',
+    'misspelt',
+  );
+
+  it('accepts what the constructor accepts and rejects what it rejects, with the same error', () => {
+    fc.assert(
+      fc.property(fc.dictionary(optionName, anyValue, { maxKeys: 4 }), (options) => {
+        expect(outcome(() => validateBreakerOptions(options))).toBe(outcome(() => build(options)));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('accepts no options, and rejects what is no options object', () => {
+    expect(() => validateBreakerOptions(undefined)).not.toThrow();
+    expect(() => validateBreakerOptions({})).not.toThrow();
+    for (const options of [null, 5, 'window']) {
+      expect(outcome(() => validateBreakerOptions(options))).toMatch(/^options \| /);
+    }
+  });
+
+  it('names the breaker when the options name one, as the constructor does', () => {
+    expect(outcome(() => validateBreakerOptions({ name: 'payments', minimumCalls: 0 }))).toBe(
+      'minimumCalls | Invalid option "minimumCalls" of circuit "payments": got 0; expected an integer >= 1',
+    );
+  });
+
+  it('binds no store: only a breaker binds', () => {
+    const bind = vi.fn<BreakerStore['bind']>(() => ({
+      publish() {},
+      record() {},
+      fleetCounts: () => undefined,
+      takeTrial: () => undefined,
+      trialSettled() {},
+      unbind() {},
+    }));
+    validateBreakerOptions({ name: 'shared', store: { bind } });
+    expect(bind).not.toHaveBeenCalled();
+    new CircuitBreaker({ name: 'shared', store: { bind } });
+    expect(bind).toHaveBeenCalledOnce();
+  });
+
+  it('asks an openDurationMs function about attempt 1, once', () => {
+    const openDurationMs = vi.fn((attempt: number) => attempt * 1_000);
+    validateBreakerOptions({ openDurationMs });
+    expect(openDurationMs.mock.calls).toEqual([[1]]);
+  });
+
+  it('narrows what it checked to breaker options', () => {
+    const options: unknown = JSON.parse('{"failureRateThreshold": 25}');
+    validateBreakerOptions(options);
+    expect(new CircuitBreaker({ ...options, clock }).name).toBe('default');
   });
 });

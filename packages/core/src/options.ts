@@ -242,6 +242,32 @@ const optionNames: ReadonlySet<string> = new Set([
 const defaultOpenDuration: OpenDurationFn = exponentialBackoff({ initialMs: 1_000, maxMs: 30_000 });
 
 /**
+ * Checks breaker options exactly as `new CircuitBreaker(options)` does, without building a
+ * breaker: nothing is bound to a `store`, nothing is kept, no event is emitted. For options that
+ * are applied later — per key, per route, read from a configuration file — so a mistake fails
+ * at start-up, naming the option as it was written. An `openDurationMs` function is asked about
+ * attempt 1, as the constructor asks it.
+ *
+ * @param options - breaker options; `undefined` is valid (every default), as for the constructor.
+ * @throws `InvalidOptionError` for the first bad option, naming it, the value, what is allowed
+ * and, when the options have a `name`, the breaker.
+ *
+ * @example
+ * ```ts
+ * import { validateBreakerOptions } from '@tripswitch/core';
+ *
+ * const options: unknown = JSON.parse(await readFile('breakers.json', 'utf8')).payments;
+ * validateBreakerOptions(options); // throws InvalidOptionError: Invalid option "window.size" ...
+ * const payments = new CircuitBreaker({ ...options, name: 'payments' });
+ * ```
+ */
+export function validateBreakerOptions(
+  options: unknown,
+): asserts options is CircuitBreakerOptions<unknown> | undefined {
+  resolveOptions(options as CircuitBreakerOptions<unknown> | undefined);
+}
+
+/**
  * @internal Checks breaker options that belong to no breaker yet (registry defaults, an adapter's
  * options), naming a bad one by its path in the caller's configuration (`breakers.payments.`)
  * rather than by a breaker name.

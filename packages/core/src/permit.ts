@@ -37,8 +37,26 @@ export interface Permit {
    * from the permit's admission when omitted), and `retryAfterMs` when the dependency asked to be
    * left alone for a while (an HTTP `Retry-After`): should the circuit open, or be open, it
    * stays open at least that long.
+   * @returns `true` when the call was recorded as a failure (the `failure` event and total; also
+   * when `isFailure` threw), `false` when `isFailure` said it is no failure and the call was
+   * ignored. `false` too when the permit was already settled: a second settlement records
+   * nothing. A `fallback` of your own can follow the breaker's rule with it: answer only what
+   * counted as a failure.
+   *
+   * @example
+   * ```ts
+   * const permit = await breaker.acquire();
+   * try {
+   *   const answer = await lookUp(id);
+   *   permit.success();
+   *   return answer;
+   * } catch (error) {
+   *   if (permit.failure(error)) return cachedAnswer(id); // counted as a failure: fall back
+   *   throw error; // ignored by isFailure (a 404, a validation error): the caller's to handle
+   * }
+   * ```
    */
-  failure(error: unknown, options?: number | FailureOptions): void;
+  failure(error: unknown, options?: number | FailureOptions): boolean;
   /** The call ended without a verdict (cancelled); it is not counted and frees its slot. */
   ignore(): void;
 }
@@ -54,7 +72,7 @@ export interface FailureOptions {
 /** @internal What a permit reports to; implemented by the breaker's state machine. */
 export interface Settler {
   succeed(ticket: number, startedAt: number, durationMs: number | undefined): void;
-  /** Returns true when the call counted as a failure, false when `isFailure` ignored it. */
+  /** Returns true when the call was recorded as a failure, false when it was ignored. */
   failOrIgnore(
     ticket: number,
     startedAt: number,
@@ -116,11 +134,11 @@ export class BreakerPermit implements Permit {
     this.#settler.succeed(this.#ticket, this.#startedAt, validDuration(durationMs));
   }
 
-  failure(error: unknown, options?: number | FailureOptions): void {
-    this.#fail(error, options);
+  failure(error: unknown, options?: number | FailureOptions): boolean {
+    return this.#fail(error, options);
   }
 
-  /** Settles as {@link failure} does; true when the call counted as a failure. */
+  /** Settles as {@link failure} does with no options, for the call runner. */
   fail(error: unknown): boolean {
     return this.#fail(error, undefined);
   }

@@ -434,18 +434,27 @@ function checkSection(
 /**
  * Whether `value` is a {@link BreakerRegistry}, from this or another copy of the package (the ESM
  * and CommonJS builds are two copies, so `instanceof` can say no to a registry an adapter was
- * given): it has the registry's methods.
+ * given): it has every method an adapter, a health endpoint or the dashboard calls. Every
+ * Tripswitch package recognises a registry it is given with it. A value whose properties throw
+ * when read is no registry.
  */
 export function isBreakerRegistry(value: unknown): value is BreakerRegistry {
-  const candidate = value as Partial<BreakerRegistry> | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.get === 'function' &&
-    typeof candidate.has === 'function' &&
-    typeof candidate.list === 'function' &&
-    typeof candidate.stats === 'function' &&
-    typeof candidate.health === 'function' &&
-    typeof candidate.on === 'function'
-  );
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    const candidate = value as Partial<Record<keyof BreakerRegistry, unknown>>;
+    return registryMethods.every((method) => typeof candidate[method] === 'function');
+  } catch {
+    return false;
+  }
 }
+
+const registryMethods = [
+  'get',
+  'has',
+  'list',
+  'stats',
+  'health',
+  'on',
+  'isolate',
+  'reset',
+] as const satisfies readonly (keyof BreakerRegistry)[];

@@ -49,3 +49,17 @@ export function observe<T, V, E>(
 ): Promise<V | E> {
   return promiseThen.call(promise, onValue, onError) as Promise<V | E>;
 }
+
+/**
+ * Whether `value` is a thenable — an object or a function with a callable `then` — as `await`
+ * would treat it. For adapters that accept a plain value or a promise from a user's callback.
+ * Reading `then` runs a getter if there is one, which may throw: ask inside the `try` that
+ * handles the callback's own throws.
+ */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

@@ -38,7 +38,7 @@ it('lets a process that only uses breakers exit by itself', async () => {
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  // If a leaked timer keeps it alive, the test times out; do not leave the child behind.
+  // If a leaked timer keeps it alive, the test hits its hang limit; do not leave the child behind.
   onTestFinished(() => {
     if (child.exitCode === null) child.kill();
   });
@@ -52,4 +52,4 @@ it('lets a process that only uses breakers exit by itself', async () => {
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   expect(output.trim()).toBe('done open 100');
   expect(code).toBe(0);
-}, 20_000);
+});

@@ -7,6 +7,7 @@ import { createNonce, pageHeaders, renderPage } from './page.ts';
 import { sendJson, sendMethodNotAllowed, sendText } from './respond.ts';
 import { routeOf } from './routes.ts';
 import { takeSnapshot } from './snapshot.ts';
+import { SnapshotBroadcast } from './snapshot-broadcast.ts';
 
 /**
  * The request handler {@link dashboardHandler} returns: a plain `(req, res, next?)` function for
@@ -36,7 +37,8 @@ export interface DashboardHandler<Req extends IncomingMessage = IncomingMessage>
  * - `GET /` the page (a request for the mount path itself is redirected to it, with a slash);
  * - `GET /events` the data stream: a `snapshot` event at once, every `intervalMs`, and as soon
  *   as a circuit changes state;
- * - `GET /snapshot` the same snapshot as JSON, without rates per second;
+ * - `GET /snapshot` the same snapshot as JSON, whole names, without rates per second;
+ * - `GET /breaker?id=…` one breaker, with its whole name, by the id the stream gives a long name;
  * - `POST /isolate?name=…` and `POST /reset?name=…` with `controls: true`.
  *
  * Mounting: Express strips the mount path from `req.url`, so mount it on a path and leave
@@ -76,8 +78,8 @@ export function dashboardHandler<Req extends IncomingMessage = IncomingMessage>(
   options: DashboardOptions<Req> = {},
 ): DashboardHandler<Req> {
   const settings = checkOptions<Req>(registry, options);
-  const { basePath, controls, authorize, intervalMs, maxConnections } = settings;
-  const streams = new Set<ServerResponse>();
+  const { basePath, controls, authorize, maxConnections } = settings;
+  const broadcast = new SnapshotBroadcast(registry, settings);
   let closed = false;
 
   const handler = (req: Req, res: ServerResponse, next?: (error?: unknown) => void): void => {
@@ -99,17 +101,22 @@ export function dashboardHandler<Req extends IncomingMessage = IncomingMessage>(
       });
     } else if (route.kind === 'events') {
       if (method !== 'GET') sendMethodNotAllowed(res, 'GET');
-      else if (closed || streams.size >= maxConnections) {
+      else if (closed || broadcast.size >= maxConnections) {
         sendText(res, 503, 'Too many dashboard connections; try again later', {
           'retry-after': '5',
         });
-      } else serveEventStream(res, registry, intervalMs, streams);
+      } else serveEventStream(res, broadcast);
     } else if (method !== 'GET' && method !== 'HEAD') {
       sendMethodNotAllowed(res, 'GET, HEAD');
     } else if (route.kind === 'redirect') {
       sendText(res, 308, `The dashboard is at ${route.location}`, { location: route.location });
     } else if (route.kind === 'snapshot') {
       sendJson(res, 200, takeSnapshot(registry));
+    } else if (route.kind === 'breaker') {
+      const name = route.id === null ? undefined : broadcast.nameOf(route.id);
+      const view = takeSnapshot(registry).breakers.find((breaker) => breaker.name === name);
+      if (view === undefined) sendText(res, 404, 'No such breaker');
+      else sendJson(res, 200, view);
     } else {
       const nonce = createNonce();
       res.writeHead(200, pageHeaders(nonce));
@@ -120,7 +127,7 @@ export function dashboardHandler<Req extends IncomingMessage = IncomingMessage>(
   return Object.assign(handler, {
     close(): void {
       closed = true;
-      for (const stream of streams) stream.end();
+      broadcast.close();
     },
   });
 }

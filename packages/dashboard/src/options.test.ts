@@ -23,6 +23,8 @@ describe('checkOptions', () => {
       authorize: undefined,
       intervalMs: 1000,
       maxConnections: 100,
+      maxNameLength: 120,
+      maxBufferBytes: 1_048_576,
     });
   });
 
@@ -56,6 +58,8 @@ describe('checkOptions', () => {
     ['intervalMs', () => checkOptions(registry, { intervalMs: 2 ** 31 })],
     ['maxConnections', () => checkOptions(registry, { maxConnections: 0 })],
     ['maxConnections', () => checkOptions(registry, { maxConnections: Number.POSITIVE_INFINITY })],
+    ['maxNameLength', () => checkOptions(registry, { maxNameLength: 3 })],
+    ['maxBufferBytes', () => checkOptions(registry, { maxBufferBytes: 1.5 })],
   ])('refuses a bad %s', (option, run) => {
     expect(thrown(run).option).toBe(option);
   });

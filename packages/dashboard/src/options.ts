@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { type BreakerRegistry, InvalidOptionError } from '@tripswitch/core';
+import { type BreakerRegistry, InvalidOptionError, isBreakerRegistry } from '@tripswitch/core';
 
 /** A control the dashboard offers when `controls` is on. */
 export type ControlAction = 'isolate' | 'reset';
@@ -55,6 +55,21 @@ export interface DashboardOptions<Req extends IncomingMessage = IncomingMessage>
    * @defaultValue 100
    */
   maxConnections?: number;
+  /**
+   * The longest name the data stream carries, in UTF-16 code units: a longer one is cut, ends in
+   * `…`, and comes with an `id` by which `GET breaker?id=…` gives the whole name (the page
+   * fetches it on demand). Names can come from request paths; this keeps what every tick sends
+   * bounded by the options, not by the names. `GET snapshot` has whole names.
+   * @defaultValue 120
+   */
+  maxNameLength?: number;
+  /**
+   * The most bytes a data stream may have waiting to be sent. A reader that does not keep up is
+   * dropped (its connection closed; the page reconnects) rather than growing the server's memory;
+   * a stream holds at most this much, or one snapshot when a snapshot is larger.
+   * @defaultValue 1_048_576 (1 MiB)
+   */
+  maxBufferBytes?: number;
 }
 
 /** @internal The options after checking, with defaults applied. */
@@ -65,9 +80,19 @@ export interface DashboardSettings<Req extends IncomingMessage> {
   readonly authorize: DashboardOptions<Req>['authorize'];
   readonly intervalMs: number;
   readonly maxConnections: number;
+  readonly maxNameLength: number;
+  readonly maxBufferBytes: number;
 }
 
-const optionNames = ['basePath', 'controls', 'authorize', 'intervalMs', 'maxConnections'];
+const optionNames = [
+  'basePath',
+  'controls',
+  'authorize',
+  'intervalMs',
+  'maxConnections',
+  'maxNameLength',
+  'maxBufferBytes',
+];
 // A path of URL-safe segments, so it compares equal to the percent-encoded path in req.url.
 const basePathPattern = /^(\/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+$/;
 const minIntervalMs = 50;
@@ -79,7 +104,7 @@ export function checkOptions<Req extends IncomingMessage>(
   registry: unknown,
   options: unknown,
 ): DashboardSettings<Req> {
-  if (!isRegistry(registry)) {
+  if (!isBreakerRegistry(registry)) {
     throw new InvalidOptionError('registry', registry, 'a BreakerRegistry from @tripswitch/core');
   }
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -91,6 +116,8 @@ export function checkOptions<Req extends IncomingMessage>(
     authorize,
     intervalMs = 1000,
     maxConnections = 100,
+    maxNameLength = 120,
+    maxBufferBytes = 1_048_576,
     ...rest
   } = options as Record<string, unknown>;
   const unknown = Object.keys(rest)[0];
@@ -140,6 +167,8 @@ export function checkOptions<Req extends IncomingMessage>(
   ) {
     throw new InvalidOptionError('maxConnections', maxConnections, 'an integer >= 1');
   }
+  integerIn('maxNameLength', maxNameLength, 16, 65_536);
+  integerIn('maxBufferBytes', maxBufferBytes, 16_384, 1_073_741_824);
   return {
     registry,
     basePath,
@@ -147,17 +176,19 @@ export function checkOptions<Req extends IncomingMessage>(
     authorize: authorize as DashboardOptions<Req>['authorize'],
     intervalMs,
     maxConnections,
+    maxNameLength,
+    maxBufferBytes,
   };
 }
 
-function isRegistry(value: unknown): value is BreakerRegistry {
-  if (typeof value !== 'object' || value === null) return false;
-  const registry = value as Partial<Record<keyof BreakerRegistry, unknown>>;
-  return (
-    typeof registry.stats === 'function' &&
-    typeof registry.on === 'function' &&
-    typeof registry.isolate === 'function' &&
-    typeof registry.reset === 'function' &&
-    typeof registry.has === 'function'
-  );
+function integerIn(
+  option: string,
+  value: unknown,
+  min: number,
+  max: number,
+): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidOptionError(option, value, `an integer from ${min} to ${max}`);
+  }
 }
+

@@ -46,12 +46,32 @@ export const pageScript: string = `
     return value;
   }
 
-  function createCard(name) {
+  // A long name arrives cut short, with an id: the full name is fetched when it is needed.
+  function keyOf(breaker) {
+    return breaker.id ? '#' + breaker.id : breaker.name;
+  }
+
+  function fullName(breaker) {
+    if (!breaker.id) return Promise.resolve(breaker.name);
+    return fetch('breaker?id=' + encodeURIComponent(breaker.id), { cache: 'no-store' }).then(function (response) {
+      if (!response.ok) throw new Error('the breaker is gone (' + response.status + ')');
+      return response.json();
+    }).then(function (view) { return view.name; });
+  }
+
+  function createCard(breaker) {
+    var name = breaker.name;
     var card = { name: name, state: '', deadline: null, history: [] };
     card.root = element('li', 'breaker');
     var header = element('header');
     var title = element('h2', 'name', name);
     title.title = name;
+    if (breaker.id) {
+      title.setAttribute('data-truncated', String(breaker.nameLength));
+      title.addEventListener('click', function () {
+        fullName(breaker).then(function (full) { title.title = full; title.textContent = full; }, function () {});
+      });
+    }
     header.appendChild(title);
     card.stateLabel = element('span', 'state');
     header.appendChild(card.stateLabel);
@@ -86,18 +106,22 @@ export const pageScript: string = `
 
     if (controls) {
       var actions = element('div', 'actions');
-      actions.appendChild(controlButton('isolate', 'Isolate', name));
-      actions.appendChild(controlButton('reset', 'Reset', name));
+      actions.appendChild(controlButton('isolate', 'Isolate', breaker));
+      actions.appendChild(controlButton('reset', 'Reset', breaker));
       card.root.appendChild(actions);
     }
     return card;
   }
 
-  function controlButton(action, label, name) {
+  function controlButton(action, label, breaker) {
     var button = element('button', '', label);
     button.type = 'button';
     button.addEventListener('click', function () {
-      control(action, label, name, button);
+      fullName(breaker).then(function (name) {
+        control(action, label, name, button);
+      }, function (error) {
+        say(label + ' "' + breaker.name + '" failed: ' + error.message, true);
+      });
     });
     return button;
   }
@@ -196,7 +220,7 @@ export const pageScript: string = `
   function render(snapshot) {
     var now = performance.now();
     var seen = new Set();
-    snapshot.breakers.forEach(function (breaker) { seen.add(breaker.name); });
+    snapshot.breakers.forEach(function (breaker) { seen.add(keyOf(breaker)); });
     cards.forEach(function (card, name) {
       if (!seen.has(name)) {
         card.root.remove();
@@ -205,10 +229,10 @@ export const pageScript: string = `
     });
     var counts = {};
     snapshot.breakers.forEach(function (breaker, index) {
-      var card = cards.get(breaker.name);
+      var card = cards.get(keyOf(breaker));
       if (!card) {
-        card = createCard(breaker.name);
-        cards.set(breaker.name, card);
+        card = createCard(breaker);
+        cards.set(keyOf(breaker), card);
       }
       update(card, breaker, now);
       counts[breaker.state] = (counts[breaker.state] || 0) + 1;

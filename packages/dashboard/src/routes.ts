@@ -4,6 +4,8 @@ import type { ControlAction } from './options.ts';
 export type Route =
   | { readonly kind: 'page' | 'events' | 'snapshot' }
   | { readonly kind: 'control'; readonly action: ControlAction; readonly name: string | null }
+  /** One breaker, by the id the stream gives a long name. */
+  | { readonly kind: 'breaker'; readonly id: string | null }
   /** The page asked for without its trailing slash: its relative links need one. */
   | { readonly kind: 'redirect'; readonly location: string }
   /** Not a path of the dashboard. */
@@ -40,6 +42,8 @@ export function routeOf(url: string, basePath: string, originalUrl: string | und
       return events;
     case '/snapshot':
       return snapshot;
+    case '/breaker':
+      return { kind: 'breaker', id: new URLSearchParams(query).get('id') };
     case '/isolate':
     case '/reset':
       return {

@@ -1,9 +1,18 @@
+import { createHash } from 'node:crypto';
 import type { BreakerRegistry, BreakerStats, CircuitState } from '@tripswitch/core';
 
 /** One breaker as the dashboard shows it. */
 export interface BreakerView {
-  /** The breaker's name, as given (the page renders it as text, never as markup). */
+  /**
+   * The breaker's name, as given (the page renders it as text, never as markup). In the data
+   * stream a name longer than `maxNameLength` is cut to that length and ends in `…`; `id` and
+   * `nameLength` then say so, and `GET breaker?id=…` has the full name.
+   */
   name: string;
+  /** Present when `name` was cut: the key of `GET breaker?id=…`, stable for a given name. */
+  id?: string;
+  /** Present when `name` was cut: the full name's length. */
+  nameLength?: number;
   /** The circuit's state. */
   state: CircuitState;
   /** Failed calls in the window, in percent of its calls. */
@@ -49,18 +58,44 @@ export interface Rates {
   rejectedPerSecond: number;
 }
 
-/** @internal Takes a snapshot of `stats`, with the rates a stream has measured, if any. */
+/** @internal How long names are shown in the stream, and the ids of the long ones. */
+export interface NameCap {
+  readonly maxNameLength: number;
+  /** The id of a long name (a cache the caller keeps, to hash each name once). */
+  idOf(name: string): string;
+}
+
+/** @internal The id of a long name: 16 characters of its SHA-256, base64url. */
+export function nameId(name: string): string {
+  return createHash('sha256').update(name).digest('base64url').slice(0, 16);
+}
+
+/** @internal `name` cut to `length` UTF-16 units and an ellipsis, never in a surrogate pair. */
+export function cutName(name: string, length: number): string {
+  let end = length - 1;
+  const last = name.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${name.slice(0, end)}\u2026`;
+}
+
+/**
+ * @internal Takes a snapshot of `stats`, with the rates measured, if any; with `cap`, names
+ * longer than its `maxNameLength` are cut (the data stream), else they are whole (the JSON).
+ */
 export function toSnapshot(
   stats: readonly BreakerStats[],
   rates: ReadonlyMap<string, Rates> | undefined,
   time: number,
+  cap?: NameCap,
 ): DashboardSnapshot {
   let status: DashboardSnapshot['status'] = 'ok';
   const breakers = stats.map((breaker): BreakerView => {
     if (breaker.state !== 'closed' && breaker.state !== 'disabled') status = 'degraded';
     const rate = rates?.get(breaker.name);
+    const long = cap !== undefined && breaker.name.length > cap.maxNameLength;
     return {
-      name: breaker.name,
+      name: long ? cutName(breaker.name, cap.maxNameLength) : breaker.name,
+      ...(long ? { id: cap.idOf(breaker.name), nameLength: breaker.name.length } : {}),
       state: breaker.state,
       failureRate: breaker.failureRate,
       slowCallRate: breaker.slowCallRate,
@@ -73,9 +108,11 @@ export function toSnapshot(
       totals: breaker.totals,
     };
   });
-  // Code-unit order, not locale order: the same on every server and in every browser.
-  breakers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { status, time, breakers };
+  // Code-unit order, not locale order: the same on every server and in every browser. Sorted by
+  // the whole names, before any is cut.
+  const order = stats.map((breaker, index) => ({ name: breaker.name, index }));
+  order.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { status, time, breakers: order.map(({ index }) => breakers[index] as BreakerView) };
 }
 
 /** @internal The JSON snapshot: no rates, since one reading has nothing to compare with. */

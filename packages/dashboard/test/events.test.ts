@@ -108,7 +108,7 @@ describe('the data stream', () => {
     expect(stream.received).toBe(4);
   });
 
-  it('removes its timer and its registry listener when the client hangs up', async () => {
+  it('keeps one timer and one registry listener for all its streams, and removes them with the last', async () => {
     const registry = new CountingRegistry();
     const dashboard = dashboardHandler(registry);
     const served = await serve((req, res) => dashboard(req, res));
@@ -119,8 +119,8 @@ describe('the data stream', () => {
       await EventStreamReader.open(`${served.url}/events`),
     ];
     await Promise.all(streams.map((stream) => stream.snapshot()));
-    expect(vi.getTimerCount()).toBe(2);
-    expect(registry.listeners).toBe(2);
+    expect(vi.getTimerCount()).toBe(1);
+    expect(registry.listeners).toBe(1);
 
     streams[0]?.close();
     await served.streamsClosed(1);
@@ -172,19 +172,54 @@ describe('the data stream', () => {
     expect((await send(`${served.url}/`)).status).toBe(200);
   });
 
-  it('drops snapshots for a client that does not read, rather than buffering them', async () => {
+  it('drops a client that does not read once its buffer is full, and keeps serving the others', async () => {
     const registry = new BreakerRegistry({ maxBreakers: 2000 });
     // Big snapshots (about 400 kB each), so the socket's buffers fill after a few.
     for (let i = 0; i < 1500; i++) registry.get(`${'x'.repeat(120)}-${i}`);
-    const dashboard = dashboardHandler(registry, { intervalMs: 1000 });
+    const maxBufferBytes = 1_048_576;
+    const dashboard = dashboardHandler(registry, { intervalMs: 1000, maxBufferBytes });
     const served = await serve((req, res) => dashboard(req, res));
-    const stream = await EventStreamReader.open(`${served.url}/events`);
-    stream.response.pause();
+    const stuck = await EventStreamReader.open(`${served.url}/events`);
+    stuck.response.pause();
+    const reading = await EventStreamReader.open(`${served.url}/events`);
     const response = served.streams[0] as ServerResponse;
 
-    for (let i = 0; i < 60; i++) await vi.advanceTimersByTimeAsync(1000);
-    // Without the check, some 60 snapshots would wait in the response's buffer by now.
-    expect(response.writableNeedDrain).toBe(true);
-    expect(response.writableLength).toBeLessThan(3 * 450_000);
+    let most = 0;
+    for (let i = 0; i < 60 && !response.destroyed; i++) {
+      await vi.advanceTimersByTimeAsync(1000);
+      most = Math.max(most, response.writableLength);
+      await reading.snapshot();
+    }
+    // Dropped, having never held more than its buffer.
+    await served.streamsClosed(1);
+    expect(response.destroyed).toBe(true);
+    expect(most).toBeLessThanOrEqual(maxBufferBytes);
+    // The reader that keeps up still gets every snapshot.
+    await vi.advanceTimersByTimeAsync(1000);
+    expect((await reading.snapshot()).breakers).toHaveLength(1500);
+  });
+
+  it('cuts long names in the stream, and gives the whole name on demand', async () => {
+    const registry = new BreakerRegistry();
+    const long = `/api/${'segment/'.repeat(500)}end`;
+    registry.get(long);
+    registry.get('short');
+    const dashboard = dashboardHandler(registry, { maxNameLength: 40 });
+    const served = await serve((req, res) => dashboard(req, res));
+    const stream = await EventStreamReader.open(`${served.url}/events`);
+    const [cut, short] = (await stream.snapshot()).breakers;
+    expect(cut?.name).toBe(`${long.slice(0, 39)}\u2026`);
+    expect(cut).toMatchObject({
+      nameLength: long.length,
+      id: expect.stringMatching(/^[\w-]{16}$/),
+    });
+    expect(short).toMatchObject({ name: 'short' });
+    expect(short?.id).toBeUndefined();
+    const whole = await send(`${served.url}/breaker?id=${cut?.id}`);
+    expect(whole.status).toBe(200);
+    expect(JSON.parse(whole.body)).toMatchObject({ name: long, state: 'closed' });
+    expect((await send(`${served.url}/breaker?id=nope`)).status).toBe(404);
+    // The JSON snapshot has whole names.
+    expect(JSON.parse((await send(`${served.url}/snapshot`)).body).breakers[0].name).toBe(long);
   });
 });

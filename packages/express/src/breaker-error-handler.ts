@@ -1,16 +1,8 @@
-import {
-  type BulkheadFullError,
-  type CircuitOpenError,
-  InvalidOptionError,
-  isBulkheadFullError,
-  isCircuitOpenError,
-} from '@tripswitch/core';
-import { checkRefusalProblem, type RefusalProblemFunction } from '@tripswitch/core/http';
+import { InvalidOptionError } from '@tripswitch/core';
+import type { RefusalProblemFunction } from '@tripswitch/core/http';
+import { checkRefusalProblem, findRefusal } from '@tripswitch/core/internal';
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { sendRefusal } from './send-refusal.ts';
-
-// How far down an error's `cause` chain a refusal is looked for (a client may wrap it).
-const maxCauseDepth = 5;
 
 /** Options of {@link breakerErrorHandler}. */
 export interface BreakerErrorHandlerOptions {
@@ -74,14 +66,4 @@ function checkOptions(options: unknown): RefusalProblemFunction | undefined {
     throw new InvalidOptionError(unknown, rest[unknown], 'no such option; allowed: problem');
   }
   return checkRefusalProblem(problem);
-}
-
-function findRefusal(error: unknown): CircuitOpenError | BulkheadFullError | undefined {
-  let current = error;
-  for (let depth = 0; depth <= maxCauseDepth; depth++) {
-    if (isCircuitOpenError(current) || isBulkheadFullError(current)) return current;
-    if (typeof current !== 'object' || current === null || !('cause' in current)) return undefined;
-    current = current.cause;
-  }
-  return undefined;
 }

@@ -5,6 +5,7 @@ import {
   isBulkheadFullError,
   isCircuitOpenError,
 } from '@tripswitch/core';
+import { isThenable } from '@tripswitch/core/internal';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { registerOnApp } from './app-registries.ts';
 import { claimRequest } from './guarded-request.ts';
@@ -150,12 +151,4 @@ function refuse(
   } catch (thrown) {
     next(thrown);
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
-  );
 }

@@ -1,7 +1,11 @@
-import { type BreakerRegistry, InvalidOptionError, type RegistryHealth } from '@tripswitch/core';
+import {
+  type BreakerRegistry,
+  InvalidOptionError,
+  isBreakerRegistry,
+  type RegistryHealth,
+} from '@tripswitch/core';
 import type { Request, RequestHandler, Response } from 'express';
 import { type HealthSource, registriesOf } from './app-registries.ts';
-import { isRegistry } from './options.ts';
 
 /** Options of {@link circuitsHealth}. */
 export interface CircuitsHealthOptions {
@@ -84,7 +88,7 @@ function checkOptions(options: unknown): { registry?: HealthSource; degradedStat
       'no such option; allowed: registry, degradedStatus',
     );
   }
-  if (registry !== undefined && !isRegistry(registry)) {
+  if (registry !== undefined && !isBreakerRegistry(registry)) {
     throw new InvalidOptionError('registry', registry, 'a BreakerRegistry from @tripswitch/core');
   }
   if (

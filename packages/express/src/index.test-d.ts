@@ -8,6 +8,8 @@ import {
   breakerErrorHandler,
   breakerMiddleware,
   circuitsHealth,
+  type KeyedMiddlewareOptions,
+  type NamedMiddlewareOptions,
   type RefusalProblem,
 } from './index.ts';
 
@@ -27,6 +29,19 @@ expectTypeOf(circuitsHealth()).toEqualTypeOf<RequestHandler>();
 expectTypeOf<BreakerMiddlewareOptions['key']>().toEqualTypeOf<
   ((req: Request) => string) | undefined
 >();
+
+// One breaker, maybe named, or one per key: each per-key breaker is named by its key, so name
+// and key do not go together, and maxKeys bounds per-key breakers only.
+breakerMiddleware({ name: 'payments' });
+breakerMiddleware({ key: (req) => req.path, maxKeys: 100 });
+breakerMiddleware({ key: (req) => req.path, name: undefined });
+// @ts-expect-error name and key
+breakerMiddleware({ name: 'payments', key: (req) => req.path });
+// @ts-expect-error maxKeys without key
+breakerMiddleware({ maxKeys: 100 });
+const keyed: KeyedMiddlewareOptions = { key: (req) => req.hostname };
+expectTypeOf(keyed).toExtend<BreakerMiddlewareOptions>();
+expectTypeOf<NamedMiddlewareOptions>().toExtend<BreakerMiddlewareOptions>();
 expectTypeOf<NonNullable<BreakerMiddlewareOptions['isFailure']>>().parameters.toEqualTypeOf<
   [statusCode: number, req: Request]
 >();

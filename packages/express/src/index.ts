@@ -29,4 +29,11 @@ export type { RefusalProblem, RefusalProblemFunction } from '@tripswitch/core/ht
 export { type BreakerErrorHandlerOptions, breakerErrorHandler } from './breaker-error-handler.ts';
 export { breakerMiddleware } from './breaker-middleware.ts';
 export { type CircuitsHealthOptions, circuitsHealth } from './circuits-health.ts';
-export type { BreakerMiddlewareOptions, RefusalHandler, RouteBreakerOptions } from './options.ts';
+export type {
+  BreakerMiddlewareOptions,
+  KeyedMiddlewareOptions,
+  MiddlewareCommonOptions,
+  NamedMiddlewareOptions,
+  RefusalHandler,
+  RouteBreakerOptions,
+} from './options.ts';

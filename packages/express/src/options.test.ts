@@ -41,6 +41,8 @@ describe('breakerMiddleware options', () => {
     [{ key, maxKeys: 100, registry: new BreakerRegistry() }, 'maxKeys', /maxBreakers/],
     [{ registry: {} }, 'registry', /a BreakerRegistry/],
     [{ registry: new Map() }, 'registry', /a BreakerRegistry/],
+    // The core's isBreakerRegistry: a registry has every method of one, not just get and health.
+    [{ registry: { get() {}, health() {} } }, 'registry', /a BreakerRegistry/],
     [{ isFailure: 500 }, 'isFailure', /a function/],
     [{ onOpen: 'sorry' }, 'onOpen', /a function/],
     [{ failureRateThreshold: 0 }, 'failureRateThreshold', /a percentage in \(0, 100\]/],

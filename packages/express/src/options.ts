@@ -1,12 +1,14 @@
 import {
   BreakerRegistry,
   type BulkheadFullError,
-  CircuitBreaker,
   type CircuitOpenError,
   InvalidOptionError,
+  isBreakerRegistry,
   type RegistryBreakerOptions,
+  validateBreakerOptions,
 } from '@tripswitch/core';
-import { checkRefusalProblem, type RefusalProblemFunction } from '@tripswitch/core/http';
+import type { RefusalProblemFunction } from '@tripswitch/core/http';
+import { checkRefusalProblem } from '@tripswitch/core/internal';
 import type { NextFunction, Request, Response } from 'express';
 import { checkedRequestKey } from './request-key.ts';
 
@@ -36,37 +38,54 @@ export type RefusalHandler = (
 
 /**
  * Options of {@link breakerMiddleware}: breaker options, plus how requests map to breakers,
- * which responses are failures and what a refused request receives. Every option is checked
- * when the middleware is created; a bad one throws `InvalidOptionError` naming it.
+ * which responses are failures and what a refused request receives. One breaker, optionally
+ * named ({@link NamedMiddlewareOptions}), or one per key ({@link KeyedMiddlewareOptions}): `name`
+ * and `key` do not go together, since each per-key breaker is named by its key. Every option is
+ * checked when the middleware is created; a bad one throws `InvalidOptionError` naming it.
  */
-export interface BreakerMiddlewareOptions extends RouteBreakerOptions {
+export type BreakerMiddlewareOptions = NamedMiddlewareOptions | KeyedMiddlewareOptions;
+
+/** Options of a middleware with one breaker for every request it sees. */
+export interface NamedMiddlewareOptions extends MiddlewareCommonOptions {
   /**
    * The name of the middleware's breaker, in errors, events, the 503 body and the health
-   * report. Not allowed with `key`, where each breaker is named by its key. Two middlewares
-   * with the same name and the same `registry` share one breaker.
+   * report. Two middlewares with the same name and the same `registry` share one breaker.
    * @defaultValue `'express'`
    */
   name?: string;
+  /** Not with `name`: see {@link KeyedMiddlewareOptions.key}. */
+  key?: undefined;
+  /** Only with `key`: see {@link KeyedMiddlewareOptions.maxKeys}. */
+  maxKeys?: undefined;
+}
+
+/** Options of a middleware with one breaker per key: per route, tenant or host. */
+export interface KeyedMiddlewareOptions extends MiddlewareCommonOptions {
   /**
-   * Gives each request the key of its breaker, for one breaker per route, tenant or host; the
-   * key is the breaker's name. A key that is not a non-empty string, or a `key` that throws,
-   * sends an `InvalidOptionError` naming `key` to `next` (a 500) without a breaker. `undefined`
-   * is such a key: most often `req.params.x` read in a middleware mounted with `app.use()`, which
-   * runs before any route matches, so `req.params` is empty. Key by `req.path` there, or mount
-   * the middleware on the route: `app.get('/tenants/:tenant', breakerMiddleware({ key }), handler)`.
-   * @defaultValue one breaker for every request the middleware sees
+   * Gives each request the key of its breaker; the key is the breaker's name. A key that is not
+   * a non-empty string, or a `key` that throws, sends an `InvalidOptionError` naming `key` to
+   * `next` (a 500) without a breaker. `undefined` is such a key: most often `req.params.x` read
+   * in a middleware mounted with `app.use()`, which runs before any route matches, so
+   * `req.params` is empty. Key by `req.path` there, or mount the middleware on the route:
+   * `app.get('/tenants/:tenant', breakerMiddleware({ key }), handler)`.
    */
-  key?: (req: Request) => string;
+  key: (req: Request) => string;
   /**
-   * The most per-key breakers the middleware keeps (only with `key`, and without `registry`,
-   * whose own `maxBreakers` applies), so keys built from untrusted input (paths) cannot grow
-   * memory. When a new key would exceed it, a closed breaker goes — healthy idle ones first,
-   * least recently used first — and one that is open, half-open, forced open or disabled never
-   * does. When every breaker is one of those, a request on a new key is served without a breaker
-   * and counted in the health report's `overflows` (see `BreakerRegistry`'s `maxBreakers`).
+   * The most per-key breakers the middleware keeps (without `registry`, whose own
+   * `maxBreakers` applies), so keys built from untrusted input (paths) cannot grow memory. When
+   * a new key would exceed it, a closed breaker goes — healthy idle ones first, least recently
+   * used first — and one that is open, half-open, forced open or disabled never does. When every
+   * breaker is one of those, a request on a new key is served without a breaker and counted in
+   * the health report's `overflows` (see `BreakerRegistry`'s `maxBreakers`).
    * @defaultValue 1000
    */
   maxKeys?: number;
+  /** Not with `key`: each per-key breaker is named by its key. */
+  name?: undefined;
+}
+
+/** The options of {@link breakerMiddleware} besides how requests map to breakers. */
+export interface MiddlewareCommonOptions extends RouteBreakerOptions {
   /**
    * A registry to keep the breakers in, shared with other middlewares or HTTP clients or read
    * by {@link circuitsHealth}. The breaker options apply to breakers this middleware creates.
@@ -194,7 +213,7 @@ export function resolveMiddlewareOptions(options: unknown = {}): MiddlewareSetti
       'nothing alongside onOpen, which answers refused requests itself',
     );
   }
-  if (registry !== undefined && !isRegistry(registry)) {
+  if (registry !== undefined && !isBreakerRegistry(registry)) {
     throw new InvalidOptionError('registry', registry, 'a BreakerRegistry from @tripswitch/core');
   }
   if (maxKeys !== undefined) {
@@ -217,8 +236,8 @@ export function resolveMiddlewareOptions(options: unknown = {}): MiddlewareSetti
     }
   }
   const resolvedName = name ?? defaultName;
-  // Build one breaker now, so a bad breaker option fails at start-up, named as the user wrote it.
-  new CircuitBreaker({ ...(breakerOptions as RouteBreakerOptions), name: resolvedName });
+  // Checked now, so a bad breaker option fails at start-up, named as the user wrote it.
+  validateBreakerOptions({ ...breakerOptions, name: resolvedName });
   const bulkhead = (breakerOptions as RouteBreakerOptions).bulkhead;
   return {
     registry:
@@ -238,14 +257,4 @@ function checkFunction(option: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'function') {
     throw new InvalidOptionError(option, value, 'a function');
   }
-}
-
-/** @internal Duck-typed: the registry may come from the other build (ESM or CommonJS) of core. */
-export function isRegistry(value: unknown): value is BreakerRegistry {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Partial<BreakerRegistry>).get === 'function' &&
-    typeof (value as Partial<BreakerRegistry>).health === 'function'
-  );
 }

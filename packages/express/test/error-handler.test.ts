@@ -134,6 +134,22 @@ describe.each(expresses)('%s: breakerErrorHandler', (label, express: CreateApp) 
     expect(passedOn).toEqual([bug]);
   });
 
+  it('passes on, untouched, an error whose cause chain throws when read', async () => {
+    const hostile = Object.defineProperty(new Error('hostile'), 'cause', {
+      get() {
+        throw new Error('cause getter');
+      },
+    });
+    const url = await appWith((app) =>
+      app.get('/hostile', () => {
+        throw hostile;
+      }),
+    );
+
+    expect(await get(`${url}/hostile`)).toMatchObject({ status: 418, body: 'passed on' });
+    expect(passedOn).toEqual([hostile]);
+  });
+
   it('passes a refusal on when the response has already started', async () => {
     const url = await appWith((app) =>
       app.get('/stream', (_req, res, next) => {

@@ -4,7 +4,7 @@
 import { connect } from 'node:net';
 import type { RegistryHealth } from '@tripswitch/core';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { type BreakerMiddlewareOptions, breakerMiddleware, circuitsHealth } from '../src/index.ts';
+import { breakerMiddleware, circuitsHealth, type KeyedMiddlewareOptions } from '../src/index.ts';
 import { type Deferred, deferred } from './deferred.ts';
 import { type CreateApp, expresses } from './expresses.ts';
 import { get, serve } from './serve.ts';
@@ -32,7 +32,7 @@ function counter(): { count(): void; reached(n: number): Promise<void> } {
  * other GET answers 200. `settled` counts the requests the middleware has judged (through
  * `isFailure`, which it calls as it settles), so a test waits for judgements, not for time.
  */
-async function keyedApp(express: CreateApp, options: BreakerMiddlewareOptions) {
+async function keyedApp(express: CreateApp, options: Omit<KeyedMiddlewareOptions, 'key'>) {
   const app = express();
   const settled = counter();
   const held = counter();

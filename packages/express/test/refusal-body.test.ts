@@ -1,7 +1,7 @@
 // What a 503 tells the public: by default no breaker's name — an HTTP client's breaker is named by
 // the internal origin it calls — and `problem` shapes the body, the name back in if you want it.
 import { BreakerRegistry, type CircuitBreaker, InvalidOptionError } from '@tripswitch/core';
-import { httpClientBreakers } from '@tripswitch/core/http';
+import { httpClientBreakers } from '@tripswitch/core/internal';
 import type { NextFunction, Request, Response } from 'express';
 import { describe, expect, it, vi } from 'vitest';
 import {

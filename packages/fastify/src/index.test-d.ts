@@ -11,6 +11,9 @@ import {
   type BreakerRouteOptions,
   breakerPlugin,
   circuitsHealth,
+  type KeyedRouteOptions,
+  type NamedRouteOptions,
+  type PluginOwnOptions,
   type RefusalProblemFunction,
 } from './index.ts';
 
@@ -44,6 +47,21 @@ expectTypeOf<NonNullable<BreakerRouteOptions['isFailure']>>().parameters.toEqual
 expectTypeOf<NonNullable<BreakerRouteOptions['onOpen']>>()
   .parameter(2)
   .toEqualTypeOf<CircuitOpenError | BulkheadFullError>();
+
+// One breaker, maybe named, or one per key: each per-key breaker is named by its key, so name and
+// key do not go together, on the plugin or on a route.
+app.register(breakerPlugin, { name: 'api', maxKeys: 10 });
+app.register(breakerPlugin, { key: (request) => request.url, name: undefined });
+// @ts-expect-error name and key
+app.register(breakerPlugin, { name: 'api', key: (request) => request.url });
+app.get(
+  '/tenants/:tenant',
+  // @ts-expect-error name and key on a route
+  { config: { breaker: { name: 'tenants', key: (request) => request.url } } },
+  async () => 'ok',
+);
+expectTypeOf<KeyedRouteOptions>().toExtend<BreakerRouteOptions>();
+expectTypeOf<NamedRouteOptions & PluginOwnOptions>().toExtend<BreakerPluginOptions>();
 
 // problem receives the refusal and the default document, and returns the body.
 app.register(breakerPlugin, {

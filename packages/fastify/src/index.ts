@@ -38,6 +38,10 @@ export {
 export type {
   BreakerPluginOptions,
   BreakerRouteOptions,
+  KeyedRouteOptions,
+  NamedRouteOptions,
+  PluginOwnOptions,
   RefusalHandler,
   RouteBreakerOptions,
+  RouteCommonOptions,
 } from './options.ts';

@@ -7,7 +7,8 @@ import {
   isInvalidOptionError,
   type RegistryBreakerOptions,
 } from '@tripswitch/core';
-import { checkRefusalProblem, type RefusalProblemFunction } from '@tripswitch/core/http';
+import type { RefusalProblemFunction } from '@tripswitch/core/http';
+import { checkRefusalProblem } from '@tripswitch/core/internal';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -35,26 +36,40 @@ export type RefusalHandler = (
 
 /**
  * The options a route may give itself with `config: { breaker: { … } }`: it then has a breaker
- * of its own, built from the plugin's options with these over them. Every option is checked when
+ * of its own, built from the plugin's options with these over them. One breaker, optionally named
+ * ({@link NamedRouteOptions}), or one per key ({@link KeyedRouteOptions}): `name` and `key` do
+ * not go together, since each per-key breaker is named by its key. Every option is checked when
  * the route is declared; a bad one throws `InvalidOptionError` naming it.
  */
-export interface BreakerRouteOptions extends RouteBreakerOptions {
+export type BreakerRouteOptions = NamedRouteOptions | KeyedRouteOptions;
+
+/** Options of one breaker for every request of the routes they apply to. */
+export interface NamedRouteOptions extends RouteCommonOptions {
   /**
-   * The name of the breaker, in errors, events, the 503 body and the health report. Not allowed
-   * with `key`, where each breaker is named by its key. Routes and registrations that name the
-   * same breaker in the same registry share it.
+   * The name of the breaker, in errors, events, the 503 body and the health report. Routes and
+   * registrations that name the same breaker in the same registry share it.
    * @defaultValue `'fastify'` for the plugin; for a route with options of its own, the route:
    * `'GET /orders/:id'` (a HEAD route shares its GET route's)
    */
   name?: string;
+  /** Not with `name`: see {@link KeyedRouteOptions.key}. */
+  key?: undefined;
+}
+
+/** Options of one breaker per key: per route, tenant or host. */
+export interface KeyedRouteOptions extends RouteCommonOptions {
   /**
-   * Gives each request the key of its breaker, for one breaker per route, tenant or host; the key
-   * is the breaker's name. `undefined` sends the request around the breakers, unguarded and
-   * uncounted. A key that is not a non-empty string, or a `key` that throws, goes to Fastify's
-   * error handler (a 500) without a breaker.
-   * @defaultValue one breaker for every request
+   * Gives each request the key of its breaker; the key is the breaker's name. `undefined` sends
+   * the request around the breakers, unguarded and uncounted. A key that is not a non-empty
+   * string, or a `key` that throws, goes to Fastify's error handler (a 500) without a breaker.
    */
-  key?: (request: FastifyRequest) => string | undefined;
+  key: (request: FastifyRequest) => string | undefined;
+  /** Not with `key`: each per-key breaker is named by its key. */
+  name?: undefined;
+}
+
+/** The options of a route or a registration besides how requests map to breakers. */
+export interface RouteCommonOptions extends RouteBreakerOptions {
   /**
    * Whether a request answered with `statusCode` failed. Called when the response has been sent;
    * if it throws, the request counts as a failure and the error is logged on `request.log`.
@@ -80,11 +95,15 @@ export interface BreakerRouteOptions extends RouteBreakerOptions {
 }
 
 /**
- * Options of {@link breakerPlugin}: breaker options, plus how requests map to breakers, which
- * responses are failures and what a refused request receives. Every option is checked when the
- * plugin is registered; a bad one fails the registration with `InvalidOptionError` naming it.
+ * Options of {@link breakerPlugin}: a route's options ({@link BreakerRouteOptions}: breaker
+ * options, how requests map to breakers, which responses are failures and what a refused request
+ * receives), plus where the breakers are kept. Every option is checked when the plugin is
+ * registered; a bad one fails the registration with `InvalidOptionError` naming it.
  */
-export interface BreakerPluginOptions extends BreakerRouteOptions {
+export type BreakerPluginOptions = BreakerRouteOptions & PluginOwnOptions;
+
+/** What {@link breakerPlugin} takes beyond a route's options. */
+export interface PluginOwnOptions {
   /**
    * A registry to keep the breakers in, shared with HTTP clients or read by a health route. The
    * breaker options apply to breakers the plugin creates in it.

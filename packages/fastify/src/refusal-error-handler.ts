@@ -1,6 +1,7 @@
+import { findRefusal } from '@tripswitch/core/internal';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Registration } from './registration.ts';
-import { findRefusal, sendRefusal } from './send-refusal.ts';
+import { sendRefusal } from './send-refusal.ts';
 
 /**
  * @internal The route-level error handler the plugin gives the routes of its scope: a refusal by

@@ -1,10 +1,12 @@
 import {
   type BreakerRegistry,
-  CircuitBreaker,
+  type CircuitBreaker,
   InvalidOptionError,
   isInvalidOptionError,
+  validateBreakerOptions,
 } from '@tripswitch/core';
-import { checkedKey, keyedBreakers, type RefusalProblemFunction } from '@tripswitch/core/http';
+import type { RefusalProblemFunction } from '@tripswitch/core/http';
+import { checkedKey, keyedBreakers } from '@tripswitch/core/internal';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   checkRouteConfig,
@@ -147,8 +149,8 @@ export class Registration {
   #guard(settings: RouteSettings, fallbackName: string): Guard {
     const { breakerOptions, key } = settings;
     const name = settings.name ?? fallbackName;
-    // Built once now, so a bad breaker option fails at start-up, named with its circuit.
-    new CircuitBreaker({ ...breakerOptions, name });
+    // Checked now, so a bad breaker option fails at start-up, named with its circuit.
+    validateBreakerOptions({ ...breakerOptions, name });
     const breakerFor = keyedBreakers({ registry: this.registry, breaker: breakerOptions });
     let pick: Guard['breakerFor'];
     if (key === undefined) {

@@ -1,6 +1,7 @@
 import type { BulkheadFullError, CircuitBreaker, CircuitOpenError, Permit } from '@tripswitch/core';
 import { isBulkheadFullError, isCircuitOpenError } from '@tripswitch/core';
 import type { RefusalProblemFunction } from '@tripswitch/core/http';
+import { isThenable } from '@tripswitch/core/internal';
 import type {
   FastifyReply,
   FastifyRequest,
@@ -225,12 +226,4 @@ function release(held: Slots): void {
 
 function slots(request: FastifyRequest): Slots {
   return request as unknown as Slots;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
-  );
 }

@@ -1,9 +1,4 @@
-import {
-  type BulkheadFullError,
-  type CircuitOpenError,
-  isBulkheadFullError,
-  isCircuitOpenError,
-} from '@tripswitch/core';
+import type { BulkheadFullError, CircuitOpenError } from '@tripswitch/core';
 import { type RefusalProblemFunction, refusalResponse } from '@tripswitch/core/http';
 import type { FastifyReply } from 'fastify';
 
@@ -22,21 +17,4 @@ export function sendRefusal(
     .code(status)
     .headers(headers)
     .send(Buffer.from(JSON.stringify(body)));
-}
-
-// How far down an error's `cause` chain a refusal is looked for (a client may wrap it).
-const maxCauseDepth = 5;
-
-/**
- * @internal The refusal by a breaker in `error`: the error itself, or one in its `cause` chain
- * (got and undici's fetch wrap the `CircuitOpenError` they were refused with).
- */
-export function findRefusal(error: unknown): CircuitOpenError | BulkheadFullError | undefined {
-  let current = error;
-  for (let depth = 0; depth <= maxCauseDepth; depth++) {
-    if (isCircuitOpenError(current) || isBulkheadFullError(current)) return current;
-    if (typeof current !== 'object' || current === null || !('cause' in current)) return undefined;
-    current = current.cause;
-  }
-  return undefined;
 }

@@ -222,6 +222,28 @@ describe.each(transports)('%s: refusals from downstream', (transport) => {
     });
   });
 
+  it("hands an error whose cause chain throws when read to the scope's error handler, untouched", async () => {
+    const hostile = Object.defineProperty(new Error('hostile'), 'cause', {
+      get() {
+        throw new Error('cause getter');
+      },
+    });
+    const handled: unknown[] = [];
+    const app = Fastify();
+    app.setErrorHandler((error, _request, reply) => {
+      handled.push(error);
+      return reply.code(502).send({ mine: true });
+    });
+    await app.register(breakerPlugin);
+    app.get('/hostile', async () => {
+      throw hostile;
+    });
+    const client = await clientOf(app, transport);
+
+    expect(await client.get('/hostile')).toMatchObject({ status: 502, body: '{"mine":true}' });
+    expect(handled).toEqual([hostile]);
+  });
+
   it('leaves errors that are not Errors as Fastify treats them', async () => {
     const app = Fastify();
     await app.register(breakerPlugin);

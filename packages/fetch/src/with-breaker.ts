@@ -1,12 +1,11 @@
 import { InvalidOptionError, type Permit } from '@tripswitch/core';
+import { isRefusal, judgeAndSettle } from '@tripswitch/core/http';
 import {
   answerRefusal,
   checkedKey,
   httpClientBreakers,
-  isRefusal,
-  judgeAndSettle,
   splitClientOptions,
-} from '@tripswitch/core/http';
+} from '@tripswitch/core/internal';
 import { signalOf, withoutBreakerFlag } from './call-init.ts';
 import type { FetchBreakerOptions, FetchInput } from './fetch-options.ts';
 import { inheritExtras } from './inherit-extras.ts';

@@ -261,7 +261,11 @@ describe('withBreaker: a bulkhead', () => {
     await upstream.arrivals(1);
     const second = c.fetch(upstream.url);
     expect(await rejection(c.fetch(upstream.url))).toBeInstanceOf(BulkheadFullError);
-    expect(c.breaker(upstream.url).stats().bulkhead).toEqual({ active: 1, queued: 1, lingering: 0 });
+    expect(c.breaker(upstream.url).stats().bulkhead).toEqual({
+      active: 1,
+      queued: 1,
+      lingering: 0,
+    });
     answer.release();
     await Promise.all([first, second]);
     expect(upstream.received).toBe(2);
@@ -282,7 +286,11 @@ describe('withBreaker: a bulkhead', () => {
     await until(() => c.breaker(upstream.url).stats().bulkhead?.queued === 1);
     controller.abort();
     expect(await rejection(waiting)).toMatchObject({ name: 'AbortError' });
-    expect(c.breaker(upstream.url).stats().bulkhead).toEqual({ active: 1, queued: 0, lingering: 0 });
+    expect(c.breaker(upstream.url).stats().bulkhead).toEqual({
+      active: 1,
+      queued: 0,
+      lingering: 0,
+    });
     answer.release();
     await first;
     expect(upstream.received).toBe(1);

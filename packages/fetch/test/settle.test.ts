@@ -75,7 +75,12 @@ describe('withBreaker: what a call counts as', () => {
   it('an AbortSignal.timeout() deadline is a failure, not a cancellation', async () => {
     const upstream = await startUpstream(hang);
     const c = client();
-    const error = await rejection(c.fetch(upstream.url, { signal: AbortSignal.timeout(50) }));
+    // Aborted as AbortSignal.timeout() aborts, once the upstream has the request.
+    const timeout = new AbortController();
+    const call = rejection(c.fetch(upstream.url, { signal: timeout.signal }));
+    await upstream.arrivals(1);
+    timeout.abort(deadline());
+    const error = await call;
     expect(error).toMatchObject({ name: 'TimeoutError' });
     expect(c.breaker(upstream.url).stats()).toMatchObject({
       inFlight: 0,

@@ -281,7 +281,11 @@ describe.each(undicis)('$name: a bulkhead', ({ undici }) => {
     await upstream.arrivals(1);
     const second = c.globalFetch(upstream.url);
     expect(await rejection(c.request(upstream.url))).toBeInstanceOf(BulkheadFullError);
-    expect(c.breaker(upstream.url).stats().bulkhead).toEqual({ active: 1, queued: 1, lingering: 0 });
+    expect(c.breaker(upstream.url).stats().bulkhead).toEqual({
+      active: 1,
+      queued: 1,
+      lingering: 0,
+    });
     answer.release();
     await Promise.all([first, second]);
     expect(upstream.received).toBe(2);
@@ -302,7 +306,11 @@ describe.each(undicis)('$name: a bulkhead', ({ undici }) => {
     await until(() => c.breaker(upstream.url).stats().bulkhead?.queued === 1);
     controller.abort();
     expect(await rejection(waiting)).toMatchObject({ name: 'AbortError' });
-    expect(c.breaker(upstream.url).stats().bulkhead).toEqual({ active: 1, queued: 0, lingering: 0 });
+    expect(c.breaker(upstream.url).stats().bulkhead).toEqual({
+      active: 1,
+      queued: 0,
+      lingering: 0,
+    });
     answer.release();
     await (await first).body.dump();
     expect(upstream.received).toBe(1);

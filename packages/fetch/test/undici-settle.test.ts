@@ -4,7 +4,7 @@
 import type { Dispatcher } from 'undici';
 import { describe, expect, it, vi } from 'vitest';
 import type { UndiciOutcome } from '../src/undici/index.ts';
-import { rejection, undiciClient, undicis } from './support/setup.ts';
+import { deadline, rejection, undiciClient, undicis, until } from './support/setup.ts';
 import {
   closedPort,
   endlessBody,
@@ -84,12 +84,21 @@ describe.each(undicis)('$name: what a request counts as', ({ undici }) => {
   );
 
   it.each(ways)(
-    'an AbortSignal.timeout() deadline is a failure, not a cancellation (%s)',
+    'a deadline (the TimeoutError of AbortSignal.timeout()) is a failure, not a cancellation (%s)',
     async (how) => {
       const upstream = await startUpstream(hang);
       const c = undiciClient(undici);
-      const error = await rejection(c[how](upstream.url, { signal: AbortSignal.timeout(50) }));
-      expect(error).toMatchObject({ name: 'TimeoutError' });
+      // The deadline passes once the request is at the upstream, not on a timer that races the
+      // connection: undici's fetch can abort a request that has not started yet with an
+      // AbortError of its own, which no longer says it was a deadline.
+      const timeout = new AbortController();
+      const call = rejection(c[how](upstream.url, { signal: timeout.signal }));
+      await upstream.arrivals(1);
+      timeout.abort(deadline());
+      expect(await call).toMatchObject({ name: 'TimeoutError' });
+      // fetch rejects as the signal aborts; undici tells the interceptor once it has torn the
+      // request down, a turn of the event loop later on a busy machine.
+      await until(() => c.breaker(upstream.url).inFlight === 0);
       expect(c.breaker(upstream.url).stats()).toMatchObject({
         inFlight: 0,
         totals: { failures: 1, ignored: 0 },

@@ -1,13 +1,11 @@
 import type { BulkheadFullError, CircuitOpenError, Permit } from '@tripswitch/core';
+import { abortedByDeadline, isRefusal, judgeAndSettle } from '@tripswitch/core/http';
 import {
-  abortedByDeadline,
   answerRefusal,
   checkedKey,
   httpClientBreakers,
-  isRefusal,
-  judgeAndSettle,
   splitClientOptions,
-} from '@tripswitch/core/http';
+} from '@tripswitch/core/internal';
 import type {
   AfterResponseHook,
   BeforeErrorHook,

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { type FallbackResponse, resolveFallbackResponse } from '@tripswitch/core/http';
+import type { FallbackResponse } from '@tripswitch/core/http';
+import { resolveFallbackResponse } from '@tripswitch/core/internal';
 import type { Response } from 'got';
 
 /**

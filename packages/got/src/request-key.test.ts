@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '@tripswitch/core';
-import { checkedKey } from '@tripswitch/core/http';
+import { checkedKey } from '@tripswitch/core/internal';
 import { type NormalizedOptions, Options } from 'got';
 import { describe, expect, it } from 'vitest';
 import { originKey } from './request-key.ts';

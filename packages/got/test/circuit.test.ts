@@ -288,7 +288,11 @@ describe.each(gots)('$name: a bulkhead', ({ got }) => {
     await upstream.arrivals(1);
     const second = c.got(upstream.url);
     expect(await rejection(c.got(upstream.url))).toBeInstanceOf(BulkheadFullError);
-    expect(c.breaker(upstream.url).stats().bulkhead).toEqual({ active: 1, queued: 1, lingering: 0 });
+    expect(c.breaker(upstream.url).stats().bulkhead).toEqual({
+      active: 1,
+      queued: 1,
+      lingering: 0,
+    });
     answer.release();
     await Promise.all([first, second]);
     expect(upstream.received).toBe(2);
@@ -309,7 +313,11 @@ describe.each(gots)('$name: a bulkhead', ({ got }) => {
     await until(() => c.breaker(upstream.url).stats().bulkhead?.queued === 1);
     controller.abort();
     expect(await rejection(waiting)).toMatchObject({ code: 'ERR_ABORTED' });
-    expect(c.breaker(upstream.url).stats().bulkhead).toEqual({ active: 1, queued: 0, lingering: 0 });
+    expect(c.breaker(upstream.url).stats().bulkhead).toEqual({
+      active: 1,
+      queued: 0,
+      lingering: 0,
+    });
     answer.release();
     await first;
     expect(upstream.received).toBe(1);

@@ -1,10 +1,10 @@
 // How each way an attempt can end is judged: the breaker's totals after real requests to a real
 // upstream, with got 16 and got 15.
 import { getEventListeners } from 'node:events';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { GotOutcome } from '../src/index.ts';
 import { client, gots, rejection } from './support/setup.ts';
-import { closedPort, hang, ok, startUpstream, status } from './support/upstream.ts';
+import { closedPort, deadline, hang, ok, startUpstream, status } from './support/upstream.ts';
 
 describe.each(gots)('$name: what an attempt counts as', ({ got }) => {
   it('a 2xx is a success', async () => {
@@ -67,8 +67,17 @@ describe.each(gots)('$name: what an attempt counts as', ({ got }) => {
 
   it('got’s own timeout is a failure', async () => {
     const upstream = await startUpstream(hang);
-    const c = client(got, {}, { timeout: { request: 50 } });
-    const error = await rejection(c.got(upstream.url));
+    // got's deadline is a setTimeout: on fake timers it passes when the test says, once the
+    // upstream has the request.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const c = client(got, {}, { timeout: { request: 60_000 } });
+    const request = rejection(c.got(upstream.url));
+    await upstream.arrivals(1);
+    vi.runAllTimers();
+    const error = await request;
     expect(error).toMatchObject({ name: 'TimeoutError', code: 'ETIMEDOUT' });
     expect(upstream.received).toBe(1);
     expect(c.breaker(upstream.url).stats()).toMatchObject({ inFlight: 0, totals: { failures: 1 } });
@@ -77,8 +86,13 @@ describe.each(gots)('$name: what an attempt counts as', ({ got }) => {
   it('an AbortSignal.timeout() signal is a timeout too: a failure, not a cancellation', async () => {
     const upstream = await startUpstream(hang);
     const c = client(got);
-    const signal = AbortSignal.timeout(50);
-    const error = await rejection(c.got(upstream.url, { signal }));
+    // Aborted as AbortSignal.timeout() aborts, once the upstream has the request.
+    const timeout = new AbortController();
+    const signal = timeout.signal;
+    const request = rejection(c.got(upstream.url, { signal }));
+    await upstream.arrivals(1);
+    timeout.abort(deadline());
+    const error = await request;
     expect(error).toMatchObject({ name: 'TimeoutError' });
     expect(c.breaker(upstream.url).stats()).toMatchObject({
       inFlight: 0,

@@ -5,10 +5,7 @@ import {
   type RefusalResponseOptions,
   refusalResponse,
 } from '@tripswitch/core/http';
-
-// The brand every copy of @tripswitch/core gives its errors (Symbol.for, so copies agree): with it
-// on this exception, isCircuitOpenError() and `instanceof CircuitOpenError` recognise it.
-const tripswitchBrand = Symbol.for('tripswitch.error');
+import { brandTripswitchError } from '@tripswitch/core/internal';
 
 /**
  * A breaker's refusal as Nest's own kind of HTTP error: a `ServiceUnavailableException` (status
@@ -70,6 +67,7 @@ export class BreakerRefusalException extends ServiceUnavailableException {
     this.headers = headers;
     // The default document's words, never the problem function's body: this may be logged.
     this.message = (refusalResponse(refusal).body as { detail: string }).detail;
-    Object.defineProperty(this, tripswitchBrand, { value: refusal.code });
+    // With the core's brand, isCircuitOpenError() and `instanceof CircuitOpenError` recognise it.
+    brandTripswitchError(this, refusal.code);
   }
 }

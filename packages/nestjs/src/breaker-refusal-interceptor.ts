@@ -7,15 +7,10 @@ import {
   Optional,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { BulkheadFullError, CircuitOpenError } from '@tripswitch/core';
-import { isRefusal } from '@tripswitch/core/http';
+import { findRefusal } from '@tripswitch/core/internal';
 import { catchError, type Observable, throwError } from 'rxjs';
 import { BreakerRefusalException } from './breaker-refusal-exception.ts';
 import { type RefusalSettings, refusalSettingsToken } from './refusal-settings.ts';
-
-// How far down an error's `cause` chain a refusal is looked for (a client may wrap it, as
-// fetch does in TypeError('fetch failed')).
-const maxCauseDepth = 5;
 
 /**
  * Turns a breaker's refusal that an HTTP request's handler throws — from a `@CircuitBreaker()`
@@ -77,14 +72,4 @@ export class BreakerRefusalInterceptor implements NestInterceptor {
     }
     return exception;
   }
-}
-
-function findRefusal(error: unknown): CircuitOpenError | BulkheadFullError | undefined {
-  let current = error;
-  for (let depth = 0; depth <= maxCauseDepth; depth++) {
-    if (isRefusal(current)) return current;
-    if (typeof current !== 'object' || current === null || !('cause' in current)) return undefined;
-    current = current.cause;
-  }
-  return undefined;
 }

@@ -1,10 +1,10 @@
-import type { CircuitBreaker, Permit } from '@tripswitch/core';
+import type { Permit } from '@tripswitch/core';
+import { isThenable } from '@tripswitch/core/internal';
 import { isObservable } from 'rxjs';
 import { callFallback } from './call-fallback.ts';
 import type { GuardedMethod } from './guarded-method.ts';
-import { guardObservable, isThenable } from './guarded-observable.ts';
+import { guardObservable } from './guarded-observable.ts';
 import { registryOf } from './instance-registry.ts';
-import { recordFailure } from './record-failure.ts';
 
 /**
  * @internal One call of a decorated method. The permit is taken before the method runs, so a
@@ -22,7 +22,8 @@ export function callGuarded(guarded: GuardedMethod, self: unknown, args: unknown
   try {
     result = call();
   } catch (error) {
-    if (recordFailure(breaker, permit, error, guarded.fallback !== undefined)) {
+    // The core's fallback rule: an error the breaker's isFailure ignores gets no fallback.
+    if (permit.failure(error) && guarded.fallback !== undefined) {
       return callFallback(guarded, self, args, error);
     }
     throw error;
@@ -36,7 +37,7 @@ export function callGuarded(guarded: GuardedMethod, self: unknown, args: unknown
   }
   if (isThenable(result)) {
     guarded.shape = 'promise';
-    return settleWhenDone(guarded, breaker, permit, self, args, result);
+    return settleWhenDone(guarded, permit, self, args, result);
   }
   guarded.shape = 'value';
   permit.success();
@@ -45,7 +46,6 @@ export function callGuarded(guarded: GuardedMethod, self: unknown, args: unknown
 
 function settleWhenDone(
   guarded: GuardedMethod,
-  breaker: CircuitBreaker,
   permit: Permit,
   self: unknown,
   args: readonly unknown[],
@@ -57,7 +57,8 @@ function settleWhenDone(
       return value;
     },
     (error: unknown) => {
-      if (recordFailure(breaker, permit, error, guarded.fallback !== undefined)) {
+      // The core's fallback rule: an error the breaker's isFailure ignores gets no fallback.
+      if (permit.failure(error) && guarded.fallback !== undefined) {
         return callFallback(guarded, self, args, error);
       }
       throw error;

@@ -1,8 +1,8 @@
 import type { CircuitBreaker } from '@tripswitch/core';
+import { isThenable } from '@tripswitch/core/internal';
 import { defer, from, isObservable, Observable, of, Subscription, throwError } from 'rxjs';
 import { callFallback } from './call-fallback.ts';
 import type { GuardedMethod } from './guarded-method.ts';
-import { recordFailure } from './record-failure.ts';
 
 /**
  * @internal An Observable that asks `breaker` for a permit each time it is subscribed to, then
@@ -19,7 +19,6 @@ export function guardObservable(
   args: readonly unknown[],
   build: () => unknown,
 ): Observable<unknown> {
-  const hasFallback = guarded.fallback !== undefined;
   return new Observable<unknown>((subscriber) => {
     const permit = breaker.tryAcquire();
     if (permit === null) {
@@ -29,8 +28,8 @@ export function guardObservable(
     try {
       source = toObservable(build());
     } catch (error) {
-      const counted = recordFailure(breaker, permit, error, hasFallback);
-      return forward(recover(guarded, self, args, error, counted), subscriber);
+      // The core's fallback rule: an error the breaker's isFailure ignores gets no fallback.
+      return forward(recover(guarded, self, args, error, permit.failure(error)), subscriber);
     }
     let answered = false;
     // Runs first on unsubscribe; a no-op once the permit is settled.
@@ -45,7 +44,7 @@ export function guardObservable(
           subscriber.next(value);
         },
         error: (error: unknown) => {
-          const counted = recordFailure(breaker, permit, error, hasFallback);
+          const counted = permit.failure(error);
           subscription.add(forward(recover(guarded, self, args, error, counted), subscriber));
         },
         complete: () => {
@@ -86,13 +85,4 @@ export function toObservable(value: unknown): Observable<unknown> {
   if (isObservable(value)) return value;
   if (isThenable(value)) return from(value);
   return of(value);
-}
-
-/** @internal */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
-  );
 }

@@ -1,6 +1,7 @@
 import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
 import { type BreakerRegistryOptions, InvalidOptionError } from '@tripswitch/core';
-import { checkRefusalProblem, type RefusalProblemFunction } from '@tripswitch/core/http';
+import type { RefusalProblemFunction } from '@tripswitch/core/http';
+import { checkRefusalProblem } from '@tripswitch/core/internal';
 
 /**
  * Options of `TripswitchModule.forRoot()`: those of the application's `BreakerRegistry`

@@ -70,7 +70,7 @@ beforeAll(async () => {
   } catch (error) {
     throw new Error(`tsc failed:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
   }
-}, 60_000);
+});
 
 afterAll(async () => {
   if (appDir !== undefined) await rm(appDir, { recursive: true, force: true });
@@ -128,7 +128,7 @@ describe('a CommonJS Nest application consuming the built package', () => {
       await exited;
     }
     expect(child.exitCode).toBe(0);
-  }, 30_000);
+  });
 
   it('loads the main entry without @nestjs/terminus installed, in CommonJS and ESM', async () => {
     const child = node('without-terminus.cjs');
@@ -146,5 +146,5 @@ describe('a CommonJS Nest application consuming the built package', () => {
         exports: expect.arrayContaining(['CircuitBreaker', 'TripswitchModule']),
       },
     });
-  }, 30_000);
+  });
 });

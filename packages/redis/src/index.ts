@@ -19,6 +19,7 @@
 export { BreakerRegistry, CircuitBreaker } from '@tripswitch/core';
 export type { RedisBreakerStoreOptions, RedisClient } from './options.ts';
 export { RedisBreakerStore } from './redis-breaker-store.ts';
+export { StoreDataError } from './store-data-error.ts';
 export type {
   RedisStoreEventName,
   RedisStoreEvents,

@@ -1,21 +1,31 @@
-import type { SharedCircuitState, StoreCircuit } from '@tripswitch/core';
-import { FleetCounts } from './fleet-counts.ts';
+import type { SharedCircuitState } from '@tripswitch/core';
+import type { BoundCircuit } from './bound-circuit.ts';
+import { type CountBatch, FleetCounts } from './fleet-counts.ts';
+import { compareVersions, shiftVersion } from './fleet-version.ts';
 import { type BreakerKeys, breakerKeys } from './keys.ts';
 import { replyNumber, replyString } from './reply.ts';
-import { flushCounts, putState } from './scripts.ts';
-import { decodeState, encodeState } from './shared-state-codec.ts';
+import { putState, readState } from './scripts.ts';
+import { decodeState, encodeStateBody, sameState } from './shared-state-codec.ts';
 import type { StoreContext } from './store-context.ts';
-import type { TrialGrants } from './trial-grants.ts';
+import { StoreDataError } from './store-data-error.ts';
 
-/** @internal One breaker bound to the store. */
-export interface BoundCircuit {
-  readonly circuit: StoreCircuit;
-  readonly trials: TrialGrants;
+/** The least time between two reports of bad data of one name. */
+const reportEveryMs = 1_000;
+
+/** @internal What one name adds to a flush: the window it reads, and the counts to add. */
+export interface NameFlush {
+  readonly entry: NameEntry;
+  /** The counts taken, or undefined when the name is only read (a sync). */
+  readonly batch: CountBatch | undefined;
+  /** The window's first bucket index. */
+  readonly first: number;
+  /** (index, calls, failures, slow calls) of every bucket with counts to add. */
+  readonly increments: readonly number[];
 }
 
 /**
  * @internal Everything a store keeps for one breaker name: the breakers of that name in this
- * process (usually one), the fleet's state as last seen, and the fleet's counts.
+ * process (usually one), the fleet's state as last read from Redis, and the fleet's counts.
  */
 export class NameEntry {
   readonly name: string;
@@ -25,7 +35,10 @@ export class NameEntry {
   readonly #context: StoreContext;
   #known: SharedCircuitState | undefined;
   #idleTicks = 0;
-  #flushing: Promise<void> | undefined;
+  #reading = false;
+  #readAgain = false;
+  #putting = false;
+  #lastReport = Number.NEGATIVE_INFINITY;
 
   constructor(name: string, context: StoreContext) {
     this.name = name;
@@ -34,17 +47,26 @@ export class NameEntry {
     this.counts = new FleetCounts(context.settings.bucketMs, context.settings.buckets);
   }
 
-  /** The newest fleet state this process has seen for the name. */
+  /** The fleet's state as this process last read it from Redis (or wrote it there). */
   get known(): SharedCircuitState | undefined {
     return this.#known;
   }
 
-  /** Brings the fleet's state to every breaker of the name; each ignores it unless it is newer. */
-  adoptAll(state: SharedCircuitState): void {
-    if (this.#known === undefined || state.version >= this.#known.version) this.#known = state;
-    for (const { circuit } of this.bound) {
+  /**
+   * What Redis holds for the name, just read: every breaker of the name follows it, unless a
+   * breaker is ahead of it, whose state is then put back; undefined (nothing, or nothing valid)
+   * puts ours there.
+   */
+  reconcile(stored: SharedCircuitState | undefined): void {
+    if (stored === undefined) {
+      this.#putOurs();
+      return;
+    }
+    this.#known = stored;
+    let ahead = false;
+    for (const bound of this.bound) {
       try {
-        circuit.adopt(state);
+        if (bound.offer(stored) === 'ahead') ahead = true;
       } catch (error) {
         // The engine's adopt does not throw; a foreign StoreCircuit might, and must not stop the others.
         console.error(
@@ -53,101 +75,179 @@ export class NameEntry {
         );
       }
     }
-  }
-
-  /** Publishes a breaker's own transition as a compare-and-set on the fleet's version. */
-  publish(state: SharedCircuitState, expectedVersion: number): void {
-    if (!this.#context.available()) return; // brought back by the sync when Redis returns
-    void this.#put(state, expectedVersion).catch(() => {});
+    if (ahead) this.#putOurs();
   }
 
   /**
-   * Brings this process's breakers and Redis in line: Redis keeps its state when it is as new as
-   * ours or newer, and our breakers adopt it; it takes ours when it has none (a first start, an
-   * expiry, a FLUSHALL, a restart) or an older one. Resolves whether Redis answered.
+   * A transition message named this breaker. The message itself is only a hint — anyone who can
+   * PUBLISH can send one — so the state is read from Redis, unless the message is the state this
+   * process already holds (its own, echoed back).
    */
-  async sync(): Promise<boolean> {
-    try {
-      let ours: SharedCircuitState | undefined;
-      for (const { circuit } of this.bound) {
-        const state = circuit.current();
-        if (ours === undefined || state.version > ours.version) ours = state;
-      }
-      if (ours === undefined) return true;
-      return await this.#put(ours, ours.version - 1);
-    } catch {
-      // Only a foreign StoreCircuit can throw here; the store carries on.
-      return false;
+  heard(state: SharedCircuitState): void {
+    const known = this.#known;
+    if (known !== undefined && known.version === state.version && sameState(known, state)) return;
+    this.refresh();
+  }
+
+  /** Reads the state from Redis and follows it; one read at a time, then one more if asked. */
+  refresh(): void {
+    if (this.#reading) {
+      this.#readAgain = true;
+      return;
     }
-  }
-
-  /**
-   * A turn of the store's timer: adds what was recorded to Redis and reads the fleet's window
-   * back — also with nothing new while the name was counted to within the window, so that its
-   * figure stays fresh for the next call.
-   */
-  tick(monoNow: number): void {
-    const { flushIntervalMs, windowMs } = this.#context.settings;
-    this.counts.expire(monoNow, 2 * flushIntervalMs);
-    if (this.#flushing !== undefined) return;
-    if (this.counts.hasPending) this.#idleTicks = 0;
-    else if (++this.#idleTicks * flushIntervalMs > windowMs) return;
-    void this.#flush(monoNow);
-  }
-
-  /** Waits for the batch on its way, then sends what is still pending. */
-  async drain(): Promise<void> {
-    await this.#flushing;
-    if (this.counts.hasPending) await this.#flush(performance.now());
-  }
-
-  #flush(monoNow: number): Promise<void> {
-    const { windowMs, bucketMs, stateTtlMs } = this.#context.settings;
-    const counts = this.counts;
-    const batch = counts.takeBatch(monoNow);
-    if (batch === undefined) return Promise.resolve();
-    const keys = [this.keys.state];
-    for (let i = 0; i < batch.increments.length / 3; i++)
-      keys.push(this.keys.bucket(batch.first + i));
-    const flushing = this.#context
-      .run(flushCounts, keys, [windowMs + 2 * bucketMs, stateTtlMs, ...batch.increments])
+    this.#reading = true;
+    this.#readAgain = false;
+    void this.#context
+      .run(readState, [this.keys.state], [], this.name)
       .then((reply) => {
-        counts.settle(batch, reply?.slice(1).map(replyNumber), monoNow);
         if (reply === undefined) return;
-        const stored = decodeState(reply[0]);
-        if (stored !== undefined) this.adoptAll(stored);
-        else if (replyString(reply[0]) === '') void this.sync(); // the state is gone: put ours back
+        if (replyNumber(reply[1]) === 1) this.reportBadData('state');
+        this.reconcile(decodeState(reply[0]));
       })
       .catch(() => {})
       .finally(() => {
-        this.#flushing = undefined;
+        this.#reading = false;
+        if (this.#readAgain) this.refresh();
       });
-    this.#flushing = flushing;
-    return flushing;
   }
 
-  async #put(state: SharedCircuitState, expectedVersion: number): Promise<boolean> {
+  /** Publishes a breaker's own transition: a compare-and-set, or forced for an operator's. */
+  publish(bound: BoundCircuit, state: SharedCircuitState, expectedVersion: number): void {
+    const forced = bound.transitioned(state);
+    if (!this.#context.available()) return; // put back when Redis returns
+    void this.#put(bound, state, bound.fleetVersionOf(expectedVersion), forced);
+  }
+
+  /** Puts the state of the breaker furthest ahead back in Redis, unless Redis has a newer one. */
+  #putOurs(): void {
+    if (this.#putting) return;
+    let newest: BoundCircuit | undefined;
+    let newestVersion = 0;
+    for (const bound of this.bound) {
+      try {
+        const version = bound.fleetState().version;
+        if (newest === undefined || compareVersions(version, newestVersion) === 'newer') {
+          newest = bound;
+          newestVersion = version;
+        }
+      } catch {
+        // Only a foreign StoreCircuit can throw here.
+      }
+    }
+    if (newest === undefined) return;
+    const state = newest.circuit.current();
+    this.#putting = true;
+    void this.#put(newest, state, shiftVersion(newestVersion, -1), false).finally(() => {
+      this.#putting = false;
+    });
+  }
+
+  async #put(
+    bound: BoundCircuit,
+    state: SharedCircuitState,
+    expected: number,
+    forced: boolean,
+  ): Promise<void> {
     const { channel, settings } = this.#context;
     const reply = await this.#context.run(
       putState,
       [this.keys.state, this.keys.trials],
       [
-        expectedVersion,
-        state.version,
+        expected,
+        encodeStateBody(state),
         state.state,
-        encodeState(state),
         channel,
         this.name,
         settings.stateTtlMs,
+        forced ? 1 : 0,
       ],
+      this.name,
     );
-    if (reply === undefined) return false;
+    if (reply === undefined) return;
+    if (replyNumber(reply[2]) === 1) this.reportBadData('state');
     if (replyNumber(reply[0]) === 1) {
-      this.adoptAll(state);
+      const version = replyNumber(reply[1]);
+      const written = { ...state, version };
+      this.#known = written;
+      // A breaker still in the state it published maps it to the version Redis gave it; one that
+      // took on another state meanwhile (a read that crossed the write) is offered the write,
+      // and follows whichever is newer. So are the other breakers of the name in this process:
+      // the echo of the message is not read again.
+      for (const other of this.bound) {
+        if (other === bound && other.circuit.current().version === state.version) {
+          other.written(state.version, version);
+        } else {
+          this.#offerTo(other, written);
+        }
+      }
     } else {
-      const stored = decodeState(reply[1]);
-      if (stored !== undefined) this.adoptAll(stored);
+      this.reconcile(decodeState(reply[1]));
     }
-    return true;
+  }
+
+  #offerTo(bound: BoundCircuit, state: SharedCircuitState): void {
+    try {
+      bound.offer(state);
+    } catch {
+      // Only a foreign StoreCircuit can throw here.
+    }
+  }
+
+  /**
+   * A turn of the store's timer: what this name adds to the flush — what was recorded since the
+   * last one, or a read of the fleet's window while the name was counted to within the window;
+   * or, with `sync`, at least a read of its state. Undefined when it has nothing to do.
+   */
+  takeFlush(monoNow: number, sync: boolean): NameFlush | undefined {
+    const { flushIntervalMs, windowMs } = this.#context.settings;
+    const counts = this.counts;
+    counts.expire(monoNow, 2 * flushIntervalMs);
+    if (counts.hasPending) this.#idleTicks = 0;
+    else if (++this.#idleTicks * flushIntervalMs > windowMs && !sync) return undefined;
+    const batch = counts.takeBatch(monoNow);
+    if (batch === undefined) {
+      return sync ? { entry: this, batch, first: 0, increments: [] } : undefined;
+    }
+    const increments: number[] = [];
+    for (let i = 0; i < batch.increments.length; i += 3) {
+      const calls = batch.increments[i] as number;
+      if (calls === 0) continue;
+      increments.push(
+        batch.first + i / 3,
+        calls,
+        batch.increments[i + 1] as number,
+        batch.increments[i + 2] as number,
+      );
+    }
+    return { entry: this, batch, first: batch.first, increments };
+  }
+
+  /**
+   * The flush's reply for this name — {state JSON or '', counts, bad} — or undefined when Redis
+   * did not answer, read at `monoSent`.
+   */
+  flushed(flush: NameFlush, reply: unknown, monoSent: number): void {
+    const parts = Array.isArray(reply) ? reply : undefined;
+    if (flush.batch !== undefined) {
+      const counts = parts === undefined ? undefined : replyString(parts[1]).split(',').map(Number);
+      this.counts.settle(flush.batch, counts, monoSent);
+    }
+    if (parts === undefined) return;
+    if (replyNumber(parts[2]) === 1) this.reportBadData('state or counts');
+    this.reconcile(decodeState(parts[0]));
+  }
+
+  /** Reports that Redis held bad data of this name (at most once a second). */
+  reportBadData(what: string): void {
+    const now = performance.now();
+    if (now - this.#lastReport < reportEveryMs) return;
+    this.#lastReport = now;
+    this.#context.report(
+      this.name,
+      new StoreDataError(
+        `Redis held ${what} data of circuit "${this.name}" that is not what the store writes (under ${this.keys.state}); it was treated as absent and written over`,
+        this.name,
+      ),
+    );
   }
 }

@@ -11,7 +11,7 @@ describe('resolveSettings', () => {
       windowMs: 10_000,
       bucketMs: 1_000,
       buckets: 10,
-      flushIntervalMs: 250,
+      flushIntervalMs: 1_000,
       commandTimeoutMs: 1_000,
       retryIntervalMs: 1_000,
       syncIntervalMs: 5_000,

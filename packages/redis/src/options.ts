@@ -47,9 +47,11 @@ export interface RedisBreakerStoreOptions {
    */
   bucketMs?: number;
   /**
-   * How often the counts a process recorded are added to Redis, in one round trip per breaker
-   * name, and the fleet's window is read back. A figure older than two intervals is not used.
-   * @defaultValue 250
+   * How often the counts a process recorded are added to Redis and the fleet's window is read
+   * back, for every name of the process in one round trip. A figure older than two intervals is
+   * not used. What the store costs Redis follows from it: about 3 commands per counted name per
+   * flush (see the README).
+   * @defaultValue 1_000
    */
   flushIntervalMs?: number;
   /**
@@ -122,7 +124,7 @@ export function resolveSettings(options: RedisBreakerStoreOptions): Settings {
     prefix = 'tripswitch:',
     windowMs = 10_000,
     bucketMs = 1_000,
-    flushIntervalMs = 250,
+    flushIntervalMs = 1_000,
     commandTimeoutMs = 1_000,
     retryIntervalMs = 1_000,
     syncIntervalMs = 5_000,

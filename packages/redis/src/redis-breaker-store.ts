@@ -1,14 +1,16 @@
 import type { BreakerStore, StoreBinding, StoreCircuit } from '@tripswitch/core';
+import { BoundCircuit } from './bound-circuit.ts';
 import type { Connection, Subscriber } from './client/connection.ts';
 import { connectionFor } from './client/connection-for.ts';
 import { channelOf } from './keys.ts';
-import { NameEntry } from './name-entry.ts';
+import { NameEntry, type NameFlush } from './name-entry.ts';
 import { type RedisBreakerStoreOptions, resolveSettings, type Settings } from './options.ts';
 import { replyArray } from './reply.ts';
-import type { Script } from './scripts.ts';
+import { flushCounts, type Script } from './scripts.ts';
 import { decodeMessage } from './shared-state-codec.ts';
 import { storeBinding } from './store-binding.ts';
 import type { StoreContext } from './store-context.ts';
+import { StoreDataError } from './store-data-error.ts';
 import {
   type RedisStoreEventName,
   type RedisStoreListener,
@@ -17,6 +19,19 @@ import {
 import { TrialGrants } from './trial-grants.ts';
 
 type Status = 'idle' | 'connecting' | 'up' | 'down' | 'closed';
+
+/** The most names one flush script carries: a script runs alone in Redis, so keep each short. */
+const namesPerScript = 256;
+
+/** The least time between two reports of bad messages on the channel. */
+const reportEveryMs = 1_000;
+
+/**
+ * Error replies that are about one breaker's data, not about Redis: the scripts read every field
+ * defensively, so these are not expected, but if one comes it must not stop every breaker.
+ */
+const dataErrorPattern =
+  /^(WRONGTYPE|ERR (user_script|Error running script|value is not|hash value))/;
 
 const inertBinding: StoreBinding = {
   publish() {},
@@ -59,13 +74,18 @@ export class RedisBreakerStore implements BreakerStore {
   readonly #context: StoreContext;
   readonly #entries = new Map<string, NameEntry>();
   readonly #listeners = new StoreListeners();
+  /** Scripts Redis has run for this store: sent by their SHA-1 from then on. */
+  readonly #loaded = new Set<Script>();
   #status: Status = 'idle';
   #subscriber: Subscriber | undefined;
   #subscribed = false;
   #recovering = false;
+  #flushing: Promise<boolean> | undefined;
   #downSince = 0;
   #lastProbe = 0;
+  #lastFlush = Number.NEGATIVE_INFINITY;
   #lastSync = 0;
+  #lastMessageReport = Number.NEGATIVE_INFINITY;
   #timer: ReturnType<typeof setInterval> | undefined;
   #offClientError: (() => void) | undefined;
 
@@ -77,13 +97,15 @@ export class RedisBreakerStore implements BreakerStore {
       settings,
       channel: channelOf(settings.prefix),
       available: () => this.#status === 'up',
-      run: (script, keys, args) => this.#run(script, keys, args),
+      run: (script, keys, args, name) => this.#run(script, keys, args, name),
+      report: (name, error) => this.#listeners.emit('storeError', { error, name }),
     };
   }
 
   /**
    * Whether Redis answers and the store follows the fleet. While false, every breaker decides
-   * alone; it becomes true shortly after the first breaker binds, and after each recovery.
+   * alone; it becomes true shortly after the first breaker binds, and after each recovery. Bad
+   * data of one breaker's name does not make it false.
    */
   get available(): boolean {
     return this.#status === 'up';
@@ -98,19 +120,24 @@ export class RedisBreakerStore implements BreakerStore {
     if (entry === undefined) {
       entry = new NameEntry(name, this.#context);
       this.#entries.set(name, entry);
-    } else if (entry.known !== undefined) {
+    }
+    const bindingEntry = entry;
+    const bound = new BoundCircuit(
+      circuit,
+      (self) => new TrialGrants(self, bindingEntry, this.#context),
+    );
+    const known = entry.known;
+    if (known !== undefined) {
       // Another breaker of this name in this process already follows the fleet.
       try {
-        circuit.adopt(entry.known);
+        bound.offer(known);
       } catch {
         // The engine's adopt does not throw; binding must not, whatever the circuit.
       }
     }
-    const bound = { circuit, trials: new TrialGrants(circuit, entry, this.#context) };
     entry.bound.add(bound);
     // A breaker that starts late reads the fleet's state (or, if there is none, puts its own).
-    if (this.#status === 'up') void entry.sync();
-    const bindingEntry = entry;
+    if (this.#status === 'up') entry.refresh();
     return storeBinding(entry, bound, this.#context, () => {
       bindingEntry.bound.delete(bound);
       if (bindingEntry.bound.size === 0 && this.#entries.get(name) === bindingEntry) {
@@ -139,7 +166,10 @@ export class RedisBreakerStore implements BreakerStore {
   async close(): Promise<void> {
     if (this.#status === 'closed') return;
     if (this.#status === 'up') {
-      await Promise.all([...this.#entries.values()].map((entry) => entry.drain()));
+      await this.#flushing;
+      if ([...this.#entries.values()].some((entry) => entry.counts.hasPending)) {
+        await this.#flush(performance.now(), false);
+      }
     }
     this.#status = 'closed';
     clearInterval(this.#timer);
@@ -166,32 +196,109 @@ export class RedisBreakerStore implements BreakerStore {
         this.#fail(error);
       },
     });
-    this.#timer = setInterval(() => this.#tick(), this.#settings.flushIntervalMs);
+    const { flushIntervalMs, retryIntervalMs } = this.#settings;
+    this.#timer = setInterval(() => this.#tick(), Math.min(flushIntervalMs, retryIntervalMs));
     this.#timer.unref?.();
   }
 
   #onMessage(text: string): void {
     const message = decodeMessage(text);
-    if (message === undefined) return;
-    this.#entries.get(message.name)?.adoptAll(message.state);
+    if (message === undefined) {
+      this.#reportMessage(text);
+      return;
+    }
+    this.#entries.get(message.name)?.heard(message.state);
+  }
+
+  /** A message that is no transition: ignored, and reported (at most once a second). */
+  #reportMessage(text: string): void {
+    const now = performance.now();
+    if (now - this.#lastMessageReport < reportEveryMs) return;
+    this.#lastMessageReport = now;
+    let name: string | undefined;
+    try {
+      const parsed = JSON.parse(text) as { n?: unknown };
+      if (typeof parsed?.n === 'string' && this.#entries.has(parsed.n)) name = parsed.n;
+    } catch {
+      // Not JSON at all.
+    }
+    const error = new StoreDataError(
+      `A message on ${this.#context.channel} is not a transition the store publishes; it was ignored`,
+      name,
+    );
+    this.#listeners.emit('storeError', { error, name });
   }
 
   #tick(): void {
     if (this.#status === 'closed') return;
     const now = performance.now();
+    const { flushIntervalMs, retryIntervalMs, syncIntervalMs } = this.#settings;
     if (this.#status !== 'up') {
-      if (this.#status === 'down' && now - this.#lastProbe >= this.#settings.retryIntervalMs) {
+      if (this.#status === 'down' && now - this.#lastProbe >= retryIntervalMs) {
         this.#lastProbe = now;
         if (this.#subscribed) void this.#recover();
         else this.#subscriber?.retry();
       }
       return;
     }
-    for (const entry of this.#entries.values()) entry.tick(now);
-    if (now - this.#lastSync >= this.#settings.syncIntervalMs) {
-      this.#lastSync = now;
-      for (const entry of this.#entries.values()) void entry.sync();
+    // The timer may run more often than the flush (a short retryIntervalMs): half a turn of slack.
+    const turn = Math.min(flushIntervalMs, retryIntervalMs);
+    if (this.#flushing !== undefined || now - this.#lastFlush < flushIntervalMs - turn / 2) return;
+    const sync = now - this.#lastSync >= syncIntervalMs;
+    if (sync) this.#lastSync = now;
+    void this.#flush(now, sync);
+  }
+
+  /**
+   * Adds every name's counts to Redis and reads the fleet's windows and states back — with
+   * `sync`, every name's state, counted or not — in one round trip: one script for up to
+   * {@link namesPerScript} names on a single Redis, one script per name (all sent at once) on a
+   * cluster, where a script may touch one slot only. Resolves whether Redis answered.
+   */
+  #flush(monoNow: number, sync: boolean): Promise<boolean> {
+    this.#lastFlush = monoNow;
+    const flushes: NameFlush[] = [];
+    for (const entry of this.#entries.values()) {
+      const flush = entry.takeFlush(monoNow, sync);
+      if (flush !== undefined) flushes.push(flush);
     }
+    if (flushes.length === 0) return Promise.resolve(true);
+    const size = this.#connection.cluster ? 1 : namesPerScript;
+    const groups: NameFlush[][] = [];
+    for (let i = 0; i < flushes.length; i += size) groups.push(flushes.slice(i, i + size));
+    const flushing = Promise.all(groups.map((group) => this.#flushGroup(group, monoNow)))
+      .then((answered) => answered.every(Boolean))
+      .finally(() => {
+        this.#flushing = undefined;
+      });
+    this.#flushing = flushing;
+    return flushing;
+  }
+
+  async #flushGroup(group: readonly NameFlush[], monoNow: number): Promise<boolean> {
+    const { stateTtlMs, buckets, bucketMs } = this.#settings;
+    // The expiry is refreshed about once a minute, well within the state's TTL.
+    const refresh = Math.max(1, Math.floor(Math.min(60_000, stateTtlMs / 4) / bucketMs));
+    const keys: string[] = [];
+    const args: number[] = [stateTtlMs, buckets, buckets + 1, refresh];
+    for (const { entry, first, increments } of group) {
+      keys.push(entry.keys.state);
+      args.push(first, increments.length / 4, ...increments);
+    }
+    const outcome = await this.#evaluate(flushCounts, keys, args);
+    if (outcome.kind === 'refused') {
+      if (group.length > 1) {
+        // One name's data made the script fail: each name alone, so only that one goes without.
+        const answered = await Promise.all(group.map((one) => this.#flushGroup([one], monoNow)));
+        return answered.every(Boolean);
+      }
+      this.#context.report((group[0] as NameFlush).entry.name, outcome.error);
+    }
+    const replies = outcome.kind === 'reply' ? outcome.reply : undefined;
+    for (const [i, flush] of group.entries()) {
+      flush.entry.flushed(flush, replies?.[i], monoNow);
+    }
+    return outcome.kind !== 'down';
   }
 
   /** Redis stopped answering: every breaker decides alone until {@link recover} succeeds. */
@@ -220,12 +327,11 @@ export class RedisBreakerStore implements BreakerStore {
         this.#fail(error);
         return;
       }
-      const synced = await Promise.all([...this.#entries.values()].map((entry) => entry.sync()));
+      await this.#flushing;
+      const synced = await this.#flush(performance.now(), true);
       // Read again: the awaits above let events change it.
       const status = this.#status as Status;
-      if (!synced.every(Boolean) || !this.#subscribed || status === 'closed' || status === 'up') {
-        return;
-      }
+      if (!synced || !this.#subscribed || status === 'closed' || status === 'up') return;
       this.#status = 'up';
       this.#lastSync = performance.now();
       if (status === 'down') {
@@ -238,29 +344,66 @@ export class RedisBreakerStore implements BreakerStore {
     }
   }
 
+  /**
+   * Runs a script on behalf of breaker `name`. Resolves its reply as an array, or undefined when
+   * Redis did not answer (the store is then down) or refused the script over that breaker's data
+   * (reported with the name; the store stays up).
+   */
   async #run(
     script: Script,
     keys: readonly string[],
     args: readonly (string | number)[],
+    name: string | undefined,
   ): Promise<unknown[] | undefined> {
-    if (this.#status === 'closed') return undefined;
+    const outcome = await this.#evaluate(script, keys, args);
+    if (outcome.kind === 'reply') return outcome.reply;
+    if (outcome.kind === 'refused' && name !== undefined) this.#context.report(name, outcome.error);
+    return undefined;
+  }
+
+  async #evaluate(
+    script: Script,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<Outcome> {
+    if (this.#status === 'closed') return { kind: 'down' };
     const tail = [String(keys.length), ...keys, ...args.map(String)];
     const key = keys[0];
     try {
       let reply: unknown;
-      try {
-        reply = await this.#connection.command(['EVALSHA', script.sha, ...tail], key);
-      } catch (error) {
-        // Redis lost its script cache (a restart, SCRIPT FLUSH): EVAL loads the script again.
-        if (!String((error as Error | undefined)?.message).startsWith('NOSCRIPT')) throw error;
+      if (!this.#loaded.has(script)) {
+        // The first time, the script goes whole; what follows on the same connection comes
+        // after it, and goes by its SHA-1 (a cluster node that has not seen it answers NOSCRIPT,
+        // and gets it whole then).
+        this.#loaded.add(script);
         reply = await this.#connection.command(['EVAL', script.source, ...tail], key);
+      } else {
+        try {
+          reply = await this.#connection.command(['EVALSHA', script.sha, ...tail], key);
+        } catch (error) {
+          // Redis lost its script cache (a restart, SCRIPT FLUSH), or this cluster node has not
+          // seen it: EVAL loads the script again.
+          if (!messageOf(error).startsWith('NOSCRIPT')) throw error;
+          reply = await this.#connection.command(['EVAL', script.source, ...tail], key);
+        }
       }
       const array = replyArray(reply);
       if (array === undefined) throw new Error(`Unexpected reply to the ${script.name} script`);
-      return array;
+      return { kind: 'reply', reply: array };
     } catch (error) {
+      if (dataErrorPattern.test(messageOf(error))) return { kind: 'refused', error };
       this.#fail(error);
-      return undefined;
+      return { kind: 'down' };
     }
   }
+}
+
+/** How a script ended: a reply, Redis away, or refused over one breaker's data. */
+type Outcome =
+  | { kind: 'reply'; reply: unknown[] }
+  | { kind: 'down' }
+  | { kind: 'refused'; error: unknown };
+
+function messageOf(error: unknown): string {
+  return String((error as Error | undefined)?.message);
 }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { luaVersionRules } from './fleet-version.ts';
+import { luaStateRules } from './shared-state-codec.ts';
 
 /** @internal A Lua script and its SHA-1, for EVALSHA. */
 export interface Script {
@@ -7,118 +9,243 @@ export interface Script {
   readonly sha: string;
 }
 
-function script(name: string, source: string): Script {
+// What every script starts with: the version and state rules, and how to read a hash that
+// anyone may have written. Whatever is found — a field that is no number, JSON that is no
+// state, a key of another type — is treated as absent, so that a bad key harms only its own
+// breaker: the script never fails on it (that would look like Redis failing), it reports it
+// (`bad` = 1 in the reply) and the store writes the breaker's state over it.
+const prelude = `${luaVersionRules}${luaStateRules}
+local MAX_COUNT = 9007199254740991
+local function count_of(text)
+  if not text then return 0 end
+  if type(text) ~= 'string' or #text > 16 or not string.match(text, '^%d+$') then return nil end
+  local n = tonumber(text)
+  if n > MAX_COUNT then return nil end
+  return n
+end
+-- HMGET that survives a key of the wrong type: the key is this breaker's own, so it goes.
+local function hmget(key, ...)
+  local r = redis.pcall('HMGET', key, ...)
+  if type(r) == 'table' and r.err then
+    redis.call('DEL', key)
+    return {}, 1
+  end
+  return r, 0
+end
+local function some(r, i, j)
+  for k = i, j do if r[k] then return true end end
+  return false
+end
+`;
+
+function script(name: string, body: string): Script {
+  const source = `${prelude}${body}`;
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
-// Every script touches only the keys it is given, all of one breaker (one hash tag, one cluster
-// slot), and refreshes the expiry of what it writes. A state write also clears the trial leases
-// and successes of the state it replaces, and publishes the new state with the breaker's name.
+// A state write also clears the trial leases and successes of the state it replaces, refreshes
+// the expiry, and publishes the new state with the breaker's name. KEYS: state, trials.
 const writeState = `
-local function write_state(version, kind, json)
-  redis.call('HSET', KEYS[1], 'v', version, 'st', kind, 's', json, 'ok', 0)
-  redis.call('PEXPIRE', KEYS[1], ARGV[7])
+local function write_state(version, kind, body, channel, name, ttl)
+  local v = string.format('%d', version)
+  local json = '{"version":' .. v .. ',' .. body .. '}'
+  redis.call('HSET', KEYS[1], 'v', v, 'st', kind, 's', json, 'ok', 0)
+  redis.call('PEXPIRE', KEYS[1], ttl)
   redis.call('DEL', KEYS[2])
-  redis.call('PUBLISH', ARGV[5], '{"n":' .. cjson.encode(ARGV[6]) .. ',"s":' .. json .. '}')
+  redis.call('PUBLISH', channel, '{"n":' .. cjson.encode(name) .. ',"s":' .. json .. '}')
+  return json
 end
 `;
 
 /**
- * Compare-and-set of a breaker's state. KEYS: state, trials. ARGV: expected version, version,
- * kind, state JSON, channel, name, state TTL (ms). Writes (and publishes) the state when the
- * stored version is at most the expected one — or there is none, after an expiry or a FLUSHALL —
- * and returns {1}; otherwise returns {0, stored state JSON}. A breaker publishing a change passes
- * its version before the change; one seeding its state passes its version minus one, so it only
- * replaces an older state.
+ * Writes a breaker's state. KEYS: state, trials. ARGV: expected version, the state's JSON after
+ * its version, kind, channel, name, state TTL (ms), forced ('1' or '0').
+ *
+ * Unforced (a transition the breaker made, or its state put back): a compare-and-set. The state
+ * is written at the version after the expected one when Redis holds the expected version, an
+ * older one, none, or something that is not a state; Redis's state wins when it is newer or
+ * unrelated (see fleet-version.ts). Forced (an operator's isolate, disable or reset): always
+ * written, at the version after the newer of the expected and the stored one, so that every
+ * process takes it, whatever was written before.
+ *
+ * Returns {1, version written, bad} or {0, stored JSON, bad}.
  */
 export const putState: Script = script(
   'put-state',
   `${writeState}
-local stored = tonumber(redis.call('HGET', KEYS[1], 'v') or '-1')
-if stored > tonumber(ARGV[1]) then
-  return {0, redis.call('HGET', KEYS[1], 's')}
+local r, bad = hmget(KEYS[1], 'v', 'st', 's')
+local stored = stored_state(r[1], r[2], r[3])
+if stored == nil and some(r, 1, 3) then bad = 1 end
+local expected = tonumber(ARGV[1])
+local version = next_version(expected)
+if stored ~= nil then
+  local order = compare(stored, expected)
+  if order == 1 or order == 2 then
+    if ARGV[7] ~= '1' then return {0, r[3], bad} end
+    version = next_version(stored)
+  end
 end
-write_state(ARGV[2], ARGV[3], ARGV[4])
-return {1}
+write_state(version, ARGV[3], ARGV[2], ARGV[4], ARGV[5], ARGV[6])
+return {1, version, bad}
+`,
+);
+
+/**
+ * Reads a breaker's state. KEYS: state. Returns {state JSON or '', bad}.
+ */
+export const readState: Script = script(
+  'read-state',
+  `
+local r, bad = hmget(KEYS[1], 'v', 'st', 's')
+if stored_state(r[1], r[2], r[3]) ~= nil then return {r[3], bad} end
+if some(r, 1, 3) then bad = 1 end
+return {'', bad}
 `,
 );
 
 /**
  * Grants one half-open trial, fleet-wide. KEYS: state, trials. ARGV: version of the half-open
- * state, halfOpenMaxCalls, lease (ms), state TTL (ms). Leases that expired (their holder died or
- * hung) are dropped first; a trial is granted while live leases plus successes stay below
- * halfOpenMaxCalls. Returns {1, lease id}, {0} when the trials are all out, {-1} when there is no
- * state, {-2, stored state JSON} when the stored state is not that half-open one.
+ * state, halfOpenMaxCalls, lease (ms), state TTL (ms). A trial is granted while the leases live
+ * now plus the successes stay below halfOpenMaxCalls; a lease counts only until it expires and
+ * only if it expires within one lease from now, so leases written by anyone else cannot hold
+ * the trials for longer. Returns {1, lease id, bad}, {0, '', bad} when the trials are all out,
+ * {-1, '', bad} when there is no state, {-2, stored JSON, bad} when the stored state is not that
+ * half-open one.
  */
 export const takeTrial: Script = script(
   'take-trial',
   `
-local fields = redis.call('HMGET', KEYS[1], 'v', 'st', 'ok', 's')
-if not fields[1] then return {-1} end
-if tonumber(fields[1]) ~= tonumber(ARGV[1]) or fields[2] ~= 'half-open' then
-  return {-2, fields[4]}
+local r, bad = hmget(KEYS[1], 'v', 'st', 's', 'ok', 'seq')
+local stored = stored_state(r[1], r[2], r[3])
+if stored == nil then
+  if some(r, 1, 3) then bad = 1 end
+  return {-1, '', bad}
+end
+if stored ~= tonumber(ARGV[1]) or r[2] ~= 'half-open' then return {-2, r[3], bad} end
+local ok, seq = count_of(r[4]), count_of(r[5])
+if ok == nil or seq == nil then
+  bad = 1
+  ok, seq = ok or 0, seq or 0
+  redis.call('HSET', KEYS[1], 'ok', ok, 'seq', seq)
 end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-if redis.call('ZCARD', KEYS[2]) + tonumber(fields[3] or '0') >= tonumber(ARGV[2]) then
-  return {0}
+local lease = tonumber(ARGV[3])
+local live = redis.pcall('ZCOUNT', KEYS[2], '(' .. now, now + lease)
+if type(live) == 'table' and live.err then
+  redis.call('DEL', KEYS[2])
+  live, bad = 0, 1
 end
-local id = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), id)
+if live + ok >= tonumber(ARGV[2]) then return {0, '', bad} end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '(' .. (now + lease), '+inf')
+local id = string.format('%d', seq + 1)
+redis.call('HSET', KEYS[1], 'seq', id)
+redis.call('ZADD', KEYS[2], now + lease, id)
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
-return {1, id}
+return {1, id, bad}
 `,
 );
 
 /**
- * Settles a trial lease. KEYS: state, trials. ARGV: version, lease id, outcome (success, failure,
- * ignored), halfOpenMaxCalls, channel, name, state TTL (ms). The lease is given back; a success of
- * the current half-open state is counted, and the one that brings the successes to
+ * Settles a trial lease. KEYS: state, trials. ARGV: version, lease id, outcome (success,
+ * failure, ignored), halfOpenMaxCalls, channel, name, state TTL (ms). The lease is given back; a
+ * success of the current half-open state is counted, and the one that brings the successes to
  * halfOpenMaxCalls writes and publishes `closed` at the next version: returns {1, its JSON}.
- * Otherwise returns {0}.
+ * Otherwise returns {0, ''}.
  */
 export const settleTrial: Script = script(
   'settle-trial',
   `${writeState}
-local fields = redis.call('HMGET', KEYS[1], 'v', 'st')
-if tonumber(fields[1]) ~= tonumber(ARGV[1]) then return {0} end
-redis.call('ZREM', KEYS[2], ARGV[2])
-if ARGV[3] ~= 'success' or fields[2] ~= 'half-open' then return {0} end
-if redis.call('HINCRBY', KEYS[1], 'ok', 1) < tonumber(ARGV[4]) then return {0} end
-local version = string.format('%d', tonumber(fields[1]) + 1)
-local json = '{"version":' .. version .. ',"state":"closed"}'
-write_state(version, 'closed', json)
-return {1, json}
+local r = hmget(KEYS[1], 'v', 'st', 's', 'ok')
+local stored = stored_state(r[1], r[2], r[3])
+if stored == nil or stored ~= tonumber(ARGV[1]) then return {0, ''} end
+redis.pcall('ZREM', KEYS[2], ARGV[2])
+if ARGV[3] ~= 'success' or r[2] ~= 'half-open' then return {0, ''} end
+local ok = (count_of(r[4]) or 0) + 1
+if ok < tonumber(ARGV[4]) then
+  redis.call('HSET', KEYS[1], 'ok', ok)
+  return {0, ''}
+end
+return {1, write_state(next_version(stored), 'closed', '"state":"closed"', ARGV[5], ARGV[6], ARGV[7])}
 `,
 );
 
 /**
- * Adds a batch of outcome counts and reads the window back. KEYS: state, then the window's bucket
- * keys, oldest first. ARGV: bucket TTL (ms), state TTL (ms), then calls, failures and slow calls
- * to add to each bucket. Returns the state JSON ('' when there is none) followed by calls,
- * failures and slow calls of every bucket. A breaker that counts keeps its state from expiring.
+ * Adds the outcome counts of many breakers and reads their state and window back, in one
+ * script. KEYS: the state hashes (each breaker's counts live in its state hash, in a ring of
+ * `b<slot>` fields holding `index:calls:failures:slow`). ARGV: state TTL (ms), buckets in the
+ * window, slots in the ring, buckets between expiry refreshes; then for each key: the window's
+ * first bucket index, the number n of buckets with counts to add, and n times (index, calls,
+ * failures, slow calls).
+ *
+ * Per breaker: one HMGET, one HSET when there is something to add, and a PEXPIRE once every
+ * refresh period. Returns, for each key, {state JSON or '', the window's calls, failures and slow
+ * calls per bucket (oldest first, comma-separated), bad}.
  */
 export const flushCounts: Script = script(
   'flush-counts',
   `
-local state = redis.call('HGET', KEYS[1], 's') or ''
-if state ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-local out = {state}
-for i = 2, #KEYS do
-  local at = 3 + (i - 2) * 3
-  local calls = tonumber(ARGV[at])
-  if calls > 0 then
-    redis.call('HINCRBY', KEYS[i], 'c', calls)
-    local failures, slow = tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2])
-    if failures > 0 then redis.call('HINCRBY', KEYS[i], 'f', failures) end
-    if slow > 0 then redis.call('HINCRBY', KEYS[i], 's', slow) end
-    redis.call('PEXPIRE', KEYS[i], ARGV[1])
+local ttl, buckets, ring, refresh = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local out = {}
+local at = 5
+for k = 1, #KEYS do
+  local key = KEYS[k]
+  local first, n = tonumber(ARGV[at]), tonumber(ARGV[at + 1])
+  at = at + 2
+  local fields = {'v', 'st', 's', 't'}
+  for i = 0, buckets - 1 do fields[5 + i] = 'b' .. ((first + i) % ring) end
+  local r, bad = hmget(key, unpack(fields))
+  local state = ''
+  if stored_state(r[1], r[2], r[3]) ~= nil then
+    state = r[3]
+  elseif some(r, 1, 3) then
+    bad = 1
   end
-  local counts = redis.call('HMGET', KEYS[i], 'c', 'f', 's')
-  out[#out + 1] = tonumber(counts[1] or '0')
-  out[#out + 1] = tonumber(counts[2] or '0')
-  out[#out + 1] = tonumber(counts[3] or '0')
+  local counts, writes, present = {}, {}, state ~= ''
+  for i = 0, buckets - 1 do
+    local c, f, s = 0, 0, 0
+    local slot = r[5 + i]
+    if slot then
+      present = true
+      local index, sc, sf, ss = string.match(slot, '^(%-?%d+):(%d+):(%d+):(%d+)$')
+      local ci, cf, cs = count_of(sc), count_of(sf), count_of(ss)
+      if index == nil or #slot > 80 or ci == nil or cf == nil or cs == nil then
+        bad = 1
+        writes[#writes + 1] = fields[5 + i]
+        writes[#writes + 1] = string.format('%d:0:0:0', first + i)
+      elseif tonumber(index) == first + i then
+        c, f, s = ci, cf, cs
+      end
+    end
+    counts[3 * i + 1], counts[3 * i + 2], counts[3 * i + 3] = c, f, s
+  end
+  for j = 1, n do
+    local index = tonumber(ARGV[at])
+    local i = index - first
+    if i >= 0 and i < buckets then
+      local c = counts[3 * i + 1] + tonumber(ARGV[at + 1])
+      local f = counts[3 * i + 2] + tonumber(ARGV[at + 2])
+      local s = counts[3 * i + 3] + tonumber(ARGV[at + 3])
+      counts[3 * i + 1], counts[3 * i + 2], counts[3 * i + 3] = c, f, s
+      writes[#writes + 1] = fields[5 + i]
+      writes[#writes + 1] = string.format('%d:%d:%d:%d', index, c, f, s)
+    end
+    at = at + 4
+  end
+  local refreshed = nil
+  if r[4] then
+    if #r[4] <= 17 and string.match(r[4], '^%-?%d+$') then refreshed = tonumber(r[4]) else bad = 1 end
+  end
+  local due = (present or #writes > 0) and
+    (refreshed == nil or refreshed > first + buckets or first - refreshed >= refresh)
+  if due then
+    writes[#writes + 1] = 't'
+    writes[#writes + 1] = string.format('%d', first)
+  end
+  if #writes > 0 then redis.call('HSET', key, unpack(writes)) end
+  if due then redis.call('PEXPIRE', key, ttl) end
+  out[k] = {state, table.concat(counts, ','), bad}
 end
 return out
 `,

@@ -1,14 +1,26 @@
 import type { SharedCircuitState } from '@tripswitch/core';
+import { isFleetVersion } from './fleet-version.ts';
 
 const dataless: ReadonlySet<string> = new Set(['closed', 'forced-open', 'disabled']);
 
+/** The longest state JSON the store accepts; its own are under 150 bytes. */
+export const maxStateLength: number = 512;
+
 /** @internal A state as stored in Redis and published: JSON, keys in a fixed order. */
 export function encodeState(state: SharedCircuitState): string {
+  return `{"version":${state.version},${encodeStateBody(state)}}`;
+}
+
+/**
+ * @internal The JSON of a state after its version (`"state":"open",...`): a script that decides
+ * the version itself puts `{"version":<v>,` before it.
+ */
+export function encodeStateBody(state: SharedCircuitState): string {
   if (state.state === 'open' || state.state === 'half-open') {
-    const { version, openedAt, openUntil, attempt } = state;
-    return JSON.stringify({ version, state: state.state, openedAt, openUntil, attempt });
+    const { openedAt, openUntil, attempt } = state;
+    return JSON.stringify({ state: state.state, openedAt, openUntil, attempt }).slice(1, -1);
   }
-  return JSON.stringify({ version: state.version, state: state.state });
+  return `"state":"${state.state}"`;
 }
 
 /**
@@ -17,7 +29,7 @@ export function encodeState(state: SharedCircuitState): string {
  */
 export function decodeState(value: unknown): SharedCircuitState | undefined {
   const text = typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString() : '';
-  if (text === '') return undefined;
+  if (text === '' || text.length > maxStateLength) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -27,10 +39,14 @@ export function decodeState(value: unknown): SharedCircuitState | undefined {
   return stateFrom(parsed);
 }
 
+/** @internal What a transition message carries: a breaker's name and state. */
+export interface TransitionMessage {
+  readonly name: string;
+  readonly state: SharedCircuitState;
+}
+
 /** @internal The breaker name and state a transition message carries, or undefined. */
-export function decodeMessage(
-  text: string,
-): { name: string; state: SharedCircuitState } | undefined {
+export function decodeMessage(text: string): TransitionMessage | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -43,11 +59,19 @@ export function decodeMessage(
   return typeof n === 'string' && state !== undefined ? { name: n, state } : undefined;
 }
 
+/** @internal Whether two states are the same, version aside. */
+export function sameState(a: SharedCircuitState, b: SharedCircuitState): boolean {
+  if (a.state !== b.state) return false;
+  if ('openedAt' in a && 'openedAt' in b) {
+    return a.openedAt === b.openedAt && a.openUntil === b.openUntil && a.attempt === b.attempt;
+  }
+  return true;
+}
+
 function stateFrom(value: unknown): SharedCircuitState | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { version, state, openedAt, openUntil, attempt } = value as Record<string, unknown>;
-  if (!Number.isSafeInteger(version) || (version as number) < 0) return undefined;
-  if (typeof state !== 'string') return undefined;
+  if (!isFleetVersion(version) || typeof state !== 'string') return undefined;
   if (dataless.has(state)) {
     return { version, state } as SharedCircuitState;
   }
@@ -55,11 +79,12 @@ function stateFrom(value: unknown): SharedCircuitState | undefined {
     (state === 'open' || state === 'half-open') &&
     Number.isFinite(openedAt) &&
     Number.isFinite(openUntil) &&
+    (openUntil as number) >= (openedAt as number) &&
     Number.isSafeInteger(attempt) &&
     (attempt as number) >= 1
   ) {
     return {
-      version: version as number,
+      version,
       state,
       openedAt: openedAt as number,
       openUntil: openUntil as number,
@@ -68,3 +93,27 @@ function stateFrom(value: unknown): SharedCircuitState | undefined {
   }
   return undefined;
 }
+
+/**
+ * @internal The same checks in Lua (after {@link luaVersionRules}): `stored_state(v, st, s)`
+ * returns the version when the three fields of a state hash make a well-formed state, else nil.
+ */
+export const luaStateRules: string = `
+local KINDS = {closed = 1, ['forced-open'] = 1, disabled = 1, open = 2, ['half-open'] = 2}
+local function finite(x) return type(x) == 'number' and x == x and x ~= math.huge and x ~= -math.huge end
+local function stored_state(v, st, s)
+  local version = version_of(v)
+  if version == nil or type(st) ~= 'string' or type(s) ~= 'string' or #s > ${maxStateLength} then return nil end
+  local kind = KINDS[st]
+  if kind == nil then return nil end
+  local ok, t = pcall(cjson.decode, s)
+  if not ok or type(t) ~= 'table' or t.version ~= version or t.state ~= st then return nil end
+  if kind == 2 then
+    local a, u, n = t.openedAt, t.openUntil, t.attempt
+    if not (finite(a) and finite(u) and u >= a and finite(n) and n >= 1 and n % 1 == 0 and n <= 9007199254740991) then
+      return nil
+    end
+  end
+  return version
+end
+`;

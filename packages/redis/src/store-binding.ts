@@ -1,5 +1,6 @@
 import type { StoreBinding } from '@tripswitch/core';
-import type { BoundCircuit, NameEntry } from './name-entry.ts';
+import type { BoundCircuit } from './bound-circuit.ts';
+import type { NameEntry } from './name-entry.ts';
 import type { StoreContext } from './store-context.ts';
 
 /**
@@ -18,7 +19,7 @@ export function storeBinding(
     publish(state, expectedVersion) {
       if (!active) return;
       try {
-        entry.publish(state, expectedVersion);
+        entry.publish(bound, state, expectedVersion);
       } catch {
         // Never let the store reach the call path.
       }

@@ -1,10 +1,18 @@
 /** The events of a {@link RedisBreakerStore}, by name, with their payloads. */
 export interface RedisStoreEvents {
   /**
-   * Redis stopped answering (an error, a command past `commandTimeoutMs`, the subscription lost):
-   * every breaker goes on deciding alone. Emitted once per outage, with the error that began it.
+   * Without `name`: Redis stopped answering (an error, a command past `commandTimeoutMs`, the
+   * subscription lost); every breaker goes on deciding alone. Emitted once per outage, with the
+   * error that began it.
+   *
+   * With `name`: Redis held data of that breaker that is not what the store writes (a field
+   * that fails validation, a key of the wrong type), or a message on the channel failed
+   * validation (a `StoreDataError`, code `ERR_STORE_DATA`). It was ignored — treated as absent
+   * and written over with the breaker's state — and every other breaker went on sharing; the
+   * store stays available. At most once a second per name. A message that names no breaker of
+   * this process is reported without `name`, with a `StoreDataError` too.
    */
-  storeError: { error: unknown };
+  storeError: { error: unknown; name?: string | undefined };
   /**
    * Redis answers again and every bound breaker's state was brought in line with the fleet's:
    * `unavailableMs` after the `storeError`.

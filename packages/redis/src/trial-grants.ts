@@ -1,4 +1,5 @@
-import type { SharedCircuitState, StoreCircuit } from '@tripswitch/core';
+import type { SharedCircuitState } from '@tripswitch/core';
+import type { BoundCircuit } from './bound-circuit.ts';
 import type { NameEntry } from './name-entry.ts';
 import { replyNumber, replyString } from './reply.ts';
 import { settleTrial, takeTrial } from './scripts.ts';
@@ -6,13 +7,10 @@ import { decodeState } from './shared-state-codec.ts';
 import type { StoreContext } from './store-context.ts';
 
 interface Lease {
-  /** The version of the half-open state it was granted in. */
+  /** The fleet's version of the half-open state it was granted in. */
   readonly version: number;
   readonly id: string;
 }
-
-/** How long after the fleet's trials were all out a breaker asks again. */
-const askAgainMs = 50;
 
 /**
  * @internal The fleet's half-open trial grants, as one breaker holds them. The engine asks for a
@@ -22,7 +20,7 @@ const askAgainMs = 50;
  * not used soon is given back, so that an idle process never sits on the fleet's trials.
  */
 export class TrialGrants {
-  readonly #circuit: StoreCircuit;
+  readonly #bound: BoundCircuit;
   readonly #entry: NameEntry;
   readonly #context: StoreContext;
   #held: Lease | undefined;
@@ -33,8 +31,8 @@ export class TrialGrants {
   #askAfter = 0;
   #closed = false;
 
-  constructor(circuit: StoreCircuit, entry: NameEntry, context: StoreContext) {
-    this.#circuit = circuit;
+  constructor(bound: BoundCircuit, entry: NameEntry, context: StoreContext) {
+    this.#bound = bound;
     this.#entry = entry;
     this.#context = context;
   }
@@ -42,7 +40,7 @@ export class TrialGrants {
   /** See `StoreBinding.takeTrial`. */
   take(): boolean | undefined {
     if (this.#closed || !this.#context.available()) return undefined;
-    const state = this.#circuit.current();
+    const state = this.#bound.fleetState();
     if (state.state !== 'half-open') return undefined;
     const held = this.#held;
     if (held !== undefined) {
@@ -61,7 +59,7 @@ export class TrialGrants {
   /** See `StoreBinding.trialSettled`. */
   settled(outcome: 'success' | 'failure' | 'ignored'): void {
     if (this.#closed) return;
-    const version = this.#circuit.current().version;
+    const version = this.#bound.fleetState().version;
     // The engine settles only trials of its current state; older leases were cleared in Redis.
     if (this.#taken.some((lease) => lease.version !== version)) {
       this.#taken = this.#taken.filter((lease) => lease.version === version);
@@ -90,28 +88,30 @@ export class TrialGrants {
     const { settings } = this.#context;
     // A lease lasts as long as the engine lets a trial run: halfOpenTimeoutMs, or by default the
     // open period before, so a slow trial is not replaced by another while it still runs.
-    const trialMs = this.#circuit.halfOpenTimeoutMs ?? state.openUntil - state.openedAt;
+    const circuit = this.#bound.circuit;
+    const trialMs = circuit.halfOpenTimeoutMs ?? state.openUntil - state.openedAt;
     const leaseMs = Math.max(1, Math.ceil(trialMs));
     void this.#context
       .run(
         takeTrial,
         [this.#entry.keys.state, this.#entry.keys.trials],
-        [state.version, this.#circuit.halfOpenMaxCalls, leaseMs, settings.stateTtlMs],
+        [state.version, circuit.halfOpenMaxCalls, leaseMs, settings.stateTtlMs],
+        this.#entry.name,
       )
       .then((reply) => {
         this.#asking = false;
         if (reply === undefined) return;
+        if (replyNumber(reply[2]) === 1) this.#entry.reportBadData('trial');
         const code = replyNumber(reply[0]);
         if (code === 1) {
           this.#hold({ version: state.version, id: replyString(reply[1]) });
           return;
         }
-        this.#askAfter = performance.now() + askAgainMs;
+        // Asked again at most once a flush interval: what a name costs Redis stays bounded.
+        this.#askAfter = performance.now() + settings.flushIntervalMs;
         if (code === 0) return;
-        // Redis has no state (-1) or another one (-2): adopt it if it is newer, or put ours back.
-        const stored = decodeState(reply[1]);
-        if (stored !== undefined) this.#entry.adoptAll(stored);
-        void this.#entry.sync();
+        // Redis has no state (-1) or another one (-2): follow it, or put ours back.
+        this.#entry.reconcile(decodeState(reply[1]));
       })
       .catch(() => {
         this.#asking = false;
@@ -119,7 +119,7 @@ export class TrialGrants {
   }
 
   #hold(lease: Lease): void {
-    const state = this.#circuit.current();
+    const state = this.#bound.fleetState();
     if (
       this.#closed ||
       this.#held !== undefined ||
@@ -153,17 +153,18 @@ export class TrialGrants {
           lease.version,
           lease.id,
           outcome,
-          this.#circuit.halfOpenMaxCalls,
+          this.#bound.circuit.halfOpenMaxCalls,
           channel,
           this.#entry.name,
           settings.stateTtlMs,
         ],
+        this.#entry.name,
       )
       .then((reply) => {
         // The success that completed the fleet's trials closed the circuit: adopt it at once.
         if (reply !== undefined && replyNumber(reply[0]) === 1) {
           const closed = decodeState(reply[1]);
-          if (closed !== undefined) this.#entry.adoptAll(closed);
+          if (closed !== undefined) this.#entry.reconcile(closed);
         }
       })
       .catch(() => {});

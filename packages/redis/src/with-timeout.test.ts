@@ -3,7 +3,8 @@ import { StoreTimeoutError, withTimeout } from './with-timeout.ts';
 
 describe('withTimeout', () => {
   beforeEach(() => {
-    vi.useFakeTimers();
+    // setImmediate stays real: the rejection waits one turn of the loop after the timer.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   });
   afterEach(() => {
     vi.useRealTimers();

@@ -13,7 +13,13 @@ export class StoreTimeoutError extends Error {
  */
 export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new StoreTimeoutError(what, timeoutMs)), timeoutMs);
+    // A timer that fires late, after the event loop was blocked, runs before the loop reads the
+    // sockets: the reply may be waiting there. One more turn (setImmediate runs after I/O) lets it
+    // in, so that a busy process does not take itself for an unavailable Redis.
+    const timer = setTimeout(
+      () => setImmediate(() => reject(new StoreTimeoutError(what, timeoutMs))),
+      timeoutMs,
+    );
     timer.unref?.();
     promise.then(
       (value) => {

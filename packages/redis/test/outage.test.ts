@@ -1,14 +1,14 @@
-// Redis slow, killed, restarted, flushed: no call fails or waits because of the store, the store
+// Redis slow, hung, killed, restarted, flushed: no call fails or waits because of the store, the store
 // reports the outage and the recovery, and the fleet's state comes back. Each client library
 // against a redis-server of this file's own, which the tests kill by its PID and restart.
 import { CircuitBreaker, type CircuitBreakerOptions } from '@tripswitch/core';
 import { type RedisServer, startRedisServer } from '@tripswitch/redis-server';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { RedisBreakerStore, type RedisBreakerStoreOptions } from '../src/index.ts';
 import { adminClient } from './support/admin.ts';
 import { type ClientKind, clientKinds, connectClient, restartRetries } from './support/clients.ts';
-import { nextStateChange, nextStoreEvent } from './support/waiting.ts';
+import { nextStateChange, nextStoreEvent, until } from './support/waiting.ts';
 
 const boom = new Error('boom');
 let server: RedisServer;
@@ -58,7 +58,7 @@ describe.each(clientKinds)('with %s, when Redis', (kind: ClientKind) => {
   }
 
   async function availableNow(...stores: RedisBreakerStore[]) {
-    await vi.waitFor(() => expect(stores.every((s) => s.available)).toBe(true), {
+    await until(() => expect(stores.every((s) => s.available)).toBe(true), {
       timeout: 5_000,
     });
   }
@@ -101,6 +101,44 @@ describe.each(clientKinds)('with %s, when Redis', (kind: ClientKind) => {
     expect(await admin.hgetall(`${prefix}{${name}}:state`)).toMatchObject({ v: '1', st: 'open' });
   });
 
+  it('is hung (SIGSTOP for 5 s): calls settle while it is stopped, then the stores converge', async () => {
+    const name = `hung-${names++}`;
+    const [one, two] = [await newStore(), await newStore()];
+    const a = breakerIn(one, name);
+    const b = breakerIn(two, name);
+    await availableNow(one, two);
+    const errors = [nextStoreEvent(one, 'storeError'), nextStoreEvent(two, 'storeError')];
+    const stoppedAt = performance.now();
+    process.kill(server.pid, 'SIGSTOP');
+    let continued = false;
+    onTestFinished(() => {
+      if (!continued) process.kill(server.pid, 'SIGCONT');
+    });
+    a.tryAcquire()?.success(); // counted: the next flush asks the hung server and times out
+    b.tryAcquire()?.success();
+    await Promise.all(errors);
+    // While Redis is stopped: a opens alone, b's calls go on, none waits on the store.
+    a.tryAcquire()?.failure(boom);
+    expect(a.state).toBe('open');
+    for (let i = 0; i < 20; i++) {
+      expect(await settlesWithoutWaiting(() => b.execute(async () => 'ok'))).toBe('ok');
+    }
+    expect(b.stats().totals).toMatchObject({ successes: 21, failures: 0, rejected: 0 });
+    // Hold the fault for its full length (a wait, not a measure: nothing is asserted on it).
+    const left = 5_000 - (performance.now() - stoppedAt);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, left)));
+    const recovered = [
+      nextStoreEvent(one, 'storeRecovered'),
+      nextStoreEvent(two, 'storeRecovered'),
+    ];
+    const bOpens = nextStateChange(b, (c) => c.to === 'open', 20_000);
+    process.kill(server.pid, 'SIGCONT');
+    continued = true;
+    await Promise.all(recovered);
+    expect(await bOpens).toMatchObject({ reason: 'fleet' });
+    expect(b.toJSON()).toEqual(a.toJSON());
+  });
+
   it('is slow: calls do not wait, commands time out, and the store recovers', async () => {
     const name = `slow-${names++}`;
     const [one, two] = [await newStore({ flushIntervalMs: 50 }), await newStore()];
@@ -109,7 +147,8 @@ describe.each(clientKinds)('with %s, when Redis', (kind: ClientKind) => {
     await availableNow(one, two);
 
     const error = nextStoreEvent(one, 'storeError');
-    await admin.call('CLIENT', 'PAUSE', '1500', 'ALL');
+    // Long enough that the next flush (every 50 ms) meets it however busy the machine is.
+    await admin.call('CLIENT', 'PAUSE', '5000', 'ALL');
     a.tryAcquire()?.success(); // counted, so the next flush asks Redis and waits in vain
     expect((await error).error).toMatchObject({ message: expect.stringMatching(/within 200 ms/) });
     for (let i = 0; i < 20; i++) {
@@ -117,8 +156,8 @@ describe.each(clientKinds)('with %s, when Redis', (kind: ClientKind) => {
     }
     a.isolate(); // while Redis cannot take it
 
-    const recovered = nextStoreEvent(one, 'storeRecovered', 5_000);
-    const bIsolated = nextStateChange(b, (c) => c.to === 'forced-open');
+    const recovered = nextStoreEvent(one, 'storeRecovered', 20_000);
+    const bIsolated = nextStateChange(b, (c) => c.to === 'forced-open', 20_000);
     await recovered;
     expect(await bIsolated).toMatchObject({ reason: 'fleet' });
   });
@@ -138,7 +177,7 @@ describe.each(clientKinds)('with %s, when Redis', (kind: ClientKind) => {
     two.on('storeError', () => storeErrors++);
     await admin.flushall();
     await admin.script('FLUSH');
-    await vi.waitFor(async () =>
+    await until(async () =>
       expect(await admin.hgetall(`${prefix}{${name}}:state`)).toMatchObject({ v: '1', st: 'open' }),
     );
     // A transition after SCRIPT FLUSH still reaches the other store (EVALSHA falls back to EVAL).
@@ -170,7 +209,7 @@ describe.each(clientKinds)('with %s, when Redis', (kind: ClientKind) => {
     const recovered = nextStoreEvent(store, 'storeRecovered');
     await server.restart();
     await recovered;
-    await vi.waitFor(async () =>
+    await until(async () =>
       expect(await admin.hgetall(`${prefix}{${name}}:state`)).toMatchObject({
         v: '1',
         st: 'forced-open',

@@ -38,9 +38,8 @@ const stopGraceMs = 5_000;
 /**
  * Starts a real `redis-server` on 127.0.0.1 and a free port, with no persistence (`--save ''`,
  * `--appendonly no`), in protected mode, in the foreground, with its own temporary `--dir`, and
- * resolves once it answers PING. When `redis-server` is missing it is installed first if this
- * process runs as root on Linux (Debian's package), or else the promise rejects saying how to
- * install it. The server is stopped by the PID recorded here, never by name.
+ * resolves once it answers PING. When `redis-server` is not on PATH it throws at once, saying how
+ * to install it. The server is stopped by the PID recorded here, never by name.
  *
  * @example
  * ```ts

@@ -1,9 +1,11 @@
 /**
  * @module
- * Breaker fixtures shared by the metrics packages' tests (Prometheus, OpenTelemetry): a clock the
- * test moves by hand, and registries on it.
+ * Breaker fixtures shared by the packages' tests: a clock the test moves by hand, registries on
+ * it, and a wait for the next outcome a breaker records.
  */
 import {
+  type BreakerEventName,
+  type BreakerListener,
   BreakerRegistry,
   type BreakerRegistryOptions,
   type CircuitBreaker,
@@ -72,4 +74,38 @@ export function settle(
 /** Trips `breaker` open with failures (it must be closed). */
 export function trip(breaker: CircuitBreaker<unknown>): void {
   while (breaker.state === 'closed') settle(breaker, 1, 'failure');
+}
+
+/** How a permit was settled, from a breaker's events. */
+export interface Outcome {
+  kind: 'success' | 'failure' | 'ignored';
+  name: string;
+  durationMs: number;
+  error?: unknown;
+}
+
+/** A breaker or a registry: anything with the breaker events. */
+interface OutcomeSource {
+  on<K extends BreakerEventName>(event: K, listener: BreakerListener<K>): () => void;
+}
+
+/**
+ * The next outcome a breaker (or any breaker of a registry) records. Start waiting before the
+ * request that settles it, then await it: the wait ends on the event, not after some time.
+ */
+export function nextOutcome(source: OutcomeSource): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const offs: Array<() => void> = [];
+    const settle = (outcome: Outcome): void => {
+      for (const off of offs) off();
+      resolve(outcome);
+    };
+    offs.push(
+      source.on('success', ({ name, durationMs }) => settle({ kind: 'success', name, durationMs })),
+      source.on('failure', ({ name, durationMs, error }) =>
+        settle({ kind: 'failure', name, durationMs, error }),
+      ),
+      source.on('ignored', ({ name, durationMs }) => settle({ kind: 'ignored', name, durationMs })),
+    );
+  });
 }

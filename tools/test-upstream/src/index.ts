@@ -2,7 +2,7 @@
  * @module
  * A real HTTP server on 127.0.0.1 for the HTTP client adapters' tests (axios, got, fetch): it
  * counts what it receives and answers as each test scripts it — statuses, hanging, resets, bodies
- * that never end, responses held until released.
+ * that never end, responses held until released — and the waits its tests share.
  */
 import { once } from 'node:events';
 import {
@@ -12,6 +12,9 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+export { deadline } from './deadline.ts';
+export { until } from './until.ts';
 
 /** A real HTTP server on 127.0.0.1 that counts the requests it receives. */
 export interface Upstream {

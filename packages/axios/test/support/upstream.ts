@@ -6,6 +6,7 @@ import { onTestFinished } from 'vitest';
 
 export {
   closedPort,
+  deadline,
   endlessBody,
   hang,
   held,
@@ -13,6 +14,7 @@ export {
   resetMidHeaders,
   status,
   type Upstream,
+  until,
 } from '@tripswitch/test-upstream';
 
 /** Starts an upstream on port 0 that is closed, connections and all, when the test finishes. */

@@ -1,11 +1,15 @@
 /**
  * @module
  * `@tripswitch/core/http`: the rules every HTTP adapter shares, written once so that switching
- * client or framework never changes how a breaker behaves. Which calls fail (network errors,
- * timeouts, 5xx and 429; cancelled calls are ignored), how `Retry-After` holds a circuit open,
- * which breaker a URL belongs to (its origin), how a finished call settles its permit, how a
- * client's `fallback` answers a refused request, and the 503 a server sends for a refused request.
- * No Node-only APIs.
+ * client or framework never changes how a breaker behaves — and public, so an adapter of your own
+ * behaves the same. Which calls fail (network errors, timeouts, 5xx and 429; cancelled calls are
+ * ignored), how `Retry-After` holds a circuit open, which breaker a URL belongs to (its origin),
+ * how a finished call settles its permit exactly once, the options every HTTP client adapter
+ * takes, the `fallback` a client adapter answers refused requests with, and the 503 a server
+ * sends for a refused request. No Node-only APIs.
+ *
+ * The plumbing the Tripswitch adapters share beyond these rules is in `@tripswitch/core/internal`,
+ * with no stability promise.
  *
  * @example
  * ```ts
@@ -23,25 +27,10 @@
  * }));
  * ```
  */
-export {
-  type HttpClientBreakerOptions,
-  type HttpClientBreakers,
-  httpClientBreakers,
-  type PerOriginBreakerOptions,
-} from './client-breakers.ts';
-export {
-  type ClientOwnOptions,
-  checkedKey,
-  type SplitClientOptions,
-  splitClientOptions,
-} from './client-options.ts';
-export {
-  type FallbackResponse,
-  type ResolvedFallbackResponse,
-  resolveFallbackResponse,
-} from './fallback-response.ts';
+export type { HttpClientBreakerOptions, PerOriginBreakerOptions } from './client-breakers.ts';
+export type { FallbackResponse } from './fallback-response.ts';
 export { type HttpJudgement, judgeAndSettle, settlePermit } from './judge-and-settle.ts';
-export { type KeyedBreakersOptions, keyedBreakers, originOf } from './keys.ts';
+export { originOf } from './keys.ts';
 export {
   abortedByDeadline,
   defaultMaxRetryAfterMs,
@@ -53,11 +42,10 @@ export {
   parseRetryAfter,
 } from './outcome.ts';
 export {
-  checkRefusalProblem,
   type RefusalProblem,
   type RefusalProblemFunction,
   type RefusalResponse,
   type RefusalResponseOptions,
   refusalResponse,
 } from './refusal.ts';
-export { answerRefusal, isRefusal, type RefusalFallback } from './refusal-fallback.ts';
+export { isRefusal, type RefusalFallback } from './refusal-fallback.ts';

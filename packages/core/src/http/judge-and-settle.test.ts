@@ -27,7 +27,7 @@ describe('judgeAndSettle', () => {
     const settled: Array<[string, unknown?]> = [];
     const permit: Permit = {
       success: () => settled.push(['success']),
-      failure: (error) => settled.push(['failure', error]),
+      failure: (error) => settled.push(['failure', error]) > 0,
       ignore: () => settled.push(['ignore']),
     };
     return { permit, settled };
@@ -82,6 +82,7 @@ describe('judgeAndSettle', () => {
       },
       failure: () => {
         calls++;
+        return true;
       },
       ignore: () => {
         calls++;

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { abortedByDeadline, isFailureStatus, judgeHttpCall, parseRetryAfter } from './outcome.ts';
 
@@ -89,5 +90,14 @@ describe('abortedByDeadline', () => {
     expect(abortedByDeadline(cancelled.signal)).toBe(false);
     expect(abortedByDeadline(new AbortController().signal)).toBe(false);
     expect(abortedByDeadline(undefined)).toBe(false);
+  });
+
+  // The adapters' tests abort with AbortSignal.timeout()'s reason once the upstream has the
+  // request, rather than racing a real timer against the socket; this ties that reason to Node's.
+  it('recognises a real AbortSignal.timeout() once it has fired', async () => {
+    const signal = AbortSignal.timeout(1);
+    expect(abortedByDeadline(signal)).toBe(false);
+    await once(signal, 'abort');
+    expect(abortedByDeadline(signal)).toBe(true);
   });
 });

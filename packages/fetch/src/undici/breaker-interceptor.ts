@@ -1,13 +1,12 @@
 import type { BulkheadFullError, CircuitBreaker, CircuitOpenError, Permit } from '@tripswitch/core';
+import { isRefusal, judgeAndSettle } from '@tripswitch/core/http';
 import {
   answerRefusal,
   checkedKey,
   httpClientBreakers,
-  isRefusal,
-  judgeAndSettle,
   resolveFallbackResponse,
   splitClientOptions,
-} from '@tripswitch/core/http';
+} from '@tripswitch/core/internal';
 import type { Dispatcher } from 'undici';
 import { BreakerHandler, type Settlement } from './breaker-handler.ts';
 import { deliverResponse } from './deliver-response.ts';

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { ResolvedFallbackResponse } from '@tripswitch/core/http';
+import type { ResolvedFallbackResponse } from '@tripswitch/core/internal';
 import type { Dispatcher } from 'undici';
 
 /** The controller a caller's handler receives for a response no connection carries. */

@@ -114,21 +114,4 @@ export async function rejection(call: PromiseLike<unknown>): Promise<unknown> {
   throw new Error('expected the call to reject');
 }
 
-/**
- * Resolves once `condition` holds, checking it once per turn of the event loop: for a state no
- * event announces (a call waiting in a bulkhead queue). No timer: it waits on nothing but I/O.
- */
-export function until(condition: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (condition()) resolve();
-      else setImmediate(check);
-    };
-    check();
-  });
-}
-
-/** The reason `AbortSignal.timeout()` aborts with: a deadline, not a cancellation. */
-export function deadline(): DOMException {
-  return new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-}
+export { deadline, until } from '@tripswitch/test-upstream';

@@ -62,16 +62,4 @@ export async function rejection(request: PromiseLike<unknown>): Promise<unknown>
   throw new Error('expected the request to reject');
 }
 
-/**
- * Resolves once `condition` holds, checking it once per turn of the event loop: for a state no
- * event announces (a call waiting in a bulkhead queue). No timer: it waits on nothing but I/O.
- */
-export function until(condition: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (condition()) resolve();
-      else setImmediate(check);
-    };
-    check();
-  });
-}
+export { until } from '@tripswitch/test-upstream';

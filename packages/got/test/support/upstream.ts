@@ -6,6 +6,7 @@ import { onTestFinished } from 'vitest';
 
 export {
   closedPort,
+  deadline,
   endlessBody,
   hang,
   held,

@@ -5,6 +5,8 @@
 export interface Connection {
   /** Which library the client is from, for messages. */
   readonly kind: 'ioredis' | 'node-redis';
+  /** Whether the client is a cluster client: a script may then touch the keys of one slot only. */
+  readonly cluster: boolean;
   /**
    * Sends one command. Rejects on an error reply, a connection error, or after the store's
    * command timeout. `key` (the first key) routes it in a cluster.

@@ -6,6 +6,7 @@ type Listener = (...args: never[]) => void;
 /** @internal The parts of an ioredis `Redis` or `Cluster` the store uses. */
 export interface IoredisClient {
   readonly status: string;
+  readonly isCluster?: boolean;
   call(command: string, ...args: string[]): Promise<unknown>;
   duplicate(): IoredisClient;
   connect(): Promise<unknown>;
@@ -34,6 +35,7 @@ export function isIoredis(client: object): client is IoredisClient {
 export function ioredisConnection(client: IoredisClient, timeoutMs: number): Connection {
   return {
     kind: 'ioredis',
+    cluster: client.isCluster === true,
     command: (args) =>
       withTimeout(client.call(args[0] as string, ...args.slice(1)), timeoutMs, args[0] as string),
     subscribe: (channel, handlers) => ioredisSubscriber(client, channel, handlers, timeoutMs),

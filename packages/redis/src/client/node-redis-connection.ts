@@ -58,6 +58,7 @@ export function nodeRedisConnection(
       : (args) => (client as NodeRedisClient).sendCommand(args, options);
   return {
     kind: 'node-redis',
+    cluster: 'masters' in client,
     command: (args, key) => withTimeout(send(args, key), timeoutMs, args[0] as string),
     subscribe: (channel, handlers) => nodeRedisSubscriber(client, channel, handlers, timeoutMs),
     onError(listener) {

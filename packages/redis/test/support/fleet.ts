@@ -82,7 +82,7 @@ export class Member {
    */
   next<E extends MemberEvent>(
     accept: (event: MemberEvent) => event is E,
-    timeoutMs = 5_000,
+    timeoutMs = 15_000,
   ): Promise<E & { receivedAt: number }> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -17,7 +17,7 @@ export type MemberRequest =
   | { op: 'breaker'; name: string; options: BreakerOptions }
   | { op: 'fail'; name: string; count: number }
   | { op: 'isolate' | 'reset' | 'disable'; name: string }
-  | { op: 'burst'; name: string; untilMs: number }
+  | { op: 'burst' | 'burst-count' | 'burst-stop'; name: string }
   | { op: 'settle'; name: string; outcome: 'success' | 'failure' }
   | { op: 'state'; name: string }
   | { op: 'soak'; name: string; durationMs: number; callsPerTick: number; tickMs: number }

@@ -16,6 +16,7 @@ let client: TestClient | undefined;
 let store: RedisBreakerStore | undefined;
 const breakers = new Map<string, CircuitBreaker>();
 const held = new Map<string, Permit[]>();
+const bursts = new Map<string, { stop: boolean; admitted: number }>();
 const boom = new Error('boom');
 
 /**
@@ -79,20 +80,30 @@ async function handle(request: MemberRequest): Promise<unknown> {
       breakerNamed(request.name)[request.op]();
       return breakerNamed(request.name).state;
     case 'burst': {
-      // Asks for a permit as fast as callers would until the deadline, holding what it gets.
+      // Asks for a permit as fast as callers would until told to stop, holding what it gets.
       const breaker = breakerNamed(request.name);
       const permits = held.get(request.name) ?? [];
       held.set(request.name, permits);
-      let admitted = 0;
-      while (machineNow() < request.untilMs) {
-        const permit = breaker.tryAcquire();
-        if (permit !== null) {
-          admitted++;
-          permits.push(permit);
+      const burst = { stop: false, admitted: 0 };
+      bursts.set(request.name, burst);
+      void (async () => {
+        while (!burst.stop) {
+          const permit = breaker.tryAcquire();
+          if (permit !== null) {
+            burst.admitted++;
+            permits.push(permit);
+          }
+          await new Promise((resolve) => setImmediate(resolve));
         }
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      return admitted;
+      })();
+      return undefined;
+    }
+    case 'burst-count':
+    case 'burst-stop': {
+      const burst = bursts.get(request.name);
+      if (burst === undefined) throw new Error(`no burst on ${request.name}`);
+      if (request.op === 'burst-stop') burst.stop = true;
+      return burst.admitted;
     }
     case 'settle': {
       const permits = held.get(request.name) ?? [];

@@ -1,12 +1,14 @@
 // Waiting for what happens, with a generous upper bound, rather than sleeping.
+
 import type { BreakerEvents, CircuitBreaker } from '@tripswitch/core';
+import { vi } from 'vitest';
 import type { RedisBreakerStore, RedisStoreEvents } from '../../src/index.ts';
 
 /** Resolves on the first `stateChange` of `breaker` that `accept` takes, with when it came. */
 export function nextStateChange(
   breaker: CircuitBreaker,
   accept: (change: BreakerEvents['stateChange']) => boolean = () => true,
-  timeoutMs = 5_000,
+  timeoutMs = 60_000,
 ): Promise<BreakerEvents['stateChange'] & { at: number }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -26,7 +28,7 @@ export function nextStateChange(
 export function nextStoreEvent<K extends keyof RedisStoreEvents>(
   store: RedisBreakerStore,
   event: K,
-  timeoutMs = 10_000,
+  timeoutMs = 60_000,
 ): Promise<RedisStoreEvents[K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -39,4 +41,15 @@ export function nextStoreEvent<K extends keyof RedisStoreEvents>(
       resolve(payload);
     });
   });
+}
+
+/**
+ * Retries `check` until it passes: `vi.waitFor` with a bound long enough that a busy machine
+ * does not fail a test (vitest's default, one second, would be a race against the clock).
+ */
+export function until<T>(
+  check: () => T | Promise<T>,
+  options: { timeout?: number; interval?: number } = {},
+): Promise<T> {
+  return vi.waitFor(check, { timeout: 60_000, interval: 20, ...options });
 }

@@ -1,0 +1,3 @@
+import { appTests } from '../../vitest.shared.ts';
+
+export default appTests();

@@ -1,0 +1,19 @@
+import { expect, it } from 'vitest';
+import * as internal from './internal.ts';
+
+// The internal entry makes no stability promise, but what it holds is still chosen: an
+// accidental export or removal fails here, as for the public entries.
+it('exports exactly these names, with no default export', () => {
+  expect(Object.keys(internal).sort()).toEqual([
+    'answerRefusal',
+    'brandTripswitchError',
+    'checkRefusalProblem',
+    'checkedKey',
+    'findRefusal',
+    'httpClientBreakers',
+    'isThenable',
+    'keyedBreakers',
+    'resolveFallbackResponse',
+    'splitClientOptions',
+  ]);
+});

@@ -1,0 +1,109 @@
+import {
+  type BreakerRegistry,
+  InvalidOptionError,
+  isBreakerRegistry,
+  type RegistryHealth,
+} from '@tripswitch/core';
+import type { Context } from 'hono';
+import type { StatusCode } from 'hono/utils/http-status';
+import { type HealthSource, reportedSources } from './health-sources.ts';
+
+/** Options of {@link circuitsHealth}. */
+export interface CircuitsHealthOptions {
+  /**
+   * The registry to report on. Pass the registry your middlewares and HTTP clients share
+   * (`withBreaker(fetch, { registry })`) to report the clients' breakers too, and to keep the
+   * report to one app when a process runs several.
+   * @defaultValue the breakers of every {@link breakerMiddleware} in this process (or isolate)
+   */
+  registry?: BreakerRegistry;
+  /**
+   * The status sent when any circuit is open, forced open or half-open.
+   * @defaultValue 503
+   */
+  degradedStatus?: number;
+}
+
+/**
+ * A route handler that reports the breakers' health as JSON: `{ status, overflows, breakers }`,
+ * with each breaker's name, state, failure rate, slow-call rate, calls in the window and
+ * refusals so far (`BreakerRegistry.health()`); `overflows` counts requests on new keys served
+ * without a kept breaker because every breaker held was open. It answers 200 when every circuit is closed (or disabled), and
+ * `degradedStatus` (503) when any is open, forced open or half-open.
+ *
+ * Without `registry` it reports the breakers of every {@link breakerMiddleware} created in this
+ * process (or isolate) and still in use: a Hono context carries no reference to its app, so the
+ * report cannot be narrowed to one. Pass a shared `registry` to narrow it.
+ *
+ * Mount it outside the paths of `breakerMiddleware`, so an open circuit does not refuse the
+ * health check.
+ *
+ * @throws `InvalidOptionError` when an option is invalid.
+ *
+ * @example
+ * ```ts
+ * import { withBreaker } from '@tripswitch/fetch';
+ * import { BreakerRegistry, breakerMiddleware, circuitsHealth } from '@tripswitch/hono';
+ *
+ * const registry = new BreakerRegistry();
+ * const fetchInventory = withBreaker(fetch, { registry }); // its breakers are reported too
+ * app.get('/health/circuits', circuitsHealth({ registry }));
+ * app.use('/api/*', breakerMiddleware({ name: 'api', registry }));
+ * ```
+ */
+export function circuitsHealth(options: CircuitsHealthOptions = {}): (c: Context) => Response {
+  const { registry, degradedStatus } = checkOptions(options);
+  return function circuitsHealth(c: Context): Response {
+    const health = combinedHealth(registry === undefined ? reportedSources() : [registry]);
+    const status = (health.status === 'ok' ? 200 : degradedStatus) as StatusCode;
+    return c.newResponse(JSON.stringify(health), status, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+  };
+}
+
+function combinedHealth(sources: readonly HealthSource[]): RegistryHealth {
+  let status: RegistryHealth['status'] = 'ok';
+  let overflows = 0;
+  const breakers: RegistryHealth['breakers'] = [];
+  for (const source of sources) {
+    const health = source.health();
+    if (health.status !== 'ok') status = 'degraded';
+    // A registry from an older copy of core may not count overflows.
+    overflows += typeof health.overflows === 'number' ? health.overflows : 0;
+    breakers.push(...health.breakers);
+  }
+  return { status, overflows, breakers };
+}
+
+function checkOptions(options: unknown): { registry?: HealthSource; degradedStatus: number } {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidOptionError('options', options, 'an object { registry?, degradedStatus? }');
+  }
+  const { registry, degradedStatus = 503, ...rest } = options as Record<string, unknown>;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) {
+    throw new InvalidOptionError(
+      unknown,
+      rest[unknown],
+      'no such option; allowed: registry, degradedStatus',
+    );
+  }
+  if (registry !== undefined && !isBreakerRegistry(registry)) {
+    throw new InvalidOptionError('registry', registry, 'a BreakerRegistry from @tripswitch/core');
+  }
+  if (
+    typeof degradedStatus !== 'number' ||
+    !Number.isInteger(degradedStatus) ||
+    degradedStatus < 200 ||
+    degradedStatus > 599
+  ) {
+    throw new InvalidOptionError(
+      'degradedStatus',
+      degradedStatus,
+      'an HTTP status from 200 to 599',
+    );
+  }
+  return registry === undefined ? { degradedStatus } : { registry, degradedStatus };
+}

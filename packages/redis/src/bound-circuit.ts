@@ -1,0 +1,85 @@
+import type { SharedCircuitState, StoreCircuit } from '@tripswitch/core';
+import { compareVersions, shiftVersion } from './fleet-version.ts';
+import { sameState } from './shared-state-codec.ts';
+import type { TrialGrants } from './trial-grants.ts';
+
+/** @internal What became of a state the fleet offered a breaker. */
+export type Offered = 'same' | 'adopted' | 'ahead';
+
+/**
+ * @internal One breaker bound to the store, and how its versions map to the fleet's.
+ *
+ * A breaker counts its own versions, and takes on a state only when its version is newer than
+ * its own. Were the fleet's versions handed to it as they are, one hostile version near the top
+ * would leave no room above it: the breaker would refuse every later state. So the store keeps
+ * the fleet's versions to itself: a breaker adopts a state at its own next version, and the
+ * store remembers the offset between the two counts. The breaker's count only ever grows by one
+ * per transition, whatever Redis holds.
+ */
+export class BoundCircuit {
+  readonly circuit: StoreCircuit;
+  readonly trials: TrialGrants;
+  /** The fleet's version minus the breaker's, on the version ring. */
+  #offset = 0;
+  /** The state the store last saw the breaker in: whether a transition is an operator's. */
+  #kind: string;
+
+  constructor(circuit: StoreCircuit, trials: (bound: BoundCircuit) => TrialGrants) {
+    this.circuit = circuit;
+    let kind = 'closed';
+    try {
+      kind = circuit.current().state;
+    } catch {
+      // The engine's current() does not throw; binding must not, whatever the circuit.
+    }
+    this.#kind = kind;
+    this.trials = trials(this);
+  }
+
+  /** The breaker's current state, in the fleet's versions. */
+  fleetState(): SharedCircuitState {
+    const state = this.circuit.current();
+    return { ...state, version: this.fleetVersionOf(state.version) };
+  }
+
+  /** The fleet's version of the breaker's version `version`. */
+  fleetVersionOf(version: number): number {
+    return shiftVersion(version, this.#offset);
+  }
+
+  /**
+   * The breaker changed state itself. Resolves whether it was an operator's action (isolate,
+   * disable, or a reset: closing from anything but half-open), which the fleet takes whatever
+   * it held before; a trip, an open period ending or a trial's outcome is a compare-and-set.
+   */
+  transitioned(state: SharedCircuitState): boolean {
+    const from = this.#kind;
+    this.#kind = state.state;
+    return (
+      state.state === 'forced-open' ||
+      state.state === 'disabled' ||
+      (state.state === 'closed' && from !== 'half-open')
+    );
+  }
+
+  /** Redis holds the breaker's state of version `version` at the fleet's version `fleetVersion`. */
+  written(version: number, fleetVersion: number): void {
+    this.#offset = shiftVersion(fleetVersion, -version);
+  }
+
+  /**
+   * Brings the fleet's state to the breaker, unless the breaker is ahead of it (a transition of
+   * its own on its way to Redis, or made while Redis was away): then the caller puts it back.
+   */
+  offer(fleet: SharedCircuitState): Offered {
+    const own = this.circuit.current();
+    const order = compareVersions(fleet.version, this.fleetVersionOf(own.version));
+    if (order === 'older') return 'ahead';
+    if (order === 'same' && sameState(fleet, own)) return 'same';
+    this.circuit.adopt({ ...fleet, version: own.version + 1 } as SharedCircuitState);
+    const now = this.circuit.current();
+    this.#kind = now.state;
+    this.#offset = shiftVersion(fleet.version, -now.version);
+    return 'adopted';
+  }
+}
