@@ -116,7 +116,7 @@ export function statsOf(circuit: Circuit): BreakerStats {
       queued: bulkhead.queued,
       lingering: bulkhead.lingering,
     },
-    totals: { ...circuit.totals },
+    totals: circuit.totals,
   };
 }
 

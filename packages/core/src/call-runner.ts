@@ -102,271 +102,267 @@ function spare(permit: RunnerPermit): void {
 }
 
 /**
- * @internal Runs calls for `execute` and `wrap`: takes a permit, calls the function, settles the
+ * @internal Runs a call for `execute` and `wrap`: takes a permit, calls the function, settles the
  * permit from what the function did, and answers the caller — with the function's outcome, the
  * fallback's, a timeout or the caller's abort. Every call is settled through its permit, as an
- * adapter's is; what only this runner adds is the timeout, the caller's signal, the result
- * predicate (`isResultFailure`) and the fallback.
+ * adapter's is; what only the runner adds is the timeout, the caller's signal, the result
+ * predicate (`isResultFailure`) and the fallback. The runner keeps no state per breaker: an idle
+ * breaker pays nothing for it.
+ *
+ * `fn` is called with a signal, for `execute` (`args` is {@link noArgs}); or with `self` and
+ * `args`, for a wrapped function. `args` are also what the fallback receives; `signal` is the
+ * caller's, already checked to be an AbortSignal.
  */
-export class CallRunner<TFallback> {
-  readonly #circuit: Circuit;
-  /** No timeout, no bulkhead, no fallback: a call without a signal takes the plain path. */
-  readonly #plain: boolean;
-
-  constructor(circuit: Circuit) {
-    this.#circuit = circuit;
-    const { timeoutMs, fallback, bulkhead } = circuit.settings;
-    this.#plain = timeoutMs === undefined && fallback === undefined && bulkhead === undefined;
-  }
-
-  /**
-   * Calls `fn` through the breaker: with a signal, for `execute` (`args` is {@link noArgs}); or
-   * with `self` and `args`, for a wrapped function. `args` are also what the fallback receives;
-   * `signal` is the caller's, already checked to be an AbortSignal.
-   */
-  call(
-    fn: (...args: never[]) => unknown,
-    self: unknown,
-    args: readonly unknown[],
-    signal: AbortSignal | undefined,
-  ): Promise<TFallback> {
-    if (signal !== undefined || !this.#plain) return this.#callGuarded(fn, self, args, signal);
-    // The plain path: the caller receives the function's own promise, and the permit is settled
-    // from a reaction attached first, so it runs before the caller resumes.
-    const circuit = this.#circuit;
-    const ticket = circuit.admit();
-    if (ticket < 0) return circuit.refusal();
-    const permit = runnerPermit(circuit, ticket);
-    let result: unknown;
-    // Whatever the function does while it is called and while its result is looked at — throw,
-    // hand back a thenable whose `then` getter throws, a promise whose `then` was replaced — is
-    // its outcome. Nothing in this block settles the call, so the catch settles it exactly once.
-    try {
-      result = invoke(fn, self, args, neverAborted());
-      const promise = promiseOf(result);
-      if (promise !== undefined) {
-        observe(promise, permit.onValue, permit.onError);
-        return promise as Promise<TFallback>;
-      }
-    } catch (error) {
-      permit.onError(error);
-      return Promise.reject(error);
+export function runCall(
+  circuit: Circuit,
+  fn: (...args: never[]) => unknown,
+  self: unknown,
+  args: readonly unknown[],
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  if (signal !== undefined || !circuit.plainCalls)
+    return callGuarded(circuit, fn, self, args, signal);
+  // The plain path: the caller receives the function's own promise, and the permit is settled
+  // from a reaction attached first, so it runs before the caller resumes.
+  const ticket = circuit.admit();
+  if (ticket < 0) return circuit.refusal();
+  const permit = runnerPermit(circuit, ticket);
+  let result: unknown;
+  // Whatever the function does while it is called and while its result is looked at — throw,
+  // hand back a thenable whose `then` getter throws, a promise whose `then` was replaced — is
+  // its outcome. Nothing in this block settles the call, so the catch settles it exactly once.
+  try {
+    result = invoke(fn, self, args, neverAborted());
+    const promise = promiseOf(result);
+    if (promise !== undefined) {
+      observe(promise, permit.onValue, permit.onError);
+      return promise as Promise<unknown>;
     }
-    permit.onValue(result);
-    return Promise.resolve(result as TFallback);
+  } catch (error) {
+    permit.onError(error);
+    return Promise.reject(error);
   }
+  permit.onValue(result);
+  return Promise.resolve(result);
+}
 
-  /** Every other call: with a caller's signal, a timeout, a bulkhead or a fallback. */
-  #callGuarded(
-    fn: (...args: never[]) => unknown,
-    self: unknown,
-    args: readonly unknown[],
-    signal: AbortSignal | undefined,
-  ): Promise<TFallback> {
-    if (signal?.aborted) return this.#cancel(signal.reason);
-    const circuit = this.#circuit;
-    if (circuit.bulkhead !== undefined) return this.#callWhenAdmitted(fn, self, args, signal);
-    const ticket = circuit.admit();
-    if (ticket < 0) return this.#refused(args);
-    return this.#runWith(fn, self, args, this.#permit(ticket), signal);
+/** Every other call: with a caller's signal, a timeout, a bulkhead or a fallback. */
+function callGuarded(
+  circuit: Circuit,
+  fn: (...args: never[]) => unknown,
+  self: unknown,
+  args: readonly unknown[],
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  if (signal?.aborted) return cancel(circuit, signal.reason);
+  if (circuit.bulkhead !== undefined) return callWhenAdmitted(circuit, fn, self, args, signal);
+  const ticket = circuit.admit();
+  if (ticket < 0) return refused(circuit, args);
+  return runWith(circuit, fn, self, args, newPermit(circuit, ticket), signal);
+}
+
+function newPermit(circuit: Circuit, ticket: number): BreakerPermit {
+  return new BreakerPermit(circuit, ticket, circuit.startTime());
+}
+
+/** The answer to a refused call: the fallback's, or the refusal. */
+function refused(circuit: Circuit, args: readonly unknown[]): Promise<unknown> {
+  return circuit.settings.fallback === undefined
+    ? circuit.refusal()
+    : fallbackOrThrow(circuit, circuit.refusalError(), args);
+}
+
+function runWith(
+  circuit: Circuit,
+  fn: (...args: never[]) => unknown,
+  self: unknown,
+  args: readonly unknown[],
+  permit: BreakerPermit,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  return circuit.settings.timeoutMs === undefined && signal === undefined
+    ? run(circuit, fn, self, args, permit)
+    : runGuarded(circuit, fn, self, args, permit, signal);
+}
+
+/** A call with no timeout and no caller's signal, on a breaker with a bulkhead or a fallback. */
+function run(
+  circuit: Circuit,
+  fn: (...args: never[]) => unknown,
+  self: unknown,
+  args: readonly unknown[],
+  permit: BreakerPermit,
+): Promise<unknown> {
+  let result: unknown;
+  // As on the plain path: what the function does while it is called and looked at is its outcome.
+  try {
+    result = invoke(fn, self, args, neverAborted());
+    const promise = promiseOf(result);
+    if (promise !== undefined) {
+      if (circuit.settings.fallback !== undefined) {
+        return observe(
+          promise,
+          (value) => {
+            settleValue(circuit, permit, value);
+            return value;
+          },
+          (error: unknown) => failOrFallBack(circuit, permit, error, args),
+        );
+      }
+      observe(
+        promise,
+        (value) => settleValue(circuit, permit, value),
+        (error: unknown) => {
+          permit.fail(error);
+        },
+      );
+      return promise as Promise<unknown>;
+    }
+  } catch (error) {
+    return failOrFallBack(circuit, permit, error, args);
   }
+  settleValue(circuit, permit, result);
+  return Promise.resolve(result);
+}
 
-  #permit(ticket: number): BreakerPermit {
-    const circuit = this.#circuit;
-    return new BreakerPermit(circuit, ticket, circuit.startTime());
+/**
+ * A call with a timeout or a caller's signal: the caller is answered on whichever comes first,
+ * the function's outcome, the timeout or the abort. A function that runs on after its caller
+ * stopped waiting keeps its bulkhead slot until it settles, so `maxConcurrent` bounds what
+ * runs, not what is awaited; the circuit's own accounting ends when the caller is answered.
+ */
+function runGuarded(
+  circuit: Circuit,
+  fn: (...args: never[]) => unknown,
+  self: unknown,
+  args: readonly unknown[],
+  permit: BreakerPermit,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  const timeoutMs = circuit.settings.timeoutMs;
+  // The caller may have aborted while the call waited for a bulkhead slot.
+  if (signal?.aborted) {
+    permit.cancel(signal.reason, true);
+    return Promise.reject(signal.reason);
   }
-
-  /** The answer to a refused call: the fallback's, or the refusal. */
-  #refused(args: readonly unknown[]): Promise<TFallback> {
-    const circuit = this.#circuit;
-    return circuit.settings.fallback === undefined
-      ? circuit.refusal()
-      : this.#fallbackOrThrow(circuit.refusalError(), args);
-  }
-
-  #runWith(
-    fn: (...args: never[]) => unknown,
-    self: unknown,
-    args: readonly unknown[],
-    permit: BreakerPermit,
-    signal: AbortSignal | undefined,
-  ): Promise<TFallback> {
-    return this.#circuit.settings.timeoutMs === undefined && signal === undefined
-      ? this.#run(fn, self, args, permit)
-      : this.#runGuarded(fn, self, args, permit, signal);
-  }
-
-  /** A call with no timeout and no caller's signal, on a breaker with a bulkhead or a fallback. */
-  #run(
-    fn: (...args: never[]) => unknown,
-    self: unknown,
-    args: readonly unknown[],
-    permit: BreakerPermit,
-  ): Promise<TFallback> {
+  return new Promise<unknown>((resolve, reject) => {
+    const controller = timeoutMs === undefined ? undefined : new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let waiting = true;
+    let cause: LateSettlementCause = 'timeout';
+    let stoppedAt = 0;
+    /** The caller is answered now; returns false when it already was. */
+    const answer = (): boolean => {
+      if (!waiting) return false;
+      waiting = false;
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      return true;
+    };
+    /** The caller stops waiting while the function runs on: it keeps its slot till it settles. */
+    const leave = (why: LateSettlementCause): void => {
+      cause = why;
+      stoppedAt = circuit.clock.now();
+      circuit.bulkhead?.linger();
+    };
+    const onAbort = (): void => {
+      if (!answer()) return;
+      const reason = (signal as AbortSignal).reason;
+      leave('cancelled');
+      controller?.abort(reason);
+      permit.cancel(reason, false);
+      reject(reason);
+    };
+    if (controller !== undefined) {
+      timer = setTimeout(() => {
+        if (!answer()) return;
+        const error = new CircuitTimeoutError(circuit.name, timeoutMs as number);
+        leave('timeout');
+        controller.abort(error);
+        permit.timeOut(error);
+        fallbackOrThrow(circuit, error, args).then(resolve, reject);
+      }, timeoutMs);
+    }
+    const onValue = (value: unknown): void => {
+      if (answer()) {
+        settleValue(circuit, permit, value);
+        resolve(value);
+      } else settledLate(circuit, stoppedAt, cause);
+    };
+    const onError = (error: unknown): void => {
+      if (answer()) failOrFallBack(circuit, permit, error, args).then(resolve, reject);
+      else settledLate(circuit, stoppedAt, cause);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     let result: unknown;
+    let promise: Promise<unknown> | undefined;
+    let threw = false;
     // As on the plain path: what the function does while it is called and looked at is its outcome.
     try {
-      result = invoke(fn, self, args, neverAborted());
-      const promise = promiseOf(result);
-      if (promise !== undefined) {
-        if (this.#circuit.settings.fallback !== undefined) {
-          return observe(
-            promise,
-            (value) => {
-              settleValue(this.#circuit, permit, value);
-              return value as TFallback;
-            },
-            (error: unknown) => this.#onError(permit, error, args),
-          );
-        }
-        observe(
-          promise,
-          (value) => settleValue(this.#circuit, permit, value),
-          (error: unknown) => {
-            permit.fail(error);
-          },
-        );
-        return promise as Promise<TFallback>;
-      }
+      result = invoke(fn, self, args, controller?.signal ?? (signal as AbortSignal));
+      promise = promiseOf(result);
+      if (promise !== undefined) observe(promise, onValue, onError);
     } catch (error) {
-      return this.#onError(permit, error, args);
+      threw = true;
+      result = error;
     }
-    settleValue(this.#circuit, permit, result);
-    return Promise.resolve(result as TFallback);
-  }
+    // Judged a microtask later, as a promise's outcome would be: a caller that aborts right
+    // after execute() returns has stopped waiting, even for a function that returned at once.
+    if (threw) queueMicrotask(() => onError(result));
+    else if (promise === undefined) queueMicrotask(() => onValue(result));
+  });
+}
 
-  /**
-   * A call with a timeout or a caller's signal: the caller is answered on whichever comes first,
-   * the function's outcome, the timeout or the abort. A function that runs on after its caller
-   * stopped waiting keeps its bulkhead slot until it settles, so `maxConcurrent` bounds what
-   * runs, not what is awaited; the circuit's own accounting ends when the caller is answered.
-   */
-  #runGuarded(
-    fn: (...args: never[]) => unknown,
-    self: unknown,
-    args: readonly unknown[],
-    permit: BreakerPermit,
-    signal: AbortSignal | undefined,
-  ): Promise<TFallback> {
-    const circuit = this.#circuit;
-    const timeoutMs = circuit.settings.timeoutMs;
-    // The caller may have aborted while the call waited for a bulkhead slot.
-    if (signal?.aborted) {
-      permit.cancel(signal.reason, true);
-      return Promise.reject(signal.reason);
-    }
-    return new Promise<TFallback>((resolve, reject) => {
-      const controller = timeoutMs === undefined ? undefined : new AbortController();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let waiting = true;
-      let cause: LateSettlementCause = 'timeout';
-      let stoppedAt = 0;
-      /** The caller is answered now; returns false when it already was. */
-      const answer = (): boolean => {
-        if (!waiting) return false;
-        waiting = false;
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        return true;
-      };
-      /** The caller stops waiting while the function runs on: it keeps its slot till it settles. */
-      const leave = (why: LateSettlementCause): void => {
-        cause = why;
-        stoppedAt = circuit.clock.now();
-        circuit.bulkhead?.linger();
-      };
-      const onAbort = (): void => {
-        if (!answer()) return;
-        const reason = (signal as AbortSignal).reason;
-        leave('cancelled');
-        controller?.abort(reason);
-        permit.cancel(reason, false);
-        reject(reason);
-      };
-      if (controller !== undefined) {
-        timer = setTimeout(() => {
-          if (!answer()) return;
-          const error = new CircuitTimeoutError(circuit.name, timeoutMs as number);
-          leave('timeout');
-          controller.abort(error);
-          permit.timeOut(error);
-          this.#fallbackOrThrow(error, args).then(resolve, reject);
-        }, timeoutMs);
-      }
-      const onValue = (value: unknown): void => {
-        if (answer()) {
-          settleValue(circuit, permit, value);
-          resolve(value as TFallback);
-        } else this.#settledLate(stoppedAt, cause);
-      };
-      const onError = (error: unknown): void => {
-        if (answer()) this.#onError(permit, error, args).then(resolve, reject);
-        else this.#settledLate(stoppedAt, cause);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      let result: unknown;
-      let promise: Promise<unknown> | undefined;
-      let threw = false;
-      // As on the plain path: what the function does while it is called and looked at is its outcome.
-      try {
-        result = invoke(fn, self, args, controller?.signal ?? (signal as AbortSignal));
-        promise = promiseOf(result);
-        if (promise !== undefined) observe(promise, onValue, onError);
-      } catch (error) {
-        threw = true;
-        result = error;
-      }
-      // Judged a microtask later, as a promise's outcome would be: a caller that aborts right
-      // after execute() returns has stopped waiting, even for a function that returned at once.
-      if (threw) queueMicrotask(() => onError(result));
-      else if (promise === undefined) queueMicrotask(() => onValue(result));
-    });
+/** The function of a call its caller stopped waiting for has settled: its slot is free. */
+function settledLate(circuit: Circuit, stoppedAt: number, cause: LateSettlementCause): void {
+  circuit.bulkhead?.releaseLingering();
+  if (circuit.listens('settledLate')) {
+    const lateByMs = Math.max(0, circuit.clock.now() - stoppedAt);
+    circuit.emit('settledLate', { name: circuit.name, lateByMs, cause });
   }
+}
 
-  /** The function of a call its caller stopped waiting for has settled: its slot is free. */
-  #settledLate(stoppedAt: number, cause: LateSettlementCause): void {
-    const circuit = this.#circuit;
-    circuit.bulkhead?.releaseLingering();
-    if (circuit.listens('settledLate')) {
-      const lateByMs = Math.max(0, circuit.clock.now() - stoppedAt);
-      circuit.emit('settledLate', { name: circuit.name, lateByMs, cause });
-    }
+/** The path with a bulkhead: a call may wait for a slot before it runs. */
+async function callWhenAdmitted(
+  circuit: Circuit,
+  fn: (...args: never[]) => unknown,
+  self: unknown,
+  args: readonly unknown[],
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  let ticket: number;
+  try {
+    ticket = await (circuit.bulkhead as NonNullable<Circuit['bulkhead']>).admit(circuit, signal);
+  } catch (error) {
+    if (signal?.aborted && error === signal.reason) throw error;
+    return fallbackOrThrow(circuit, error, args);
   }
+  return runWith(circuit, fn, self, args, newPermit(circuit, ticket), signal);
+}
 
-  /** The path with a bulkhead: a call may wait for a slot before it runs. */
-  async #callWhenAdmitted(
-    fn: (...args: never[]) => unknown,
-    self: unknown,
-    args: readonly unknown[],
-    signal: AbortSignal | undefined,
-  ): Promise<TFallback> {
-    const circuit = this.#circuit;
-    let ticket: number;
-    try {
-      ticket = await (circuit.bulkhead as NonNullable<Circuit['bulkhead']>).admit(circuit, signal);
-    } catch (error) {
-      if (signal?.aborted && error === signal.reason) throw error;
-      return this.#fallbackOrThrow(error, args);
-    }
-    return this.#runWith(fn, self, args, this.#permit(ticket), signal);
-  }
+/** Counts a call its caller cancelled before it was admitted, and rejects with the reason. */
+function cancel(circuit: Circuit, reason: unknown): Promise<never> {
+  circuit.cancel(reason, false);
+  return Promise.reject(reason);
+}
 
-  /** Counts a call its caller cancelled before it was admitted, and rejects with the reason. */
-  #cancel(reason: unknown): Promise<never> {
-    this.#circuit.cancel(reason, false);
-    return Promise.reject(reason);
-  }
+function failOrFallBack(
+  circuit: Circuit,
+  permit: BreakerPermit,
+  error: unknown,
+  args: readonly unknown[],
+): Promise<unknown> {
+  return permit.fail(error) ? fallbackOrThrow(circuit, error, args) : Promise.reject(error);
+}
 
-  #onError(permit: BreakerPermit, error: unknown, args: readonly unknown[]): Promise<TFallback> {
-    return permit.fail(error) ? this.#fallbackOrThrow(error, args) : Promise.reject(error);
-  }
-
-  #fallbackOrThrow(error: unknown, args: readonly unknown[]): Promise<TFallback> {
-    const circuit = this.#circuit;
-    const fallback = circuit.settings.fallback;
-    if (fallback === undefined) return Promise.reject(error);
-    circuit.totals.fallbacks++;
-    if (circuit.listens('fallback')) circuit.emit('fallback', { name: circuit.name, error });
-    return new Promise<TFallback>((resolve) => resolve(fallback(error, ...args) as TFallback));
-  }
+function fallbackOrThrow(
+  circuit: Circuit,
+  error: unknown,
+  args: readonly unknown[],
+): Promise<unknown> {
+  const fallback = circuit.settings.fallback;
+  if (fallback === undefined) return Promise.reject(error);
+  circuit.countFallback();
+  if (circuit.listens('fallback')) circuit.emit('fallback', { name: circuit.name, error });
+  return new Promise<unknown>((resolve) => resolve(fallback(error, ...args)));
 }

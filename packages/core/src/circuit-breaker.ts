@@ -1,7 +1,7 @@
 import { signalOption } from './abort-signal.ts';
 import type { BreakerStats } from './breaker-stats.ts';
 import { statsOf } from './breaker-stats.ts';
-import { CallRunner, type ExecuteOptions, noArgs } from './call-runner.ts';
+import { type ExecuteOptions, noArgs, runCall } from './call-runner.ts';
 import { Circuit } from './circuit.ts';
 import type { BulkheadFullError, CircuitOpenError } from './errors.ts';
 import type { BreakerEventName, BreakerListener } from './events.ts';
@@ -34,11 +34,9 @@ export type { ExecuteOptions } from './call-runner.ts';
  */
 export class CircuitBreaker<TFallback = never> {
   readonly #circuit: Circuit;
-  readonly #runner: CallRunner<TFallback>;
 
   constructor(options?: CircuitBreakerOptions<TFallback>) {
     this.#circuit = new Circuit(resolveOptions(options as CircuitBreakerOptions<unknown>));
-    this.#runner = new CallRunner(this.#circuit);
   }
 
   /** The breaker's name. */
@@ -96,7 +94,7 @@ export class CircuitBreaker<TFallback = never> {
         return Promise.reject(error);
       }
     }
-    return this.#runner.call(fn, undefined, noArgs, signal) as Promise<Awaited<T> | TFallback>;
+    return runCall(this.#circuit, fn, undefined, noArgs, signal) as Promise<Awaited<T> | TFallback>;
   }
 
   /**
@@ -115,9 +113,9 @@ export class CircuitBreaker<TFallback = never> {
     if (typeof fn !== 'function') {
       throw new TypeError(`wrap() needs a function to wrap; got ${typeof fn}`);
     }
-    const runner = this.#runner;
+    const circuit = this.#circuit;
     return function wrapped(this: unknown, ...args: A) {
-      return runner.call(fn, this, args, undefined) as Promise<Awaited<R> | TFallback>;
+      return runCall(circuit, fn, this, args, undefined) as Promise<Awaited<R> | TFallback>;
     };
   }
 

@@ -46,9 +46,18 @@ import type { OutcomeWindow } from './windows/outcome-window.ts';
 import { TimeWindow } from './windows/time-window.ts';
 import { withoutStackTrace } from './without-stack-trace.ts';
 
-/** @internal Counts since a breaker was built; see `BreakerStats.totals`. */
 /** How long a caller shed by a throttling rule is told to wait before a retry may well pass. */
 const throttledRetryAfterMs = 1_000;
+
+/**
+ * No timeout, no bulkhead, no fallback: `execute` and `wrap` calls without a caller's signal
+ * take the call runner's plain path.
+ */
+const plainTrait = 1;
+/** Every settlement needs the time: for a time window, a store or a throttle. */
+const timedTrait = 2;
+/** The rules open only on a window with a failed or slow call (the built-in ones do). */
+const judgedOnBadCallsTrait = 4;
 
 /** A breaker's throttle, and the place of its rule in `rules`, for reports. */
 interface BoundThrottle {
@@ -56,6 +65,7 @@ interface BoundThrottle {
   readonly index: number;
 }
 
+/** @internal Counts since a breaker was built; see `BreakerStats.totals`. */
 export interface Totals {
   successes: number;
   failures: number;
@@ -79,28 +89,29 @@ export interface Totals {
  * longer in the circuit's state.
  */
 export class Circuit implements Settler {
-  readonly name: string;
   readonly settings: Settings;
-  readonly clock: Clock;
   /** The bulkhead, when the breaker has one; admission takes a slot, settlement frees it. */
   readonly bulkhead: Bulkhead | undefined;
-  readonly totals: Totals = {
-    successes: 0,
-    failures: 0,
-    timeouts: 0,
-    ignored: 0,
-    rejected: 0,
-    cancelled: 0,
-    slowCalls: 0,
-    fallbacks: 0,
-  };
+  // The totals, as fields of their own rather than an object: an idle breaker should cost
+  // little memory. Read them together with `totals`.
+  #successes = 0;
+  #failures = 0;
+  #timeouts = 0;
+  #ignored = 0;
+  #rejected = 0;
+  #cancelled = 0;
+  #slowCalls = 0;
+  #fallbacks = 0;
   readonly #window: OutcomeWindow;
-  /** Whether every settlement needs the time: for a time window, a store or a throttle. */
-  readonly #timedRecords: boolean;
+  /**
+   * What the breaker's settings make of every call, as bits of one number (see `plain`, `timed`
+   * and `judgedOnBadCalls` below) rather than a field each: an idle breaker should cost little.
+   */
+  readonly #traits: number;
+
   /** The rules that judge counts (those with `shouldOpen`), in order. */
   readonly #rules: readonly TripRule[];
-  /** Whether the rules open only on a window with a failed or slow call (the built-in ones). */
-  readonly #opensOnlyOnBadCalls: boolean;
+
   /** The throttles of the rules that have one; undefined when none does. */
   readonly #throttles: readonly BoundThrottle[] | undefined;
   readonly #binding: StoreBinding;
@@ -119,14 +130,13 @@ export class Circuit implements Settler {
     | { reason: RejectionReason; retryAfterMs: number | undefined; promise: Promise<never> }
     | undefined;
   /** The end of the longest wait a dependency asked for (Retry-After); see holdOpenFor. */
-  #holdUntil = Number.NEGATIVE_INFINITY;
+  // Undefined rather than -Infinity: a field holding a double costs an idle breaker a heap number.
+  #holdUntil: number | undefined;
   /** The fleet-wide version of the state (see SharedCircuitState); counts transitions alone. */
   #version = 0;
 
   constructor(settings: Settings) {
     this.settings = settings;
-    this.name = settings.name;
-    this.clock = settings.clock;
     const window = settings.window;
     this.#window =
       window.type === 'count'
@@ -136,7 +146,6 @@ export class Circuit implements Settler {
     this.#rules = settings.rules.every((rule) => rule.shouldOpen !== undefined)
       ? settings.rules
       : settings.rules.filter((rule) => rule.shouldOpen !== undefined);
-    this.#opensOnlyOnBadCalls = opensOnlyOnBadCalls(this.#rules);
     this.#throttles = throttlesOf(settings.rules, settings.name);
     this.bulkhead = settings.bulkhead && new Bulkhead(settings.bulkhead, settings.name);
     this.#firstOpenDurationMs = settings.openDuration(1);
@@ -148,8 +157,49 @@ export class Circuit implements Settler {
       current: () => sharedStateOf(this.#phase, this.#version),
       adopt: (state) => this.#adopt(state),
     });
-    this.#timedRecords =
+    const plain =
+      settings.timeoutMs === undefined &&
+      settings.fallback === undefined &&
+      this.bulkhead === undefined;
+    const timed =
       window.type === 'time' || this.#binding !== noStore || this.#throttles !== undefined;
+    this.#traits =
+      (plain ? plainTrait : 0) |
+      (timed ? timedTrait : 0) |
+      (opensOnlyOnBadCalls(this.#rules) ? judgedOnBadCallsTrait : 0);
+  }
+
+  // Read from the settings rather than kept twice: an idle breaker should cost little memory.
+  get name(): string {
+    return this.settings.name;
+  }
+
+  get clock(): Clock {
+    return this.settings.clock;
+  }
+
+  /** The totals since the breaker was built, as a new object. */
+  get totals(): Totals {
+    return {
+      successes: this.#successes,
+      failures: this.#failures,
+      timeouts: this.#timeouts,
+      ignored: this.#ignored,
+      rejected: this.#rejected,
+      cancelled: this.#cancelled,
+      slowCalls: this.#slowCalls,
+      fallbacks: this.#fallbacks,
+    };
+  }
+
+  /** Whether `execute` and `wrap` calls without a caller's signal take the plain path. */
+  get plainCalls(): boolean {
+    return (this.#traits & plainTrait) !== 0;
+  }
+
+  /** Counts a call answered by the fallback. */
+  countFallback(): void {
+    this.#fallbacks++;
   }
 
   get state(): CircuitState {
@@ -296,7 +346,7 @@ export class Circuit implements Settler {
   /** Counts a refusal, for `reason`; returns -1, the ticket of a refused call. */
   refuse(reason: RejectionReason): -1 {
     this.#lastRefusal = reason;
-    this.totals.rejected++;
+    this.#rejected++;
     if (this.#listeners?.lists.rejected) this.emit('rejected', { name: this.name, reason });
     return -1;
   }
@@ -313,7 +363,7 @@ export class Circuit implements Settler {
 
   /** Counts a call its caller cancelled before it was admitted. */
   cancel(reason: unknown, queued: boolean): void {
-    this.totals.cancelled++;
+    this.#cancelled++;
     if (this.#listeners?.lists.cancelled) {
       this.emit('cancelled', { name: this.name, queued, error: reason });
     }
@@ -373,8 +423,7 @@ export class Circuit implements Settler {
 
   /** The time a call starts, or NaN when nothing needs its duration (saves a clock read). */
   startTime(): number {
-    return this.settings.slowCallDurationMs !== Number.POSITIVE_INFINITY ||
-      this.#listeners?.timed === true
+    return this.settings.slowCallDurationMs !== undefined || this.#listeners?.timed === true
       ? this.clock.now()
       : Number.NaN;
   }
@@ -386,7 +435,7 @@ export class Circuit implements Settler {
     const now = this.#settleTime(startedAt, durationMs);
     const duration = durationMs ?? elapsed(startedAt, now);
     const slow = this.#countSlow(duration, true);
-    this.totals.successes++;
+    this.#successes++;
     if (this.#listeners?.lists.success) {
       this.emit('success', { name: this.name, durationMs: duration });
     }
@@ -440,7 +489,7 @@ export class Circuit implements Settler {
 
   /** Records a call that timed out; its bulkhead slot stays taken until its function settles. */
   timedOut(ticket: number, startedAt: number, error: CircuitTimeoutError): void {
-    this.totals.timeouts++;
+    this.#timeouts++;
     if (this.#listeners?.lists.timeout) {
       this.emit('timeout', {
         name: this.name,
@@ -471,7 +520,7 @@ export class Circuit implements Settler {
     const now = this.#settleTime(startedAt, durationMs);
     const duration = durationMs ?? elapsed(startedAt, now);
     const slow = this.#countSlow(duration, false);
-    this.totals.failures++;
+    this.#failures++;
     if (this.#listeners?.lists.failure) {
       this.emit(
         'failure',
@@ -503,7 +552,7 @@ export class Circuit implements Settler {
   ): void {
     this.#release(freeSlot);
     const now = this.#settleTime(startedAt, durationMs);
-    this.totals.ignored++;
+    this.#ignored++;
     if (this.#listeners?.lists.ignored) {
       const duration = durationMs ?? elapsed(startedAt, now);
       this.emit(
@@ -537,7 +586,7 @@ export class Circuit implements Settler {
    * machines a clock read costs more than the rest of the call's bookkeeping together.
    */
   #settleTime(startedAt: number, durationMs: number | undefined): number {
-    return this.#timedRecords ||
+    return (this.#traits & timedTrait) !== 0 ||
       (durationMs === undefined && !Number.isNaN(startedAt)) ||
       this.#phase.kind === 'half-open'
       ? this.clock.now()
@@ -545,8 +594,9 @@ export class Circuit implements Settler {
   }
 
   #countSlow(durationMs: number, succeeded: boolean): boolean {
-    if (durationMs < this.settings.slowCallDurationMs) return false;
-    this.totals.slowCalls++;
+    const slowCallDurationMs = this.settings.slowCallDurationMs;
+    if (slowCallDurationMs === undefined || durationMs < slowCallDurationMs) return false;
+    this.#slowCalls++;
     if (this.#listeners?.lists.slowCall) {
       this.emit('slowCall', { name: this.name, durationMs, succeeded });
     }
@@ -563,7 +613,10 @@ export class Circuit implements Settler {
   #tripIfNeeded(now: number): void {
     const window = this.#window;
     // The built-in rules have nothing to say about a window of good calls alone: most calls.
-    const clean = this.#opensOnlyOnBadCalls && window.failures === 0 && window.slowCalls === 0;
+    const clean =
+      (this.#traits & judgedOnBadCallsTrait) !== 0 &&
+      window.failures === 0 &&
+      window.slowCalls === 0;
     const rule =
       (clean ? undefined : this.#ruleToOpen(window)) ??
       (this.#binding === noStore ? undefined : this.#ruleToOpenFleet(now));
@@ -595,7 +648,7 @@ export class Circuit implements Settler {
    */
   #holdOpenFor(ms: number): void {
     const until = this.clock.now() + Math.min(ms, limits.durationMs);
-    if (until <= this.#holdUntil) return;
+    if (this.#holdUntil !== undefined && until <= this.#holdUntil) return;
     this.#holdUntil = until;
     const phase = this.#phase;
     if (phase.kind === 'open' && phase.until < until) this.#phase = { ...phase, until };
@@ -603,7 +656,10 @@ export class Circuit implements Settler {
 
   #open(time: number, attempt: number, reason: TransitionReason, rule?: string): void {
     const now = Number.isNaN(time) ? this.clock.now() : time;
-    const until = Math.max(now + this.#openDurationFor(attempt), this.#holdUntil);
+    const until = Math.max(
+      now + this.#openDurationFor(attempt),
+      this.#holdUntil ?? Number.NEGATIVE_INFINITY,
+    );
     this.#transition({ kind: 'open', openedAt: now, until, attempt }, reason, rule);
   }
 
@@ -679,7 +735,7 @@ export class Circuit implements Settler {
     this.#refused = undefined;
     if (next.kind === 'closed' || next.kind === 'disabled') {
       this.#window.clear();
-      this.#holdUntil = Number.NEGATIVE_INFINITY;
+      this.#holdUntil = undefined;
     }
     return from;
   }

@@ -197,7 +197,8 @@ export interface Settings {
   readonly window: Readonly<
     { type: 'count'; size: number } | { type: 'time'; durationMs: number; buckets: number }
   >;
-  readonly slowCallDurationMs: number;
+  /** Undefined when no call is slow: a field holding Infinity would cost a heap number. */
+  readonly slowCallDurationMs: number | undefined;
   readonly rules: readonly TripRule[];
   readonly openDuration: OpenDurationFn;
   readonly halfOpenMaxCalls: number;
@@ -283,8 +284,23 @@ export function checkBreakerOptions(options: CircuitBreakerOptions<unknown>, pat
   }
 }
 
-/** @internal Applies defaults to `options` and checks every one of them. */
-export function resolveOptions(options: CircuitBreakerOptions<unknown> = {}): Settings {
+// The settings of a breaker built without options, shared by every such breaker: they hold
+// nothing of one breaker's own.
+let defaultSettings: Settings | undefined;
+
+/**
+ * @internal Applies defaults to `options` and checks every one of them. Settings are never
+ * changed once made, so breakers built without options share one.
+ */
+export function resolveOptions(options?: CircuitBreakerOptions<unknown>): Settings {
+  if (options === undefined) {
+    defaultSettings ??= Object.freeze(resolveGiven({}));
+    return defaultSettings;
+  }
+  return resolveGiven(options);
+}
+
+function resolveGiven(options: CircuitBreakerOptions<unknown>): Settings {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', options, 'an object of breaker options');
   }
@@ -309,8 +325,7 @@ export function resolveOptions(options: CircuitBreakerOptions<unknown> = {}): Se
     name,
     window,
     rules: resolveRules(o, check),
-    slowCallDurationMs:
-      check.duration('slowCallDurationMs', o.slowCallDurationMs) ?? Number.POSITIVE_INFINITY,
+    slowCallDurationMs: check.duration('slowCallDurationMs', o.slowCallDurationMs),
     openDuration: resolveOpenDuration(o.openDurationMs, check),
     halfOpenMaxCalls: check.integer(
       'halfOpenMaxCalls',
@@ -367,8 +382,11 @@ function resolveRules(o: Record<string, unknown>, check: Checker): readonly Trip
   );
 }
 
+// Breakers that keep the default window share its description.
+const defaultWindow: Settings['window'] = Object.freeze({ type: 'count', size: 20 });
+
 function resolveWindow(value: unknown, check: Checker): Settings['window'] {
-  if (value === undefined) return { type: 'count', size: 20 };
+  if (value === undefined) return defaultWindow;
   const expected = "{ type: 'count', size } or { type: 'time', durationMs, buckets? }";
   if (typeof value !== 'object' || value === null) throw check.fail('window', value, expected);
   const { type, ...rest } = value as Record<string, unknown>;
