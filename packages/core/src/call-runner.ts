@@ -30,18 +30,6 @@ function neverAborted(): AbortSignal {
   return sharedNeverAborted;
 }
 
-/** Calls `fn` as `execute` does (with a signal), or as the wrapped function was called. */
-function invoke(
-  fn: (...args: never[]) => unknown,
-  self: unknown,
-  args: readonly unknown[],
-  signal: AbortSignal,
-): unknown {
-  return args === noArgs
-    ? (fn as (signal: AbortSignal) => unknown)(signal)
-    : Reflect.apply(fn, self, args);
-}
-
 /** Settles `permit` for a call that returned `value`, judged by `isResultFailure` if set. */
 function settleValue(circuit: Circuit, permit: BreakerPermit, value: unknown): void {
   const isResultFailure = circuit.settings.isResultFailure;
@@ -132,7 +120,12 @@ export function runCall(
   // hand back a thenable whose `then` getter throws, a promise whose `then` was replaced — is
   // its outcome. Nothing in this block settles the call, so the catch settles it exactly once.
   try {
-    result = invoke(fn, self, args, neverAborted());
+    // Called here, not through a helper: every frame between the caller and the function is
+    // one more that an Error the function throws captures in its stack trace.
+    result =
+      args === noArgs
+        ? (fn as (signal: AbortSignal) => unknown)(neverAborted())
+        : Reflect.apply(fn, self, args);
     const promise = promiseOf(result);
     if (promise !== undefined) {
       observe(promise, permit.onValue, permit.onError);
@@ -196,7 +189,10 @@ function run(
   let result: unknown;
   // As on the plain path: what the function does while it is called and looked at is its outcome.
   try {
-    result = invoke(fn, self, args, neverAborted());
+    result =
+      args === noArgs
+        ? (fn as (signal: AbortSignal) => unknown)(neverAborted())
+        : Reflect.apply(fn, self, args);
     const promise = promiseOf(result);
     if (promise !== undefined) {
       if (circuit.settings.fallback !== undefined) {
@@ -299,7 +295,10 @@ function runGuarded(
     let threw = false;
     // As on the plain path: what the function does while it is called and looked at is its outcome.
     try {
-      result = invoke(fn, self, args, controller?.signal ?? (signal as AbortSignal));
+      result =
+        args === noArgs
+          ? (fn as (signal: AbortSignal) => unknown)(controller?.signal ?? (signal as AbortSignal))
+          : Reflect.apply(fn, self, args);
       promise = promiseOf(result);
       if (promise !== undefined) observe(promise, onValue, onError);
     } catch (error) {

@@ -125,6 +125,12 @@ export class Circuit implements Settler {
   #epochStart = 0;
   #inFlight = 0;
   #lastRefusal: RejectionReason = 'open';
+  /**
+   * When the latest admission outside the closed state was asked for, so that the refusal that
+   * follows it need not read the clock again. Undefined until then (a field that starts with a
+   * number would cost every idle breaker a heap number).
+   */
+  #admittedAt: number | undefined;
   /** The latest refusal's rejection, while its error still says what a refusal now would. */
   #refused:
     | { reason: RejectionReason; retryAfterMs: number | undefined; promise: Promise<never> }
@@ -297,6 +303,7 @@ export class Circuit implements Settler {
 
   /** Admission outside the closed state, where time moves the circuit. */
   #admitTrial(now: number): number {
+    this.#admittedAt = now;
     const phase = this.#phase;
     switch (phase.kind) {
       case 'closed':
@@ -386,7 +393,8 @@ export class Circuit implements Settler {
    */
   refusal(): Promise<never> {
     const reason = this.#lastRefusal;
-    const retryAfterMs = this.#retryAfterMs(reason);
+    // Asked right after a refused admission: the time that admission read is the time now.
+    const retryAfterMs = this.#retryAfterMs(reason, this.#admittedAt);
     const refused = this.#refused;
     if (
       refused !== undefined &&
@@ -401,11 +409,11 @@ export class Circuit implements Settler {
   }
 
   /** What a refusal for `reason` would tell about when to retry, in milliseconds. */
-  #retryAfterMs(reason: RejectionReason): number | undefined {
+  #retryAfterMs(reason: RejectionReason, now?: number): number | undefined {
     if (reason === 'throttled') return throttledRetryAfterMs;
     const phase = this.#phase;
     return phase.kind === 'open' && reason !== 'bulkhead'
-      ? Math.max(0, Math.ceil(phase.until - this.clock.now()))
+      ? Math.max(0, Math.ceil(phase.until - (now ?? this.clock.now())))
       : undefined;
   }
 
