@@ -1,35 +1,20 @@
 // Judging a finished request runs user code — the breakers' clock, isFailure — and whatever it
 // throws, the request's permit settles, once: inFlight goes back to 0 and a half-open trial frees
 // its slot. The judging is the core's (judgeAndSettle in @tripswitch/core/http).
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it, vi } from 'vitest';
 import type { AxiosBreakerOptions } from '../src/index.ts';
 import { client, rejection } from './support/setup.ts';
-import { ok, startUpstream, status } from './support/upstream.ts';
-
-/** Time for the breakers, and a trap that makes the next piece of user code run throw, once. */
-interface Trap {
-  time: number;
-  armed: boolean;
-  /** Throws if armed, and disarms. */
-  spring(): void;
-}
-
-function trap(): Trap {
-  const t: Trap = {
-    time: 0,
-    armed: false,
-    spring() {
-      if (!t.armed) return;
-      t.armed = false;
-      throw new Error('user code broke');
-    },
-  };
-  return t;
-}
+import {
+  armsTrap,
+  ok,
+  startUpstream,
+  status,
+  type UserCodeTrap,
+  userCodeTrap,
+} from './support/upstream.ts';
 
 /** Where the trap is set: in the breakers' clock, or in isFailure. */
-const userCode: Record<string, (t: Trap) => AxiosBreakerOptions> = {
+const userCode: Record<string, (t: UserCodeTrap) => AxiosBreakerOptions> = {
   clock: (t) => ({
     clock: {
       now: () => {
@@ -47,20 +32,12 @@ const userCode: Record<string, (t: Trap) => AxiosBreakerOptions> = {
   }),
 };
 
-/** Answers 200 after arming the trap: the next user code run is the judging of this request. */
-function armsTrap(t: Trap) {
-  return (request: IncomingMessage, response: ServerResponse) => {
-    t.armed = true;
-    ok(request, response);
-  };
-}
-
 describe.each(Object.keys(userCode))('%s that throws while a request is judged', (where) => {
-  const optionsWith = userCode[where] as (t: Trap) => AxiosBreakerOptions;
+  const optionsWith = userCode[where] as (t: UserCodeTrap) => AxiosBreakerOptions;
 
   it('counts a failure, says so, and settles the permit', async () => {
     const report = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const t = trap();
+    const t = userCodeTrap();
     const upstream = await startUpstream(armsTrap(t));
     const c = client(optionsWith(t));
     expect((await c.api.get(upstream.url)).status).toBe(200);
@@ -70,7 +47,7 @@ describe.each(Object.keys(userCode))('%s that throws while a request is judged',
 
   it('frees a half-open trial: the circuit reopens, then a later trial closes it', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    const t = trap();
+    const t = userCodeTrap();
     const upstream = await startUpstream(status(500));
     const c = client({
       ...optionsWith(t),

@@ -191,4 +191,3 @@ function integerIn(
     throw new InvalidOptionError(option, value, `an integer from ${min} to ${max}`);
   }
 }
-

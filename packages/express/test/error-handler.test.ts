@@ -1,11 +1,11 @@
 // breakerErrorHandler: a refusal thrown downstream (an outgoing client's breaker) becomes the same
 // 503 the middleware sends; every other error goes on to the next error handler.
 import { BreakerRegistry, BulkheadFullError, CircuitBreaker } from '@tripswitch/core';
+import { nextOutcome } from '@tripswitch/test-breakers';
 import type { NextFunction, Request, Response } from 'express';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { breakerErrorHandler, breakerMiddleware } from '../src/index.ts';
 import { type CreateApp, expresses } from './expresses.ts';
-import { nextOutcome } from './next-outcome.ts';
 import { get, serve } from './serve.ts';
 
 describe.each(expresses)('%s: breakerErrorHandler', (label, express: CreateApp) => {

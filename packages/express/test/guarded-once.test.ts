@@ -1,10 +1,10 @@
 // A request meets every breaker middleware mounted on its path, and is guarded by the first one
 // only: a narrower breaker before an app-wide one keeps its failures to itself.
 import { BreakerRegistry } from '@tripswitch/core';
+import { nextOutcome } from '@tripswitch/test-breakers';
 import { describe, expect, it, vi } from 'vitest';
 import { type BreakerMiddlewareOptions, breakerMiddleware } from '../src/index.ts';
 import { expresses } from './expresses.ts';
-import { nextOutcome } from './next-outcome.ts';
 import { get, serve } from './serve.ts';
 
 const tripwire: BreakerMiddlewareOptions = {

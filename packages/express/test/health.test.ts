@@ -1,10 +1,10 @@
 // circuitsHealth: 200 while every circuit is closed, 503 (or degradedStatus) otherwise, with each
 // breaker's state and rates; from an explicit registry, or from the middlewares on the same app.
 import { BreakerRegistry, type RegistryHealth } from '@tripswitch/core';
+import { nextOutcome } from '@tripswitch/test-breakers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { breakerMiddleware, circuitsHealth } from '../src/index.ts';
 import { expresses } from './expresses.ts';
-import { nextOutcome } from './next-outcome.ts';
 import { get, type Reply, serve } from './serve.ts';
 
 const closedBreaker = (name: string, calls = 0) => ({

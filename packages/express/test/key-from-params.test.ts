@@ -1,11 +1,11 @@
 // `key: (req) => req.params.tenant` in a middleware mounted with app.use(): params are not parsed
 // there, the key is undefined, and the error must say so, naming `key`.
 import { BreakerRegistry, isInvalidOptionError } from '@tripswitch/core';
+import { nextOutcome } from '@tripswitch/test-breakers';
 import type { ErrorRequestHandler } from 'express';
 import { describe, expect, it } from 'vitest';
 import { breakerMiddleware } from '../src/index.ts';
 import { expresses } from './expresses.ts';
-import { nextOutcome } from './next-outcome.ts';
 import { get, serve } from './serve.ts';
 
 describe.each(expresses)('%s: a key read from req.params', (_label, express) => {

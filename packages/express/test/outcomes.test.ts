@@ -1,12 +1,12 @@
 // What the middleware records for each way a request can end: every path settles the permit
 // exactly once, judged by the status finally sent, and leaves nothing in flight.
 import { BreakerRegistry } from '@tripswitch/core';
+import { nextOutcome } from '@tripswitch/test-breakers';
 import type { Response } from 'express';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type BreakerMiddlewareOptions, breakerMiddleware } from '../src/index.ts';
 import { deferred } from './deferred.ts';
 import { expresses } from './expresses.ts';
-import { nextOutcome } from './next-outcome.ts';
 import { get, serve, startRequest } from './serve.ts';
 
 class HttpError extends Error {

@@ -1,12 +1,12 @@
 // What a refused request receives, and that the route handler never runs for it.
 import { BreakerRegistry, isCircuitOpenError } from '@tripswitch/core';
+import { nextOutcome } from '@tripswitch/test-breakers';
 import type { Response } from 'express';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type BreakerMiddlewareOptions, breakerMiddleware } from '../src/index.ts';
 import { deferred } from './deferred.ts';
 import { expresses } from './expresses.ts';
 import { holdingRoute } from './holding-route.ts';
-import { nextOutcome } from './next-outcome.ts';
 import { get, serve } from './serve.ts';
 
 describe.each(expresses)('%s: refusals', (_label, express) => {

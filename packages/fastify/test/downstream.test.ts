@@ -4,13 +4,13 @@ import { BreakerRegistry, isCircuitOpenError } from '@tripswitch/core';
 import { refusalResponse } from '@tripswitch/core/http';
 import { withBreaker } from '@tripswitch/fetch';
 import { breakerInterceptor } from '@tripswitch/fetch/undici';
+import { nextOutcome } from '@tripswitch/test-breakers';
 import { startUpstream, status, type Upstream } from '@tripswitch/test-upstream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { breakerPlugin } from '../src/index.ts';
 import { clientOf, transports } from './client.ts';
-import { nextOutcome } from './next-outcome.ts';
 
 // The client's breakers open after two failures and stay open for 30 s of this clock.
 const clientBreaker = { minimumCalls: 2, failureRateThreshold: 100, openDurationMs: 30_000 };

@@ -3,12 +3,12 @@
 // real sockets alike.
 import { Writable } from 'node:stream';
 import { BreakerRegistry } from '@tripswitch/core';
+import { nextOutcome } from '@tripswitch/test-breakers';
 import Fastify, { type FastifyReply } from 'fastify';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type BreakerPluginOptions, breakerPlugin } from '../src/index.ts';
 import { clientOf, startRequest, transports } from './client.ts';
 import { deferred } from './deferred.ts';
-import { nextOutcome } from './next-outcome.ts';
 
 class HttpError extends Error {
   readonly statusCode: number;

@@ -2,12 +2,12 @@
 import type { ServerResponse } from 'node:http';
 import { BreakerRegistry, isCircuitOpenError } from '@tripswitch/core';
 import { refusalResponse } from '@tripswitch/core/http';
+import { nextOutcome } from '@tripswitch/test-breakers';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { type BreakerPluginOptions, breakerPlugin } from '../src/index.ts';
 import { type Client, clientOf, startRequest, transports } from './client.ts';
 import { deferred } from './deferred.ts';
-import { nextOutcome } from './next-outcome.ts';
 
 /** A route whose requests wait in the handler until released, so they stay in flight. */
 function holdingRoute(app: FastifyInstance, path: string) {

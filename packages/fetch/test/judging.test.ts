@@ -1,36 +1,21 @@
 // Judging a finished call runs user code — the breakers' clock, isFailure — and whatever it
 // throws, the request's permit settles, once: inFlight goes back to 0 and a half-open trial frees
 // its slot. The judging is the core's (judgeAndSettle in @tripswitch/core/http).
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it, vi } from 'vitest';
 import type { FetchBreakerOptions } from '../src/index.ts';
 import type { UndiciBreakerOptions } from '../src/undici/index.ts';
 import { client, undiciClient, undicis } from './support/setup.ts';
-import { ok, startUpstream, status } from './support/upstream.ts';
-
-/** Time for the breakers, and a trap that makes the next piece of user code run throw, once. */
-interface Trap {
-  time: number;
-  armed: boolean;
-  /** Throws if armed, and disarms. */
-  spring(): void;
-}
-
-function trap(): Trap {
-  const t: Trap = {
-    time: 0,
-    armed: false,
-    spring() {
-      if (!t.armed) return;
-      t.armed = false;
-      throw new Error('user code broke');
-    },
-  };
-  return t;
-}
+import {
+  armsTrap,
+  ok,
+  startUpstream,
+  status,
+  type UserCodeTrap,
+  userCodeTrap,
+} from './support/upstream.ts';
 
 /** Where the trap is set: in the breakers' clock, or in isFailure. */
-const userCode: Record<string, (t: Trap) => FetchBreakerOptions & UndiciBreakerOptions> = {
+const userCode: Record<string, (t: UserCodeTrap) => FetchBreakerOptions & UndiciBreakerOptions> = {
   clock: (t) => ({
     clock: {
       now: () => {
@@ -50,22 +35,16 @@ const userCode: Record<string, (t: Trap) => FetchBreakerOptions & UndiciBreakerO
   }),
 };
 
-/** Answers 200 after arming the trap: the next user code run is the judging of this request. */
-function armsTrap(t: Trap) {
-  return (request: IncomingMessage, response: ServerResponse) => {
-    t.armed = true;
-    ok(request, response);
-  };
-}
-
 describe.each(Object.keys(userCode))(
   'withBreaker: %s that throws while a call is judged',
   (where) => {
-    const optionsWith = userCode[where] as (t: Trap) => FetchBreakerOptions & UndiciBreakerOptions;
+    const optionsWith = userCode[where] as (
+      t: UserCodeTrap,
+    ) => FetchBreakerOptions & UndiciBreakerOptions;
 
     it('counts a failure, says so, and settles the permit', async () => {
       const report = vi.spyOn(console, 'error').mockImplementation(() => {});
-      const t = trap();
+      const t = userCodeTrap();
       const upstream = await startUpstream(armsTrap(t));
       const c = client(optionsWith(t));
       expect((await c.fetch(upstream.url)).status).toBe(200);
@@ -78,7 +57,7 @@ describe.each(Object.keys(userCode))(
 
     it('frees a half-open trial: the circuit reopens, then a later trial closes it', async () => {
       vi.spyOn(console, 'error').mockImplementation(() => {});
-      const t = trap();
+      const t = userCodeTrap();
       const upstream = await startUpstream(status(500));
       const c = client({
         ...optionsWith(t),
@@ -105,11 +84,13 @@ describe.each(
     Object.keys(userCode).map((where) => ({ name, undici, where })),
   ),
 )('$name: $where that throws while a request is judged', ({ undici, where }) => {
-  const optionsWith = userCode[where] as (t: Trap) => FetchBreakerOptions & UndiciBreakerOptions;
+  const optionsWith = userCode[where] as (
+    t: UserCodeTrap,
+  ) => FetchBreakerOptions & UndiciBreakerOptions;
 
   it('counts a failure, says so, and settles the permit', async () => {
     const report = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const t = trap();
+    const t = userCodeTrap();
     const upstream = await startUpstream(armsTrap(t));
     const c = undiciClient(undici, optionsWith(t));
     expect((await c.request(upstream.url)).statusCode).toBe(200);
@@ -119,7 +100,7 @@ describe.each(
 
   it('frees a half-open trial: the circuit reopens, then a later trial closes it', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    const t = trap();
+    const t = userCodeTrap();
     const upstream = await startUpstream(status(500));
     const c = undiciClient(undici, {
       ...optionsWith(t),

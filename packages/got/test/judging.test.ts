@@ -1,35 +1,21 @@
 // Judging a finished attempt runs user code — the breakers' clock, isFailure — and whatever it
 // throws, the attempt's permit settles, once: inFlight goes back to 0 and a half-open trial frees
 // its slot. The judging is the core's (judgeAndSettle in @tripswitch/core/http).
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it, vi } from 'vitest';
 import type { GotBreakerOptions } from '../src/index.ts';
 import { client, gots, rejection } from './support/setup.ts';
-import { held, ok, startUpstream, status } from './support/upstream.ts';
-
-/** Time for the breakers, and a trap that makes the next piece of user code run throw, once. */
-interface Trap {
-  time: number;
-  armed: boolean;
-  /** Throws if armed, and disarms. */
-  spring(): void;
-}
-
-function trap(): Trap {
-  const t: Trap = {
-    time: 0,
-    armed: false,
-    spring() {
-      if (!t.armed) return;
-      t.armed = false;
-      throw new Error('user code broke');
-    },
-  };
-  return t;
-}
+import {
+  armsTrap,
+  held,
+  ok,
+  startUpstream,
+  status,
+  type UserCodeTrap,
+  userCodeTrap,
+} from './support/upstream.ts';
 
 /** Where the trap is set: in the breakers' clock, or in isFailure. */
-const userCode: Record<string, (t: Trap) => GotBreakerOptions> = {
+const userCode: Record<string, (t: UserCodeTrap) => GotBreakerOptions> = {
   clock: (t) => ({
     clock: {
       now: () => {
@@ -47,22 +33,14 @@ const userCode: Record<string, (t: Trap) => GotBreakerOptions> = {
   }),
 };
 
-/** Answers 200 after arming the trap: the next user code run is the judging of this attempt. */
-function armsTrap(t: Trap) {
-  return (request: IncomingMessage, response: ServerResponse) => {
-    t.armed = true;
-    ok(request, response);
-  };
-}
-
 describe.each(
   gots.flatMap(({ name, got }) => Object.keys(userCode).map((where) => ({ name, got, where }))),
 )('$name: $where that throws while an attempt is judged', ({ got, where }) => {
-  const optionsWith = userCode[where] as (t: Trap) => GotBreakerOptions;
+  const optionsWith = userCode[where] as (t: UserCodeTrap) => GotBreakerOptions;
 
   it('counts a failure, says so, and settles the permit', async () => {
     const report = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const t = trap();
+    const t = userCodeTrap();
     const upstream = await startUpstream(armsTrap(t));
     const c = client(got, optionsWith(t));
     expect((await c.got(upstream.url)).statusCode).toBe(200);
@@ -72,7 +50,7 @@ describe.each(
 
   it('frees a half-open trial: the circuit reopens, then a later trial closes it', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    const t = trap();
+    const t = userCodeTrap();
     const upstream = await startUpstream(status(500));
     const c = client(got, {
       ...optionsWith(t),
@@ -96,7 +74,7 @@ describe.each(
 describe.each(gots)('$name: a clock that throws when the caller aborts', ({ got }) => {
   it('throws nothing from the abort listener, and settles the permit', async () => {
     const report = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const t = trap();
+    const t = userCodeTrap();
     const upstream = await startUpstream(held());
     const c = client(got, userCode.clock?.(t));
     const controller = new AbortController();

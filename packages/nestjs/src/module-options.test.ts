@@ -46,6 +46,11 @@ describe('module options', () => {
     expect(check).toThrow(`"${option}"`);
   });
 
+  it('passes a store on to the registry, as the type allows', () => {
+    const store = { bind: () => ({}) };
+    expect(resolveModuleOptions({ store, maxBreakers: 5 }).rest).toEqual({ store, maxBreakers: 5 });
+  });
+
   it('passes on what a factory returns, for the registry to check', () => {
     const options = { defaults: { minimumCalls: 2 } };
     expect(checkFactoryResult(options)).toBe(options);

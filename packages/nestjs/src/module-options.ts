@@ -36,7 +36,10 @@ export interface TripswitchModuleAsyncOptions {
   imports?: ModuleMetadata['imports'];
   /** The providers passed to `useFactory`, in order. */
   inject?: FactoryProvider['inject'];
-  /** Returns the registry's options (or a promise of them): `{ defaults, breakers, maxBreakers }`. */
+  /**
+   * Returns the registry's options (or a promise of them): `{ defaults, breakers, maxBreakers,
+   * store }`.
+   */
   useFactory: (
     ...providers: never[]
   ) => BreakerRegistryOptions | PromiseLike<BreakerRegistryOptions>;
@@ -70,6 +73,7 @@ export function resolveModuleOptions(options: unknown): ModuleSettings<BreakerRe
     'maxBreakers',
     'filter',
     'problem',
+    'store',
   ]);
   const { filter, problem, ...rest } = o;
   return {
@@ -95,7 +99,7 @@ export function resolveAsyncModuleOptions(
     throw new InvalidOptionError(
       'useFactory',
       rest.useFactory,
-      'a function that returns the registry options { defaults, breakers, maxBreakers }',
+      'a function that returns the registry options { defaults, breakers, maxBreakers, store }',
     );
   }
   for (const key of ['imports', 'inject'] as const) {

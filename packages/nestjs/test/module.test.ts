@@ -1,5 +1,6 @@
 import { Controller, Get, Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import type { BreakerStore } from '@tripswitch/core';
 import { describe, expect, it } from 'vitest';
 import {
   type Breaker,
@@ -134,6 +135,29 @@ describe('TripswitchModule.forRootAsync() with ConfigService', () => {
       name: 'InvalidOptionError',
       option: 'breakers.payments.failureRateThreshold',
     });
+  });
+
+  it("shares the registry's breakers through forRoot's store", async () => {
+    const bound: string[] = [];
+    const store: BreakerStore = {
+      bind: (circuit) => {
+        bound.push(circuit.name);
+        return {
+          publish: () => {},
+          record: () => {},
+          fleetCounts: () => undefined,
+          takeTrial: () => undefined,
+          trialSettled: () => {},
+          unbind: () => {},
+        };
+      },
+    };
+    const { app } = await startApp({ imports: [TripswitchModule.forRoot({ store })] });
+    app.get(BreakerRegistry).get('payments');
+    expect(bound).toEqual(['payments']);
+    await expect(
+      startApp({ imports: [TripswitchModule.forRoot({ store: { bind: 'no' } as never })] }),
+    ).rejects.toMatchObject({ name: 'InvalidOptionError', option: 'store' });
   });
 
   it('rejects bad module options when the module is declared', () => {

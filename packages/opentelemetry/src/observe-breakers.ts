@@ -6,12 +6,13 @@ import type { TransitionCounts } from './transition-counts.ts';
 
 /**
  * @internal The asynchronous instruments: each breaker's state, call counts, rates and
- * transitions, read from the registry in one callback per collection. Returns the function
+ * transitions, and the registry's overflows, read from the registry in one callback per
+ * collection. Returns the function
  * that removes the callback.
  */
 export function observeBreakers(
   meter: Meter,
-  registry: Pick<BreakerRegistry, 'size' | 'stats'>,
+  registry: Pick<BreakerRegistry, 'size' | 'stats' | 'overflows'>,
   transitions: TransitionCounts,
 ): () => void {
   const state = meter.createObservableUpDownCounter('circuit_breaker.state', {
@@ -50,7 +51,14 @@ export function observeBreakers(
     description: "Slow calls in the breaker's window, as a ratio of its calls (0 when empty).",
     unit: '1',
   });
+  const overflows = meter.createObservableCounter('circuit_breaker.registry.overflows', {
+    description:
+      'Breakers built for a new name and not kept, because every breaker the registry held (maxBreakers) was open, half-open, forced open or disabled; their calls ran unguarded.',
+    unit: '{circuit_breaker}',
+    valueType: ValueType.INT,
+  });
   const observables = [
+    overflows,
     state,
     calls,
     slowCalls,
@@ -62,6 +70,7 @@ export function observeBreakers(
 
   const departures = new Departures(registry);
   const observe: BatchObservableCallback = (result) => {
+    result.observe(overflows, registry.overflows);
     const present = new Set<string>();
     for (const stats of registry.stats()) {
       present.add(stats.name);

@@ -29,6 +29,7 @@ describe('instruments', () => {
       'circuit_breaker.calls SUM monotonic {call}',
       'circuit_breaker.failure_rate GAUGE 1',
       'circuit_breaker.fallbacks SUM monotonic {fallback}',
+      'circuit_breaker.registry.overflows SUM monotonic {circuit_breaker}',
       'circuit_breaker.slow_call_rate GAUGE 1',
       'circuit_breaker.slow_calls SUM monotonic {call}',
       'circuit_breaker.state SUM up-down {circuit_breaker}',
@@ -47,6 +48,17 @@ describe('instruments', () => {
       'circuit_breaker.state',
       'circuit_breaker.transition.reason',
     ]);
+  });
+
+  it("count the registry's overflows: breakers built and not kept, their calls unguarded", async () => {
+    const registry = testRegistry(testClock(), { maxBreakers: 1 });
+    const { meterProvider, collect } = manualMeterProvider();
+    instrumentBreakers(registry, { meterProvider });
+    expect(pointValue(await collect(), 'circuit_breaker.registry.overflows', {})).toBe(0);
+    trip(registry.get('open'));
+    registry.get('new-1');
+    registry.get('new-2');
+    expect(pointValue(await collect(), 'circuit_breaker.registry.overflows', {})).toBe(2);
   });
 
   it('report every state of every breaker, 1 for the one it is in', async () => {

@@ -5,6 +5,7 @@ import { callMetrics } from './call-metrics.ts';
 import { durationHistogram } from './duration-histogram.ts';
 import type { MetricContext } from './metric-context.ts';
 import { type BreakerMetricsOptions, checkArguments } from './options.ts';
+import { registryMetrics } from './registry-metrics.ts';
 import { scrapeSnapshot } from './scrape-snapshot.ts';
 import { stateMetrics } from './state-metrics.ts';
 import { transitionMetrics } from './transition-metrics.ts';
@@ -19,6 +20,7 @@ const metricSuffixes = [
   'failure_rate',
   'slow_call_rate',
   'state_transitions_total',
+  'registry_overflows_total',
 ];
 
 /**
@@ -39,6 +41,7 @@ const metricSuffixes = [
  * | `circuit_breaker_call_duration_seconds` | histogram | `name` |
  * | `circuit_breaker_failure_rate` | gauge: ratio 0–1 of failed calls in the window | `name` |
  * | `circuit_breaker_slow_call_rate` | gauge: ratio 0–1 of slow calls in the window | `name` |
+ * | `circuit_breaker_registry_overflows_total` | counter: breakers built for a new name and not kept, because every breaker held was open, half-open, forced open or disabled (see `maxBreakers`); their calls ran unguarded | none |
  *
  * `failure` leaves out timeouts, which have their own `result`: add both for every failed call.
  * Transitions are counted from the moment this is called.
@@ -96,6 +99,7 @@ export function collectBreakerMetrics(
   };
   stateMetrics(context);
   callMetrics(context);
+  registryMetrics(registry, context);
   const offs = [transitionMetrics(registry, context)];
   if (buckets !== false) {
     const durations = durationHistogram(registry, buckets, context);

@@ -101,4 +101,24 @@ describe('breakers that leave the registry', () => {
     const metrics = await (await serveMetrics(register)).scrape();
     expect(namesIn(metrics)).toEqual(['path-998', 'path-999']);
   });
+
+  it('count the breakers built and not kept, when every breaker held is open', async () => {
+    const clock = testClock();
+    const registry = testRegistry(clock, { maxBreakers: 2 });
+    const register = new Registry();
+    collectBreakerMetrics(registry, { register });
+    const endpoint = await serveMetrics(register);
+    const overflows = async () =>
+      (await endpoint.scrape())
+        .get('circuit_breaker_registry_overflows_total')
+        ?.samples.map(({ labels, value }) => ({ labels, value }));
+    expect(await overflows()).toEqual([{ labels: {}, value: 0 }]);
+    trip(registry.get('a'));
+    trip(registry.get('b'));
+    // Nothing may be evicted: each new name gets a breaker that is not kept.
+    for (const name of ['c', 'd', 'e']) registry.get(name);
+    expect(registry.overflows).toBe(3);
+    expect(await overflows()).toEqual([{ labels: {}, value: 3 }]);
+    expect(namesIn(await endpoint.scrape())).toEqual(['a', 'b']);
+  });
 });

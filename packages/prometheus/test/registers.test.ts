@@ -13,6 +13,7 @@ const names = [
   'circuit_breaker_failure_rate',
   'circuit_breaker_fallbacks_total',
   'circuit_breaker_open_since_timestamp_seconds',
+  'circuit_breaker_registry_overflows_total',
   'circuit_breaker_slow_call_rate',
   'circuit_breaker_slow_calls_total',
   'circuit_breaker_state',

@@ -79,11 +79,12 @@ describe('alerts/tripswitch.rules.yml', () => {
     );
   }
 
-  it('has an alert for a circuit open over a minute and one for a high failure rate', async () => {
+  it('has an alert for a circuit open over a minute, a high failure rate and a full registry', async () => {
     const all = await rules();
     expect(all.map((rule) => rule.alert)).toEqual([
       'CircuitBreakerOpen',
       'CircuitBreakerHighFailureRate',
+      'CircuitBreakerRegistryOverflow',
     ]);
     expect(all[0]?.for).toBe('1m');
     for (const rule of all) {
@@ -181,6 +182,7 @@ describe('grafana/tripswitch-dashboard.json', () => {
     expect([...scrape.keys()].filter((metric) => !used.has(metric))).toEqual([
       'circuit_breaker_slow_calls_total',
       'circuit_breaker_fallbacks_total',
+      'circuit_breaker_registry_overflows_total',
     ]);
   });
 });

@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 
 export { deadline } from './deadline.ts';
 export { until } from './until.ts';
+export { armsTrap, type UserCodeTrap, userCodeTrap } from './user-code-trap.ts';
 
 /** A real HTTP server on 127.0.0.1 that counts the requests it receives. */
 export interface Upstream {

@@ -5,6 +5,7 @@ import { startUpstream as start, type Upstream } from '@tripswitch/test-upstream
 import { onTestFinished } from 'vitest';
 
 export {
+  armsTrap,
   closedPort,
   endlessBody,
   hang,
@@ -13,6 +14,8 @@ export {
   resetMidHeaders,
   status,
   type Upstream,
+  type UserCodeTrap,
+  userCodeTrap,
 } from '@tripswitch/test-upstream';
 
 /** Starts an upstream on port 0 that is closed, connections and all, when the test finishes. */
