@@ -1,7 +1,7 @@
 import type { Circuit } from './circuit.ts';
 import { CircuitTimeoutError } from './errors.ts';
 import type { LateSettlementCause } from './events.ts';
-import { BreakerPermit, renewPermit, type Settler } from './permit.ts';
+import { BreakerPermit, renewablePermitClass, type Settler } from './permit.ts';
 import { observe, promiseOf } from './thenable.ts';
 
 /** Options of a single call through {@link CircuitBreaker.execute}. */
@@ -58,7 +58,7 @@ const noCall: Settler = {
  * of the breaker's own, neither a permit nor a closure. Only the runner holds these, and each is
  * settled exactly once per call by the one reaction that runs, so reusing it is safe.
  */
-class RunnerPermit extends BreakerPermit {
+class RunnerPermit extends renewablePermitClass() {
   circuit: Circuit | undefined;
   readonly onValue = (value: unknown): void => {
     settleValue(this.circuit as Circuit, this, value);
@@ -77,7 +77,7 @@ const maxSpares = 64;
 
 function runnerPermit(circuit: Circuit, ticket: number): RunnerPermit {
   const permit = spares.pop() ?? new RunnerPermit(noCall, -1, Number.NaN);
-  renewPermit(permit, circuit, ticket, circuit.startTime());
+  permit.renew(circuit, ticket, circuit.startTime());
   permit.circuit = circuit;
   return permit;
 }
@@ -85,7 +85,7 @@ function runnerPermit(circuit: Circuit, ticket: number): RunnerPermit {
 /** Puts a settled permit aside, holding on to no breaker. */
 function spare(permit: RunnerPermit): void {
   permit.circuit = undefined;
-  renewPermit(permit, noCall, -1, Number.NaN);
+  permit.renew(noCall, -1, Number.NaN);
   if (spares.length < maxSpares) spares.push(permit);
 }
 

@@ -85,20 +85,29 @@ export interface Settler {
   ignore(ticket: number, startedAt: number, error: unknown, freeSlot: boolean): void;
 }
 
-let renew: (permit: BreakerPermit, settler: Settler, ticket: number, startedAt: number) => void;
+/**
+ * @internal A permit that can be made the permit of a new call once settled, so that the call
+ * runner can reuse the permits it keeps to itself rather than allocate one per call. Only the
+ * runner ever holds one: a permit handed to anyone else must stay settled.
+ */
+export interface RenewablePermit extends BreakerPermit {
+  /** Makes this permit, settled or not, the unsettled permit of the call `ticket`. */
+  renew(settler: Settler, ticket: number, startedAt: number): void;
+}
+
+let renewable: new (settler: Settler, ticket: number, startedAt: number) => RenewablePermit;
 
 /**
- * @internal Makes a settled permit the permit of a new call, so that a breaker can reuse the
- * permits it keeps to itself (the call runner's) rather than allocate one per call. Never for a
- * permit someone else holds: it must stay settled.
+ * @internal The class of {@link RenewablePermit}s, to extend. It is made inside
+ * {@link BreakerPermit}, the only place that may set a permit's private state, and reached only
+ * through this function, so no permit a caller holds has a `renew` method.
  */
-export function renewPermit(
-  permit: BreakerPermit,
+export function renewablePermitClass(): new (
   settler: Settler,
   ticket: number,
   startedAt: number,
-): void {
-  renew(permit, settler, ticket, startedAt);
+) => RenewablePermit {
+  return renewable;
 }
 
 /**
@@ -120,11 +129,13 @@ export class BreakerPermit implements Permit {
   }
 
   static {
-    renew = (permit, settler, ticket, startedAt) => {
-      permit.#settler = settler;
-      permit.#ticket = ticket;
-      permit.#startedAt = startedAt;
-      permit.#settled = false;
+    renewable = class extends BreakerPermit implements RenewablePermit {
+      renew(settler: Settler, ticket: number, startedAt: number): void {
+        this.#settler = settler;
+        this.#ticket = ticket;
+        this.#startedAt = startedAt;
+        this.#settled = false;
+      }
     };
   }
 
