@@ -26,7 +26,7 @@ export interface Clock {
 }
 
 // The performance object whose time origin `origin` is; see systemClock.now.
-let originOf: Performance | undefined;
+let originOf: object | undefined;
 let origin = 0;
 
 /**
