@@ -5,13 +5,14 @@
  * BENCHMARKS.md at the root of the repository (`pnpm bench:detect` writes another). Needs
  * `node --expose-gc`.
  *
- * BENCH_ROUNDS (default 50) and BENCH_SAMPLE_MS (default 20) shorten or lengthen the timing;
+ * BENCH_PARTS (default `calls,http,redis,dashboard`) picks the parts to run: each writes its own
+ * section. BENCH_ROUNDS (default 50) and BENCH_SAMPLE_MS (default 20) shorten or lengthen the timing;
  * BENCH_HTTP_ROUNDS (8), BENCH_HTTP_SAMPLE_MS (500), BENCH_HTTP_WARMUP_MS (1000) and
  * BENCH_HTTP_CONCURRENCY (10) the HTTP part.
  */
 import { renderDashboardMarkdown, renderDashboardText } from './dashboard/report.ts';
 import { runDashboard } from './dashboard/run-dashboard.ts';
-import { describeEnvironment } from './environment.ts';
+import { describeEnvironment, type Environment } from './environment.ts';
 import { type HeapPlan, heapPerBreaker } from './heap.ts';
 import type { HttpPlan } from './http/plan.ts';
 import { renderHttpMarkdown, renderHttpText } from './http/report.ts';
@@ -26,6 +27,7 @@ import type { Results } from './results.ts';
 import { type Row, rows } from './rows.ts';
 import { bare } from './subjects/bare.ts';
 import { cockatiel } from './subjects/cockatiel.ts';
+import { floor } from './subjects/floor.ts';
 import { opossum } from './subjects/opossum.ts';
 import { tripswitch } from './subjects/tripswitch.ts';
 import { judge } from './targets.ts';
@@ -33,7 +35,7 @@ import type { Library, Prepared } from './types.ts';
 
 const ours = tripswitch;
 const peers = [opossum, cockatiel];
-const libraries: readonly Library[] = [bare, ours, ...peers];
+const libraries: readonly Library[] = [bare, floor, ours, ...peers];
 
 const plan: Plan = {
   warmupRounds: 2,
@@ -63,9 +65,26 @@ interface Subject {
   id: string;
 }
 
+const allParts = ['calls', 'http', 'redis', 'dashboard'] as const;
+const parts = partsToRun();
+
 async function main(): Promise<void> {
   if (globalThis.gc === undefined) throw new Error('run with node --expose-gc');
   const environment = describeEnvironment();
+  const file = new URL('../../BENCHMARKS.md', import.meta.url);
+  const problems: string[] = [];
+  if (parts.has('calls')) await runCalls(environment, file, problems);
+  if (parts.has('http')) await runHttpPart(environment, file, problems);
+  if (parts.has('redis')) await runRedisPart(file, problems);
+  if (parts.has('dashboard')) await runDashboardPart(file, problems);
+  if (problems.length > 0) {
+    console.error(`\nThe run found problems:\n${problems.map((p) => `- ${p}`).join('\n')}`);
+    process.exitCode = 1;
+  }
+}
+
+/** The timing rows and the heap of an idle breaker: the calls section. */
+async function runCalls(environment: Environment, file: URL, problems: string[]): Promise<void> {
   const subjects: Subject[] = [];
   for (const row of rows) {
     for (const library of libraries) {
@@ -81,7 +100,6 @@ async function main(): Promise<void> {
   const measured = await measureInterleaved(entries, plan);
   if (process.stderr.isTTY) process.stderr.write('\n');
 
-  const problems: string[] = [];
   for (const { id, row, prepared } of subjects) {
     const series = measured.get(id);
     const expected = row.expect === 'reject' ? series?.calls : 0;
@@ -110,6 +128,7 @@ async function main(): Promise<void> {
     plan,
     heapPlan,
     baseline: bare,
+    floor,
     ours,
     peers,
     rows: rows.map((row) => ({
@@ -127,10 +146,11 @@ async function main(): Promise<void> {
   };
   const verdicts = judge(results);
   console.log(renderText(results, verdicts));
-  const file = new URL('../../BENCHMARKS.md', import.meta.url);
   writeSection(file, 'calls', renderMarkdown(results, verdicts, problems));
   console.log(`\nwrote the calls section of ${file.pathname}`);
+}
 
+async function runHttpPart(environment: Environment, file: URL, problems: string[]): Promise<void> {
   process.stderr.write(
     `http: ${httpPairs.length * 2} subjects in ${httpPlan.rounds} alternating rounds of ` +
       `${httpPlan.sampleMs} ms\n`,
@@ -142,7 +162,9 @@ async function main(): Promise<void> {
   writeSection(file, 'http', renderHttpMarkdown(http, httpVerdicts, environment));
   console.log(`\nwrote the http section of ${file.pathname}`);
   problems.push(...http.problems);
+}
 
+async function runRedisPart(file: URL, problems: string[]): Promise<void> {
   const redis = await runRedis({
     ...defaultRedisPlan,
     rounds: positiveInteger('BENCH_REDIS_ROUNDS', 30),
@@ -151,16 +173,24 @@ async function main(): Promise<void> {
   console.log(`\n${renderRedisText(redis)}`);
   writeSection(file, 'redis', renderRedisMarkdown(redis));
   problems.push(...redis.problems);
+}
 
+async function runDashboardPart(file: URL, problems: string[]): Promise<void> {
   const dashboard = await runDashboard();
   console.log(`\n${renderDashboardText(dashboard)}`);
   writeSection(file, 'dashboard', renderDashboardMarkdown(dashboard));
   problems.push(...dashboard.problems);
+}
 
-  if (problems.length > 0) {
-    console.error(`\nThe run found problems:\n${problems.map((p) => `- ${p}`).join('\n')}`);
-    process.exitCode = 1;
+function partsToRun(): ReadonlySet<string> {
+  const text = process.env.BENCH_PARTS;
+  if (text === undefined || text === '') return new Set(allParts);
+  const asked = text.split(',').map((part) => part.trim());
+  const unknown = asked.filter((part) => !(allParts as readonly string[]).includes(part));
+  if (unknown.length > 0) {
+    throw new Error(`BENCH_PARTS: unknown ${unknown.join(', ')}; allowed: ${allParts.join(', ')}`);
   }
+  return new Set(asked);
 }
 
 function positiveInteger(name: string, fallback: number): number {

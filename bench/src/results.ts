@@ -12,6 +12,8 @@ export interface Results {
   heapPlan: HeapPlan;
   /** The bare `await fn()` baseline. */
   baseline: Library;
+  /** The floors: the least a breaker could cost, per row that has one. */
+  floor: Library;
   /** The library the targets are about. */
   ours: Library;
   /** The libraries it is compared with. */
@@ -58,4 +60,20 @@ export function speedup(results: Results, row: RowResults, peer: Library): numbe
   return ours === undefined || theirs === undefined
     ? undefined
     : pairedRatio(theirs.nsPerOp, ours.nsPerOp);
+}
+
+/**
+ * How many times the floor's time {@link Results.ours} (or `library`) takes in a row, paired per
+ * round; undefined in a row without a floor.
+ */
+export function vsFloor(
+  results: Results,
+  row: RowResults,
+  library: Library = results.ours,
+): number | undefined {
+  const own = row.series.get(library.name);
+  const floor = row.series.get(results.floor.name);
+  return own === undefined || floor === undefined
+    ? undefined
+    : pairedRatio(own.nsPerOp, floor.nsPerOp);
 }

@@ -8,6 +8,11 @@ export interface Row {
   description: string;
   /** The row of the bare library that this row's "÷ bare" ratios divide by. */
   baseline: string;
+  /**
+   * What the least a breaker could cost in this row is (see `subjects/floor.ts`), for the
+   * report; the row's "÷ floor" ratio divides by the floor library's contender in the row.
+   */
+  floor?: string;
   /** Whether each operation should resolve or reject; checked after timing. */
   expect: 'resolve' | 'reject';
 }
@@ -22,6 +27,8 @@ export const rows: readonly Row[] = [
     title: 'closed, successful call',
     description: 'the circuit is closed and the wrapped function resolves',
     baseline: 'closed',
+    floor:
+      "`await fn().then(onOk, onErr)`: the bare call plus the one reaction a breaker must attach to learn the call's outcome",
     expect: 'resolve',
   },
   {
@@ -42,6 +49,16 @@ export const rows: readonly Row[] = [
     expect: 'reject',
   },
   {
+    id: 'throwing',
+    title: 'closed, failing call (new Error)',
+    description:
+      'the wrapped function throws a new `Error` (with its stack trace), as a real failure does; ' +
+      'the breaker records the failure and stays closed',
+    baseline: 'throwing',
+    floor: 'the bare failing call, `await fn()`',
+    expect: 'reject',
+  },
+  {
     id: 'hono',
     title: 'Hono request to a JSON route',
     description:
@@ -58,6 +75,7 @@ export const rows: readonly Row[] = [
       'the circuit is open; the call is refused without calling the function. Its "÷ bare" ' +
       'divides by the bare failing call: both hand the caller a rejection',
     baseline: 'failing',
+    floor: 'awaiting a rejection made once: the least any refusal can cost its caller',
     expect: 'reject',
   },
 ];

@@ -38,6 +38,18 @@ export async function fail(): Promise<never> {
   throw failure;
 }
 
+/** A dependency that fails at once with a new `Error`, stack trace and all, as most do. */
+export async function throwFresh(): Promise<never> {
+  throw new Error('the dependency failed');
+}
+
+/**
+ * A rejection made once and handled, so that awaiting it costs only the await: the least any
+ * refusal can cost its caller.
+ */
+export const preallocatedRejection: Promise<never> = Promise.reject(failure);
+preallocatedRejection.catch(() => {});
+
 /** A function that must never run, and the count of times it did. */
 export interface Tripwire {
   fn: () => Promise<number>;

@@ -1,3 +1,5 @@
+import { adaptiveThrottling, failureRateRule, slowCallRateRule } from '@tripswitch/core';
+import { seededRandom } from '@tripswitch/simulator';
 import type { Contender } from './contender.ts';
 import { cockatielConsecutive, cockatielSampling } from './subjects/cockatiel.ts';
 import { opossum } from './subjects/opossum.ts';
@@ -9,9 +11,37 @@ export const tripswitchDefaults: Contender = tripswitch(
   'new CircuitBreaker()',
 );
 
+// Which calls a throttle sheds is drawn from a seeded source, the same for every run.
+const random = () => seededRandom(16);
+
+/** Tripswitch shedding load instead of opening: what the targets of issue 16 are about. */
+export const tripswitchThrottling: Contender = {
+  ...tripswitch(
+    'Tripswitch throttling',
+    'new CircuitBreaker({ rules: [adaptiveThrottling()] })',
+    () => ({ rules: [adaptiveThrottling({ random: random() })] }),
+  ),
+  notes: [
+    'Adaptive throttling instead of the rules that open: `k = 1.15`, a 10 s window. It never opens the circuit, so the opening scenarios read it as a breaker that never opens; what it sheds there is counted in the calls it refused. Which calls it sheds is drawn from a seeded source (its `random` option), so the runs are reproducible.',
+  ],
+};
+
 /** Every contender, Tripswitch's defaults first. */
 export const contenders: readonly Contender[] = [
   tripswitchDefaults,
+  tripswitchThrottling,
+  {
+    ...tripswitch(
+      'Tripswitch defaults + throttling',
+      'new CircuitBreaker({ rules: [failureRateRule(), slowCallRateRule(), adaptiveThrottling()] })',
+      () => ({
+        rules: [failureRateRule(), slowCallRateRule(), adaptiveThrottling({ random: random() })],
+      }),
+    ),
+    notes: [
+      'The default rules with adaptive throttling added: it opens on an outage as the defaults do, and sheds the excess of an overload rather than opening.',
+    ],
+  },
   {
     ...tripswitch(
       'Tripswitch 10 s window',

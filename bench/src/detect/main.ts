@@ -1,10 +1,11 @@
 /**
  * The detection-quality benchmark: every scenario of tools/simulator at 10, 100 and 1,000 calls
- * per second, for Tripswitch's defaults, two explicit Tripswitch configurations, opossum and
- * cockatiel. Prints the tables and writes the detection section of BENCHMARKS.md at the root of
- * the repository, leaving the section `pnpm bench` writes as it is.
+ * per second (overload at 1,000), for Tripswitch's defaults, Tripswitch with adaptive
+ * throttling, three more Tripswitch configurations, opossum and cockatiel. Prints the tables and
+ * writes the detection section of BENCHMARKS.md at the root of the repository, leaving the
+ * section `pnpm bench` writes as it is.
  */
-import { detectionTargets, type Verdict } from '@tripswitch/simulator';
+import { detectionTargets, throttlingTargets, type Verdict } from '@tripswitch/simulator';
 import { describeEnvironment } from '../environment.ts';
 import { writeSection } from '../report.ts';
 import { contenders, tripswitchDefaults, tripswitchDefaultsThroughExecute } from './contenders.ts';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const environment = describeEnvironment();
   const measurements = new Map<string, Measurements>();
   const verdicts = new Map<string, readonly Verdict[]>();
+  const throttlingVerdicts = new Map<string, readonly Verdict[]>();
   for (const contender of contenders) {
     const measured = await measureContender(contender);
     measurements.set(contender.name, measured);
@@ -26,6 +28,10 @@ async function main(): Promise<void> {
     verdicts.set(
       contender.name,
       targets.map((t) => t.judge(measure)),
+    );
+    throttlingVerdicts.set(
+      contender.name,
+      throttlingTargets().map((t) => t.judge(measure)),
     );
     process.stderr.write(`${contender.name}: ${(measured.elapsedMs / 1000).toFixed(1)} s\n`);
   }
@@ -44,6 +50,7 @@ async function main(): Promise<void> {
     contenders,
     measurements,
     verdicts,
+    throttlingVerdicts,
     driverCheck,
     elapsedMs: performance.now() - started,
   };

@@ -1,6 +1,6 @@
 import {
   type Measure,
-  rates,
+  ratesOf,
   runOf,
   type Scenario,
   scenarios,
@@ -30,7 +30,7 @@ export async function measureContender(contender: Contender): Promise<Measuremen
   for (const scenario of scenarios) {
     const factory = contender.subject(scenario);
     for (const variant of scenario.variants) {
-      for (const rate of rates) {
+      for (const rate of ratesOf(scenario)) {
         const trace = await simulateAsync(factory, runOf(variant, rate));
         metrics.set(key(scenario, variant.label, rate), scenario.measure(trace, variant));
         digests.set(key(scenario, variant.label, rate), digest(trace));

@@ -1,4 +1,11 @@
-import { failingLatencyMs, healthyLatencyMs, rates } from '@tripswitch/simulator';
+import {
+  failingLatencyMs,
+  healthyLatencyMs,
+  overload,
+  overloadCapacity,
+  ratesOf,
+  type Verdict,
+} from '@tripswitch/simulator';
 import type { Contender } from './contender.ts';
 import { duration, rate } from './format.ts';
 import type { DetectResults } from './results.ts';
@@ -8,6 +15,7 @@ import type { View } from './views.ts';
 /** The rows of one table of a scenario: one per contender (and per variant, when it has several). */
 function scenarioTable(results: DetectResults, view: View, column: View['tables'][number]): Table {
   const { scenario } = view;
+  const rates = ratesOf(scenario);
   const several = scenario.variants.length > 1;
   const rows: string[][] = [];
   for (const variant of scenario.variants) {
@@ -27,20 +35,28 @@ function scenarioTable(results: DetectResults, view: View, column: View['tables'
   };
 }
 
-/** Which contender meets which target: one row per target. */
-function targetTable(results: DetectResults): Table {
-  const first = results.verdicts.get(results.contenders[0]?.name ?? '') ?? [];
+/** Which contender meets which target of `verdicts`: one row per target. */
+function targetTable(
+  results: DetectResults,
+  verdicts: ReadonlyMap<string, readonly Verdict[]>,
+): Table {
+  const first = verdicts.get(results.contenders[0]?.name ?? '') ?? [];
   return {
     header: ['target', ...results.contenders.map((c) => c.name)],
     rows: first.map((verdict, i) => [
       verdict.target,
       ...results.contenders.map((c) => {
-        const v = results.verdicts.get(c.name)?.[i];
+        const v = verdicts.get(c.name)?.[i];
         return v === undefined ? '—' : v.met ? '✅' : '❌';
       }),
     ]),
     labels: 1,
   };
+}
+
+/** The verdicts of `contender`, each with its evidence, as a Markdown list. */
+function verdictList(verdicts: readonly Verdict[]): string[] {
+  return verdicts.map((v) => `- ${v.met ? '✅ met' : '❌ not met'}: ${v.target} — ${v.evidence}.`);
 }
 
 function setupTable(contenders: readonly Contender[]): Table {
@@ -73,6 +89,10 @@ export function renderDetectText(results: DetectResults, views: readonly View[])
   for (const v of results.verdicts.get(defaults?.name ?? '') ?? []) {
     lines.push(`${v.met ? 'MET    ' : 'NOT MET'}  ${v.target}: ${v.evidence}`);
   }
+  lines.push('', `Targets for ${throttlingName}:`);
+  for (const v of results.throttlingVerdicts.get(throttlingName) ?? []) {
+    lines.push(`${v.met ? 'MET    ' : 'NOT MET'}  ${v.target}: ${v.evidence}`);
+  }
   lines.push('', driverSentence(results));
   return lines.join('\n');
 }
@@ -99,7 +119,9 @@ export function renderDetectMarkdown(results: DetectResults, views: readonly Vie
       `${healthyLatencyMs} ms; a failing call fails in ${failingLatencyMs.min} to ${failingLatencyMs.max} ms, as a service`,
       'that is down refuses connections; randomness (which calls fail, how fast) is seeded per call,',
       'so every breaker meets the same calls. Within one millisecond, answers arrive before the next',
-      'call is issued. Tripswitch runs on its injected `clock` through its permit API (`tryAcquire()`,',
+      `call is issued. Scenario ${overload.number} gives the service a capacity (${overloadCapacity.callsPerSecond} calls a`,
+      'second) and offers it twice that; a call beyond capacity fails as fast as a failing call.',
+      'Tripswitch runs on its injected `clock` through its permit API (`tryAcquire()`,',
       '`success()`, `failure()`); opossum and cockatiel run through `fire()` and `execute()`, with',
       '`@sinonjs/fake-timers` driving their `Date` and timers and every promise reaction flushed on',
       'the real event loop between events.',
@@ -112,13 +134,25 @@ export function renderDetectMarkdown(results: DetectResults, views: readonly Vie
       'reads on the other configurations.',
     ),
     '',
-    markdownTable(targetTable(results)),
+    markdownTable(targetTable(results, results.verdicts)),
     '',
     `In detail, for ${results.contenders[0]?.name ?? 'Tripswitch'}:`,
     '',
-    ...(results.verdicts.get(results.contenders[0]?.name ?? '') ?? []).map(
-      (v) => `- ${v.met ? '✅ met' : '❌ not met'}: ${v.target} — ${v.evidence}.`,
+    ...verdictList(results.verdicts.get(results.contenders[0]?.name ?? '') ?? []),
+    '',
+    `### Targets for ${throttlingName} (issue 16)`,
+    '',
+    paragraph(
+      'Under overload, a breaker should get done nearly all the work the service can do and send',
+      `it little beyond that (scenario ${overload.number}); the targets are set for Tripswitch with`,
+      '`adaptiveThrottling()`.',
     ),
+    '',
+    markdownTable(targetTable(results, results.throttlingVerdicts)),
+    '',
+    `In detail, for ${throttlingName}:`,
+    '',
+    ...verdictList(results.throttlingVerdicts.get(throttlingName) ?? []),
     '',
     ...views.flatMap((view) => [
       `### ${view.scenario.number}. ${view.scenario.title}`,
@@ -152,6 +186,9 @@ export function renderDetectMarkdown(results: DetectResults, views: readonly Vie
     driverSentence(results),
   ].join('\n');
 }
+
+/** The contender the throttling targets are about. */
+const throttlingName = 'Tripswitch throttling';
 
 function paragraph(...lines: string[]): string {
   return lines.join(' ');

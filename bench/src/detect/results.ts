@@ -19,6 +19,8 @@ export interface DetectResults {
   measurements: ReadonlyMap<string, Measurements>;
   /** The targets of issue 8 judged on each contender, by contender name. */
   verdicts: ReadonlyMap<string, readonly Verdict[]>;
+  /** The throttling targets of issue 16 judged on each contender, by contender name. */
+  throttlingVerdicts: ReadonlyMap<string, readonly Verdict[]>;
   driverCheck: DriverCheck;
   /** Wall-clock milliseconds of the whole run. */
   elapsedMs: number;

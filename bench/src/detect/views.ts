@@ -5,7 +5,9 @@ import {
   type NoiseMetrics,
   noise,
   type OpeningMetrics,
+  type OverloadMetrics,
   outageAfterHealthy,
+  overload,
   partialOutage,
   type RecoveryMetrics,
   recovery,
@@ -48,7 +50,9 @@ const opening = (what: string) => (m: OpeningMetrics) =>
 const openingCaption = (what: string) =>
   `${what} calls let through until the circuit opened · time from the start of the fault to the open ("never": it did not open during the run)`;
 
-/** The report's tables, scenario by scenario, in the order of issue 8. */
+const share = (part: number) => `${(part * 100).toFixed(1)} %`;
+
+/** The report's tables, scenario by scenario, in the order of issues 8 and 16. */
 export const views: readonly View[] = [
   view(outageAfterHealthy, [{ caption: openingCaption('Failing'), cell: opening('failing') }]),
   view(coldStart, [
@@ -60,9 +64,11 @@ export const views: readonly View[] = [
   view(noise, [
     {
       caption:
-        'False trips in ten minutes · calls refused because of them, as time at the traffic rate',
+        'False trips in ten minutes · calls refused (after a trip, or shed by a throttle), as time at the traffic rate',
       cell: (m: NoiseMetrics) =>
-        m.trips === 0 ? '0' : `${count(m.trips)} · ${duration(m.refusedMs)} refused`,
+        m.trips === 0 && m.refused === 0
+          ? '0'
+          : `${count(m.trips)} · ${duration(m.refusedMs)} refused`,
     },
   ]),
   view(blip, [
@@ -89,11 +95,30 @@ export const views: readonly View[] = [
     },
     {
       caption:
+        'Calls refused once the service had healed, as time at the traffic rate: what catching up cost a healthy service',
+      cell: (m: RecoveryMetrics) => duration(m.refusedAfterHealMs),
+    },
+    {
+      caption:
         'Probes: calls sent into the broken service after the circuit first opened · per minute · the most after one open',
       cell: (m: RecoveryMetrics) =>
         m.opened
           ? `${count(m.probes)} · ${m.probesPerMinute.toFixed(1)}/min · ${m.maxProbesPerOpen}`
           : 'never opened',
+    },
+  ]),
+  view(overload, [
+    {
+      caption:
+        "Goodput: successful calls a second · in parts of the service's capacity · times the circuit opened",
+      cell: (m: OverloadMetrics) =>
+        `${count(Math.round(m.goodputPerSecond))}/s · ${share(m.goodputShare)} · ${count(m.opens)} opens`,
+    },
+    {
+      caption:
+        'Calls sent beyond capacity a second · in parts of the offered load · calls the breaker refused, in parts of the offered load',
+      cell: (m: OverloadMetrics) =>
+        `${count(Math.round(m.beyondCapacityPerSecond))}/s · ${share(m.beyondCapacityShare)} · ${share(m.refusedShare)} refused`,
     },
   ]),
 ];

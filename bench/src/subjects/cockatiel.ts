@@ -1,6 +1,6 @@
 import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
 import type { Library } from '../types.ts';
-import { fail, succeed, trippedMessage, tripwire, work } from '../workload.ts';
+import { fail, succeed, throwFresh, trippedMessage, tripwire, work } from '../workload.ts';
 import { installedVersion } from './version.ts';
 
 /** cockatiel: `circuitBreaker(handleAll, { halfOpenAfter, breaker })` and `execute(fn)`. */
@@ -49,6 +49,22 @@ export const cockatiel: Library = {
         const policy = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: counter });
         return {
           op: () => policy.execute(fail),
+          check() {
+            if (policy.state !== CircuitState.Closed) return 'the circuit is not closed';
+            return counter.state > 0 ? undefined : 'no failure was recorded';
+          },
+        };
+      },
+    },
+    throwing: {
+      setup:
+        'circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(Infinity) }); ' +
+        'policy.execute(throwFresh)',
+      prepare() {
+        const counter = new ConsecutiveBreaker(Number.POSITIVE_INFINITY);
+        const policy = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: counter });
+        return {
+          op: () => policy.execute(throwFresh),
           check() {
             if (policy.state !== CircuitState.Closed) return 'the circuit is not closed';
             return counter.state > 0 ? undefined : 'no failure was recorded';

@@ -1,6 +1,6 @@
 import CircuitBreaker from 'opossum';
 import type { Library } from '../types.ts';
-import { fail, succeed, trippedMessage, tripwire, work } from '../workload.ts';
+import { fail, succeed, throwFresh, trippedMessage, tripwire, work } from '../workload.ts';
 import { installedVersion } from './version.ts';
 
 /** Options every opossum breaker here gets; `notes` below says why. */
@@ -38,6 +38,23 @@ export const opossum: Library = {
       setup: `new CircuitBreaker(fail, { ${commonText}, errorThresholdPercentage: 100 }); breaker.fire()`,
       prepare() {
         const breaker = new CircuitBreaker(fail, { ...common, errorThresholdPercentage: 100 });
+        return {
+          op: () => breaker.fire(),
+          check() {
+            if (!breaker.closed) return 'the circuit is not closed';
+            return breaker.stats.failures > 0 ? undefined : 'no failure was recorded';
+          },
+          dispose: () => breaker.shutdown(),
+        };
+      },
+    },
+    throwing: {
+      setup: `new CircuitBreaker(throwFresh, { ${commonText}, errorThresholdPercentage: 100 }); breaker.fire()`,
+      prepare() {
+        const breaker = new CircuitBreaker(throwFresh, {
+          ...common,
+          errorThresholdPercentage: 100,
+        });
         return {
           op: () => breaker.fire(),
           check() {

@@ -1,6 +1,6 @@
 import { CircuitBreaker } from '@tripswitch/core';
 import type { Library } from '../types.ts';
-import { fail, succeed, trippedMessage, tripwire, work } from '../workload.ts';
+import { fail, succeed, throwFresh, trippedMessage, tripwire, work } from '../workload.ts';
 import { honoApp } from './hono-app.ts';
 import { installedVersion } from './version.ts';
 
@@ -44,6 +44,26 @@ export const tripswitch: Library = {
         });
         return {
           op: () => breaker.execute(fail),
+          check() {
+            if (breaker.state !== 'closed') return `state is ${breaker.state}`;
+            const { failures } = breaker.stats().totals;
+            return failures > 0 ? undefined : 'no failure was recorded';
+          },
+        };
+      },
+    },
+    throwing: {
+      // Why a time window: see `notes` below.
+      setup:
+        "new CircuitBreaker({ window: { type: 'time', durationMs: 10_000, buckets: 10 }, " +
+        'minimumCalls: 1_000_000 }); breaker.execute(throwFresh)',
+      prepare() {
+        const breaker = new CircuitBreaker({
+          window: { type: 'time', durationMs: 10_000, buckets: 10 },
+          minimumCalls: 1_000_000,
+        });
+        return {
+          op: () => breaker.execute(throwFresh),
           check() {
             if (breaker.state !== 'closed') return `state is ${breaker.state}`;
             const { failures } = breaker.stats().totals;

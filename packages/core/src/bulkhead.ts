@@ -1,3 +1,4 @@
+import type { Circuit } from './circuit.ts';
 import { BulkheadFullError } from './errors.ts';
 import type { Settings } from './options.ts';
 
@@ -30,6 +31,43 @@ export class Bulkhead {
 
   get queued(): number {
     return this.#queue.size;
+  }
+
+  /**
+   * Admits a call through `circuit` and this bulkhead, waiting in the queue when every slot is
+   * taken and the queue has room. Resolves with the call's ticket; rejects with the refusal (the
+   * circuit's, a full bulkhead's or the queue timeout's) or, when `signal` aborts first, with its
+   * reason (the call is then counted as cancelled).
+   */
+  async admit(circuit: Circuit, signal: AbortSignal | undefined): Promise<number> {
+    if (!this.canQueue()) {
+      const ticket = circuit.admit();
+      if (ticket < 0) throw circuit.refusalError();
+      return ticket;
+    }
+    // Ask the circuit first, so an open circuit refuses at once rather than after a wait.
+    const ticket = circuit.admitCircuit();
+    if (ticket < 0) throw circuit.refusalError();
+    if (this.tryTake()) return ticket;
+    // Wait without holding the circuit's permit (a half-open trial slot above all).
+    circuit.abandon(ticket);
+    const outcome = await this.wait(signal);
+    if (outcome === 'aborted') throw cancelled(circuit, signal as AbortSignal);
+    if (outcome === 'timeout') {
+      circuit.refuse('bulkhead');
+      throw this.queueTimeoutError();
+    }
+    // The slot may have been handed over in the same turn the caller aborted.
+    if (signal?.aborted) {
+      this.release();
+      throw cancelled(circuit, signal);
+    }
+    const admitted = circuit.admitCircuit();
+    if (admitted < 0) {
+      this.release();
+      throw circuit.refusalError();
+    }
+    return admitted;
   }
 
   /** Takes a slot if one is free; never waits. */
@@ -105,4 +143,10 @@ export class Bulkhead {
     const { maxConcurrent, maxQueue } = this.#options;
     return new BulkheadFullError(this.#breakerName, 'queue-timeout', maxConcurrent, maxQueue);
   }
+}
+
+/** Counts a call cancelled while it waited in the queue; returns the reason to reject with. */
+function cancelled(circuit: Circuit, signal: AbortSignal): unknown {
+  circuit.cancel(signal.reason, true);
+  return signal.reason;
 }

@@ -25,6 +25,10 @@ export interface Clock {
   wallNow?(): number;
 }
 
+// The performance object whose time origin `origin` is; see systemClock.now.
+let originOf: object | undefined;
+let origin = 0;
+
 /**
  * The default clock. `now()` is monotonic: `performance.timeOrigin + performance.now()`, the
  * epoch time at which the process started plus the time elapsed since, read on a clock that a
@@ -42,7 +46,14 @@ export const systemClock: Clock = {
   now: () => {
     const clock = globalThis.performance;
     // A runtime without the High Resolution Time API has only the wall clock.
-    return clock === undefined ? Date.now() : clock.timeOrigin + clock.now();
+    if (clock === undefined) return Date.now();
+    // A performance object's time origin never changes: read it once per object (a getter call
+    // costs about as much as the reading itself), and again when fake timers replace the object.
+    if (clock !== originOf) {
+      origin = clock.timeOrigin;
+      originOf = clock;
+    }
+    return origin + clock.now();
   },
   wallNow: () => Date.now(),
 };

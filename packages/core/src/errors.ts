@@ -74,13 +74,16 @@ export abstract class TripswitchError extends Error {
   }
 }
 
-/** Why a circuit refused a call. */
-export type CircuitRefusal = 'open' | 'half-open-full' | 'forced-open';
+/**
+ * Why a circuit refused a call: it is open, half-open with every trial slot taken, forced open,
+ * or closed but shedding load (`'throttled'`, see `adaptiveThrottling`).
+ */
+export type CircuitRefusal = 'open' | 'half-open-full' | 'forced-open' | 'throttled';
 
 /**
  * Thrown (or returned as a rejection) when a circuit refuses a call: it is open, it is half-open
- * and all its trial slots are taken, or it was forced open with `isolate()`. The wrapped function
- * was not called.
+ * and all its trial slots are taken, it was forced open with `isolate()`, or it is closed and a
+ * throttling rule shed the call (`reason: 'throttled'`). The wrapped function was not called.
  */
 export class CircuitOpenError extends TripswitchError {
   /** The `code` of every CircuitOpenError: `'ERR_CIRCUIT_OPEN'`. */
@@ -96,8 +99,9 @@ export class CircuitOpenError extends TripswitchError {
   /** Why the call was refused. */
   readonly reason: CircuitRefusal;
   /**
-   * How long until the circuit lets a trial call through, in milliseconds; `undefined` when that
-   * is not known (forced open, or half-open with every trial slot taken).
+   * How long until the circuit lets a trial call through, in milliseconds; for a throttled call,
+   * a short wait after which a retry may well pass (1 s); `undefined` when that is not known
+   * (forced open, or half-open with every trial slot taken).
    */
   readonly retryAfterMs: number | undefined;
 
@@ -113,6 +117,9 @@ function describeRefusal(name: string, reason: CircuitRefusal, retryAfterMs?: nu
   if (reason === 'forced-open') return `Circuit "${name}" is forced open`;
   if (reason === 'half-open-full') {
     return `Circuit "${name}" is half-open and all its trial calls are in flight`;
+  }
+  if (reason === 'throttled') {
+    return `Circuit "${name}" shed this call: its dependency accepts fewer calls than it is sent`;
   }
   return retryAfterMs === undefined
     ? `Circuit "${name}" is open`

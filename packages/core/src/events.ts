@@ -6,6 +6,8 @@ export type TransitionReason =
   | 'failure-rate'
   | 'slow-call-rate'
   | 'consecutive-failures'
+  /** A rule of the `rules` option other than the built-in ones; the event names it in `rule`. */
+  | 'trip-rule'
   | 'open-duration-elapsed'
   | 'trial-failed'
   | 'trial-timeout'
@@ -32,7 +34,8 @@ export type LateSettlementCause = 'timeout' | 'cancelled';
 export interface BreakerEvents {
   /**
    * The circuit changed state. When it opens, `openUntil` (on the breaker's clock) says when it
-   * admits trial calls again, and `attempt` counts the opens since it last closed.
+   * admits trial calls again, and `attempt` counts the opens since it last closed; when a rule of
+   * your own opened it (`reason: 'trip-rule'`), `rule` is that rule's name.
    */
   stateChange: {
     /** The breaker's name. */
@@ -47,6 +50,7 @@ export interface BreakerEvents {
     openUntil?: number;
     /** When it opened: the opens since it last closed, from 1. */
     attempt?: number;
+    rule?: string;
   };
   /** A call succeeded. */
   success: {
@@ -140,8 +144,8 @@ export interface BreakerEvents {
     error: unknown;
   };
   /**
-   * A function given to the breaker threw: an event listener, `isFailure`, `isResultFailure` or
-   * `openDurationMs`. The breaker carried on; without a listener for this event the error is
+   * A function given to the breaker threw: an event listener, `isFailure`, `isResultFailure`,
+   * `openDurationMs` or a trip rule. The breaker carried on; without a listener for this event the error is
    * written to `console.error`.
    */
   callbackError: {

@@ -12,11 +12,20 @@
  * const stock = await breaker.execute((signal) => fetch(inventoryUrl, { signal }).then((r) => r.json()));
  * ```
  */
+
+export { type AdaptiveThrottlingOptions, adaptiveThrottling } from './adaptive-throttling.ts';
 export {
   type ExponentialBackoffOptions,
   exponentialBackoff,
   type OpenDurationFn,
 } from './backoff.ts';
+export {
+  type ConsecutiveFailuresRuleOptions,
+  consecutiveFailuresRule,
+  failureRateRule,
+  type RateRuleOptions,
+  slowCallRateRule,
+} from './built-in-rules.ts';
 export { type BreakerStats, CircuitBreaker, type ExecuteOptions } from './circuit-breaker.ts';
 export { type Clock, systemClock } from './clock.ts';
 export {
@@ -65,3 +74,4 @@ export type {
   StoreCircuit,
   WindowCounts,
 } from './store.ts';
+export type { Throttle, TripCounts, TripRule } from './trip-rule.ts';

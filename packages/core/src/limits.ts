@@ -25,6 +25,10 @@ export const limits = {
   maxConcurrent: 100_000,
   /** Every waiter holds a promise and its caller's continuation. */
   maxQueue: 100_000,
+  /** Every rule is asked after every recorded call: a handful is plenty. */
+  rules: 16,
+  /** A rule's name goes into events and metric labels. */
+  ruleName: 100,
 } as const;
 
 /** @internal How errors describe an allowed duration. */

@@ -4,11 +4,14 @@ import {
   type OpenDurationFn,
   validateBackoff,
 } from './backoff.ts';
+import { shorthandRules } from './built-in-rules.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { InvalidOptionError } from './errors.ts';
 import { durationText, isDuration, limits } from './limits.ts';
+import { Checker } from './option-checker.ts';
 import { type BreakerSnapshot, validateSnapshot } from './snapshot.ts';
 import type { BreakerStore } from './store.ts';
+import { checkRules, type TripRule } from './trip-rule.ts';
 
 /**
  * Which recent calls a breaker judges: the last `size` calls (`count`), or the calls of the last
@@ -85,18 +88,20 @@ export interface CircuitBreakerOptions<TFallback = never> {
   window?: WindowOptions;
   /**
    * How many calls the window must hold before a rate can open the circuit, an integer in
-   * [1, 1,000,000]. Larger than a count window's size means "when the window is full".
+   * [1, 1,000,000]. Larger than a count window's size means "when the window is full". A
+   * shorthand for the rate rules' `minimumCalls` (see `rules`).
    * @defaultValue 10
    */
   minimumCalls?: number;
   /**
-   * The failure rate, in percent of the calls in the window, at which the circuit opens.
+   * The failure rate, in percent of the calls in the window, at which the circuit opens. A
+   * shorthand for `failureRateRule({ threshold })` (see `rules`).
    * @defaultValue 50
    */
   failureRateThreshold?: number;
   /**
    * Opens the circuit after this many failures in a row, whatever the window holds: an integer
-   * in [1, 1,000,000].
+   * in [1, 1,000,000]. A shorthand for `consecutiveFailuresRule({ failures })` (see `rules`).
    * @defaultValue off
    */
   consecutiveFailures?: number;
@@ -107,10 +112,23 @@ export interface CircuitBreakerOptions<TFallback = never> {
    */
   slowCallDurationMs?: number;
   /**
-   * The rate of slow calls, in percent of the calls in the window, at which the circuit opens.
+   * The rate of slow calls, in percent of the calls in the window, at which the circuit opens. A
+   * shorthand for `slowCallRateRule({ threshold })` (see `rules`).
    * @defaultValue 50
    */
   slowCallRateThreshold?: number;
+  /**
+   * The rules that decide when the circuit opens, asked in this order after every call recorded
+   * while closed (at most 16): built-in ones such as `failureRateRule()`, or your own
+   * {@link TripRule}. Given, it is the whole list: the shorthands `failureRateThreshold`,
+   * `slowCallRateThreshold`, `minimumCalls` and `consecutiveFailures` cannot be given with it;
+   * put their rules in the list instead. An empty list never opens the circuit.
+   * @defaultValue the rules the shorthands describe: `[failureRateRule({ threshold:
+   * failureRateThreshold, minimumCalls }), slowCallRateRule({ threshold: slowCallRateThreshold,
+   * minimumCalls })]`, and `consecutiveFailuresRule({ failures: consecutiveFailures })` when it is
+   * set
+   */
+  rules?: readonly TripRule[];
   /**
    * How long the circuit stays open before trial calls are let through, in milliseconds: at
    * most 2,147,483,647. A function's answer above that is cut to it; an answer that is not a
@@ -181,11 +199,9 @@ export interface Settings {
   readonly window: Readonly<
     { type: 'count'; size: number } | { type: 'time'; durationMs: number; buckets: number }
   >;
-  readonly minimumCalls: number;
-  readonly failureRateThreshold: number;
-  readonly consecutiveFailures: number;
-  readonly slowCallDurationMs: number;
-  readonly slowCallRateThreshold: number;
+  /** Undefined when no call is slow: a field holding Infinity would cost a heap number. */
+  readonly slowCallDurationMs: number | undefined;
+  readonly rules: readonly TripRule[];
   readonly openDuration: OpenDurationFn;
   readonly halfOpenMaxCalls: number;
   readonly halfOpenTimeoutMs: number | undefined;
@@ -212,6 +228,7 @@ const optionNames: ReadonlySet<string> = new Set([
   'consecutiveFailures',
   'slowCallDurationMs',
   'slowCallRateThreshold',
+  'rules',
   'openDurationMs',
   'halfOpenMaxCalls',
   'halfOpenTimeoutMs',
@@ -269,8 +286,23 @@ export function checkBreakerOptions(options: CircuitBreakerOptions<unknown>, pat
   }
 }
 
-/** @internal Applies defaults to `options` and checks every one of them. */
-export function resolveOptions(options: CircuitBreakerOptions<unknown> = {}): Settings {
+// The settings of a breaker built without options, shared by every such breaker: they hold
+// nothing of one breaker's own.
+let defaultSettings: Settings | undefined;
+
+/**
+ * @internal Applies defaults to `options` and checks every one of them. Settings are never
+ * changed once made, so breakers built without options share one.
+ */
+export function resolveOptions(options?: CircuitBreakerOptions<unknown>): Settings {
+  if (options === undefined) {
+    defaultSettings ??= Object.freeze(resolveGiven({}));
+    return defaultSettings;
+  }
+  return resolveGiven(options);
+}
+
+function resolveGiven(options: CircuitBreakerOptions<unknown>): Settings {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', options, 'an object of breaker options');
   }
@@ -294,17 +326,8 @@ export function resolveOptions(options: CircuitBreakerOptions<unknown> = {}): Se
   return {
     name,
     window,
-    minimumCalls: check.integer('minimumCalls', o.minimumCalls, limits.calls, 10),
-    failureRateThreshold: check.percent('failureRateThreshold', o.failureRateThreshold, 50),
-    consecutiveFailures: check.integer(
-      'consecutiveFailures',
-      o.consecutiveFailures,
-      limits.calls,
-      Number.POSITIVE_INFINITY,
-    ),
-    slowCallDurationMs:
-      check.duration('slowCallDurationMs', o.slowCallDurationMs) ?? Number.POSITIVE_INFINITY,
-    slowCallRateThreshold: check.percent('slowCallRateThreshold', o.slowCallRateThreshold, 50),
+    rules: resolveRules(o, check),
+    slowCallDurationMs: check.duration('slowCallDurationMs', o.slowCallDurationMs),
     openDuration: resolveOpenDuration(o.openDurationMs, check),
     halfOpenMaxCalls: check.integer(
       'halfOpenMaxCalls',
@@ -324,8 +347,48 @@ export function resolveOptions(options: CircuitBreakerOptions<unknown> = {}): Se
   };
 }
 
+/** The shorthands of the built-in rules, which `rules` replaces. */
+const shorthands = [
+  'minimumCalls',
+  'failureRateThreshold',
+  'slowCallRateThreshold',
+  'consecutiveFailures',
+] as const;
+
+function resolveRules(o: Record<string, unknown>, check: Checker): readonly TripRule[] {
+  if (o.rules !== undefined) {
+    const given = shorthands.find((option) => o[option] !== undefined);
+    if (given !== undefined) {
+      throw check.fail(
+        given,
+        o[given],
+        'no shorthand beside `rules`, which replaces the rules it describes: put the rule in `rules` (failureRateRule({ threshold, minimumCalls }), slowCallRateRule(...), consecutiveFailuresRule({ failures }))',
+      );
+    }
+    return checkRules(o.rules, check);
+  }
+  // Checked in the order the options are documented in.
+  const minimumCalls = check.integer('minimumCalls', o.minimumCalls, limits.calls, 10);
+  const failureRateThreshold = check.percent('failureRateThreshold', o.failureRateThreshold, 50);
+  const consecutiveFailures =
+    o.consecutiveFailures === undefined
+      ? undefined
+      : check.integer('consecutiveFailures', o.consecutiveFailures, limits.calls);
+  const slowCallRateThreshold = check.percent('slowCallRateThreshold', o.slowCallRateThreshold, 50);
+  return shorthandRules(
+    failureRateThreshold,
+    slowCallRateThreshold,
+    minimumCalls,
+    consecutiveFailures,
+    o.slowCallDurationMs !== undefined || o.store !== undefined,
+  );
+}
+
+// Breakers that keep the default window share its description.
+const defaultWindow: Settings['window'] = Object.freeze({ type: 'count', size: 20 });
+
 function resolveWindow(value: unknown, check: Checker): Settings['window'] {
-  if (value === undefined) return { type: 'count', size: 20 };
+  if (value === undefined) return defaultWindow;
   const expected = "{ type: 'count', size } or { type: 'time', durationMs, buckets? }";
   if (typeof value !== 'object' || value === null) throw check.fail('window', value, expected);
   const { type, ...rest } = value as Record<string, unknown>;
@@ -419,74 +482,4 @@ function resolveClock(value: unknown, check: Checker): Clock {
     throw check.fail('clock.wallNow', clock.wallNow, 'a method returning milliseconds, or absent');
   }
   return clock;
-}
-
-/** Checks option values and builds errors that name the option, the value and the breaker. */
-class Checker {
-  readonly breakerName: string;
-
-  constructor(breakerName: string) {
-    this.breakerName = breakerName;
-  }
-
-  fail(option: string, value: unknown, expected: string, cause?: unknown): InvalidOptionError {
-    return new InvalidOptionError(
-      option,
-      value,
-      expected,
-      this.breakerName,
-      cause === undefined ? undefined : { cause },
-    );
-  }
-
-  /** An integer in [1, max] (or the default when undefined and a default is given). */
-  integer(option: string, value: unknown, max: number, fallback?: number): number {
-    if (value === undefined && fallback !== undefined) return fallback;
-    return this.#bounded(option, value, 1, max);
-  }
-
-  /** An integer in [0, max], 0 when undefined. */
-  count(option: string, value: unknown, max: number): number {
-    return value === undefined ? 0 : this.#bounded(option, value, 0, max);
-  }
-
-  #bounded(option: string, value: unknown, min: number, max: number): number {
-    if (typeof value === 'number' && Number.isInteger(value) && value >= min) {
-      if (value <= max) return value;
-      throw this.fail(option, value, `an integer >= ${min} and <= ${max}`);
-    }
-    throw this.fail(option, value, `an integer >= ${min}`);
-  }
-
-  /** A percentage in (0, 100]. */
-  percent(option: string, value: unknown, fallback: number): number {
-    if (value === undefined) return fallback;
-    if (typeof value === 'number' && value > 0 && value <= 100) return value;
-    throw this.fail(option, value, 'a percentage in (0, 100]');
-  }
-
-  /** A duration in milliseconds within (0, limits.durationMs], or undefined. */
-  duration(option: string, value: unknown): number | undefined {
-    if (value === undefined) return undefined;
-    if (isDuration(value)) return value;
-    throw this.fail(option, value, durationText);
-  }
-
-  fn(option: string, value: unknown): ((...args: never[]) => unknown) | undefined {
-    if (value === undefined || typeof value === 'function')
-      return value as (...args: never[]) => unknown;
-    throw this.fail(option, value, 'a function');
-  }
-
-  noOthers(option: string, value: Record<string, unknown>, allowed: readonly string[]): void {
-    for (const key of Object.keys(value)) {
-      if (!allowed.includes(key)) {
-        throw this.fail(
-          `${option}.${key}`,
-          value[key],
-          `no such option; allowed: ${allowed.join(', ')}`,
-        );
-      }
-    }
-  }
 }

@@ -1,3 +1,5 @@
+import type { CircuitTimeoutError } from './errors.ts';
+
 /**
  * The right to make one call through a breaker, and the duty to report how it ended. Every
  * adapter is built on it: take a permit with `tryAcquire()` (or `acquire()`), make the call, then
@@ -67,7 +69,7 @@ export interface FailureOptions {
   retryAfterMs?: number | undefined;
 }
 
-/** @internal What a permit reports to; implemented by the breaker. */
+/** @internal What a permit reports to; implemented by the breaker's state machine. */
 export interface Settler {
   succeed(ticket: number, startedAt: number, durationMs: number | undefined): void;
   /** Returns true when the call was recorded as a failure, false when it was ignored. */
@@ -78,20 +80,63 @@ export interface Settler {
     error: unknown,
     retryAfterMs: number | undefined,
   ): boolean;
-  ignore(ticket: number, startedAt: number, error: unknown): void;
+  failResult(ticket: number, startedAt: number, result: unknown): void;
+  timedOut(ticket: number, startedAt: number, error: CircuitTimeoutError): void;
+  ignore(ticket: number, startedAt: number, error: unknown, freeSlot: boolean): void;
 }
 
-/** @internal */
+/**
+ * @internal A permit that can be made the permit of a new call once settled, so that the call
+ * runner can reuse the permits it keeps to itself rather than allocate one per call. Only the
+ * runner ever holds one: a permit handed to anyone else must stay settled.
+ */
+export interface RenewablePermit extends BreakerPermit {
+  /** Makes this permit, settled or not, the unsettled permit of the call `ticket`. */
+  renew(settler: Settler, ticket: number, startedAt: number): void;
+}
+
+let renewable: new (settler: Settler, ticket: number, startedAt: number) => RenewablePermit;
+
+/**
+ * @internal The class of {@link RenewablePermit}s, to extend. It is made inside
+ * {@link BreakerPermit}, the only place that may set a permit's private state, and reached only
+ * through this function, so no permit a caller holds has a `renew` method.
+ */
+export function renewablePermitClass(): new (
+  settler: Settler,
+  ticket: number,
+  startedAt: number,
+) => RenewablePermit {
+  return renewable;
+}
+
+/**
+ * @internal The permit of one admitted call: the only way a call is settled, whether its caller
+ * holds the permit (`tryAcquire`, `acquire`) or `execute` does. Besides the three settlements of
+ * {@link Permit}, it has those only `execute` needs: a returned value that is a failure, a
+ * timeout, and a caller who stops waiting while the function runs on.
+ */
 export class BreakerPermit implements Permit {
-  readonly #settler: Settler;
-  readonly #ticket: number;
-  readonly #startedAt: number;
+  #settler: Settler;
+  #ticket: number;
+  #startedAt: number;
   #settled = false;
 
   constructor(settler: Settler, ticket: number, startedAt: number) {
     this.#settler = settler;
     this.#ticket = ticket;
     this.#startedAt = startedAt;
+  }
+
+  static {
+    renewable = class extends BreakerPermit implements RenewablePermit {
+      renew(settler: Settler, ticket: number, startedAt: number): void {
+        this.#settler = settler;
+        this.#ticket = ticket;
+        this.#startedAt = startedAt;
+        this.#settled = false;
+      }
+    };
   }
 
   success(durationMs?: number): void {
@@ -101,6 +146,15 @@ export class BreakerPermit implements Permit {
   }
 
   failure(error: unknown, options?: number | FailureOptions): boolean {
+    return this.#fail(error, options);
+  }
+
+  /** Settles as {@link failure} does with no options, for the call runner. */
+  fail(error: unknown): boolean {
+    return this.#fail(error, undefined);
+  }
+
+  #fail(error: unknown, options: number | FailureOptions | undefined): boolean {
     if (this.#settled) return false;
     this.#settled = true;
     const { durationMs, retryAfterMs }: FailureOptions =
@@ -117,7 +171,31 @@ export class BreakerPermit implements Permit {
   ignore(): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.#settler.ignore(this.#ticket, this.#startedAt, undefined);
+    this.#settler.ignore(this.#ticket, this.#startedAt, undefined, true);
+  }
+
+  /** The call returned `result`, which `isResultFailure` says is a failure. */
+  failResult(result: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#settler.failResult(this.#ticket, this.#startedAt, result);
+  }
+
+  /** The call timed out; its function may run on, keeping its bulkhead slot. */
+  timeOut(error: CircuitTimeoutError): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#settler.timedOut(this.#ticket, this.#startedAt, error);
+  }
+
+  /**
+   * The caller cancelled the call with `reason`; `freeSlot` false when its function runs on and
+   * keeps its bulkhead slot until it settles.
+   */
+  cancel(reason: unknown, freeSlot: boolean): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#settler.ignore(this.#ticket, this.#startedAt, reason, freeSlot);
   }
 }
 

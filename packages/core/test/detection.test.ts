@@ -3,7 +3,8 @@
 // so that a change to the engine or its defaults cannot quietly make detection worse. The
 // breaker is driven through its permit API, synchronously, so ten simulated minutes at 1,000
 // calls per second take a fraction of a second. `pnpm bench:detect` runs the same scenarios
-// against opossum and cockatiel.
+// against opossum and cockatiel. The targets of issue 16 for adaptive throttling, on the
+// overload of scenario 8, are asserted the same way.
 import {
   detectionTargets,
   healthy,
@@ -13,11 +14,13 @@ import {
   runOf,
   type Scenario,
   type SubjectFactory,
+  seededRandom,
   simulate,
+  throttlingTargets,
   variantOf,
 } from '@tripswitch/simulator';
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker, type CircuitBreakerOptions } from '../src/index.ts';
+import { adaptiveThrottling, CircuitBreaker, type CircuitBreakerOptions } from '../src/index.ts';
 
 /**
  * A breaker with no options but the clock, and the scenario's slow-call threshold where it sets
@@ -28,8 +31,13 @@ function defaultsFor(scenario: Scenario<unknown>): SubjectFactory {
     scenario.slowCallDurationMs === undefined
       ? {}
       : { slowCallDurationMs: scenario.slowCallDurationMs };
+  return breakerOn(() => options);
+}
+
+/** A breaker with the options `optionsFor()` makes for each run, reporting its transitions. */
+function breakerOn(optionsFor: () => CircuitBreakerOptions): SubjectFactory {
   return (context) => {
-    const breaker = new CircuitBreaker({ ...options, clock: context });
+    const breaker = new CircuitBreaker({ ...optionsFor(), clock: context });
     breaker.on('stateChange', ({ to }) => {
       if (to === 'closed' || to === 'open' || to === 'half-open') context.transition(to);
     });
@@ -37,17 +45,27 @@ function defaultsFor(scenario: Scenario<unknown>): SubjectFactory {
   };
 }
 
-// Several targets read the same run; each run is simulated once.
-const measured = new Map<string, unknown>();
-const measure: Measure = <TMetrics>(scenario: Scenario<TMetrics>, rate: number, label = '') => {
-  const key = `${scenario.number}/${label}/${rate}`;
-  if (!measured.has(key)) {
-    const variant = variantOf(scenario as Scenario<unknown>, label);
-    const trace = simulate(defaultsFor(scenario as Scenario<unknown>), runOf(variant, rate));
-    measured.set(key, scenario.measure(trace, variant));
-  }
-  return measured.get(key) as TMetrics;
-};
+/** Measures runs of the breakers `factoryFor` makes, simulating each run once. */
+function measuring(factoryFor: (scenario: Scenario<unknown>) => SubjectFactory): Measure {
+  // Several targets read the same run.
+  const measured = new Map<string, unknown>();
+  return <TMetrics>(scenario: Scenario<TMetrics>, rate: number, label = '') => {
+    const key = `${scenario.number}/${label}/${rate}`;
+    if (!measured.has(key)) {
+      const variant = variantOf(scenario as Scenario<unknown>, label);
+      const trace = simulate(factoryFor(scenario as Scenario<unknown>), runOf(variant, rate));
+      measured.set(key, scenario.measure(trace, variant));
+    }
+    return measured.get(key) as TMetrics;
+  };
+}
+
+const measure = measuring(defaultsFor);
+
+// Throttling instead of opening, with its defaults and a seeded source of chance per run.
+const measureThrottling = measuring(() =>
+  breakerOn(() => ({ rules: [adaptiveThrottling({ random: seededRandom(16) })] })),
+);
 
 describe("detection with Tripswitch's defaults (issue 8 targets)", () => {
   it.each(detectionTargets({ halfOpenMaxCalls: 3 }).map((target) => [target.text, target]))(
@@ -57,6 +75,13 @@ describe("detection with Tripswitch's defaults (issue 8 targets)", () => {
       expect(verdict.met, verdict.evidence).toBe(true);
     },
   );
+});
+
+describe('overload with adaptive throttling (issue 16 targets)', () => {
+  it.each(throttlingTargets().map((target) => [target.text, target]))('%s', (_text, target) => {
+    const verdict = target.judge(measureThrottling);
+    expect(verdict.met, verdict.evidence).toBe(true);
+  });
 });
 
 describe('the simulation drives the real breaker', () => {

@@ -6,7 +6,9 @@
 import type { BreakerStats } from '../src/index.ts';
 
 export type ModelState = 'closed' | 'open' | 'half-open' | 'forced-open' | 'disabled';
-export type ModelRefusal = 'open' | 'half-open-full' | 'forced-open' | 'bulkhead';
+// 'throttled' only so that a breaker's refusal reason type-checks against the model's: the model
+// has no throttling rule and never refuses for it.
+export type ModelRefusal = 'open' | 'half-open-full' | 'forced-open' | 'bulkhead' | 'throttled';
 
 export interface ModelConfig {
   readonly window:

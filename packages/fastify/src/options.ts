@@ -150,6 +150,7 @@ const breakerOptionNames = [
   'consecutiveFailures',
   'slowCallDurationMs',
   'slowCallRateThreshold',
+  'rules',
   'openDurationMs',
   'halfOpenMaxCalls',
   'halfOpenTimeoutMs',

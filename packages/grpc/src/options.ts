@@ -99,6 +99,7 @@ const breakerOptionNames = [
   'consecutiveFailures',
   'slowCallDurationMs',
   'slowCallRateThreshold',
+  'rules',
   'openDurationMs',
   'halfOpenMaxCalls',
   'halfOpenTimeoutMs',

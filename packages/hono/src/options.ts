@@ -124,6 +124,7 @@ const breakerOptionNames = [
   'consecutiveFailures',
   'slowCallDurationMs',
   'slowCallRateThreshold',
+  'rules',
   'openDurationMs',
   'halfOpenMaxCalls',
   'halfOpenTimeoutMs',

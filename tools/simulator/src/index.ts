@@ -15,6 +15,7 @@
  * console.log(outageAfterHealthy.measure(trace, variant));
  * ```
  */
+export type { Capacity } from './capacity.ts';
 export {
   type BlipMetrics,
   failed,
@@ -22,19 +23,30 @@ export {
   measureBlip,
   measureNoise,
   measureOpening,
+  measureOverload,
   measureRecovery,
   type NoiseMetrics,
   type OpeningMetrics,
+  type OverloadMetrics,
   type RecoveryMetrics,
   slowerThan,
 } from './measures.ts';
 export { type Random, randomFor, seededRandom } from './random.ts';
-export { rates, runOf, type Scenario, type Variant, variantOf } from './scenario.ts';
+export {
+  rates,
+  ratesOf,
+  runOf,
+  type Scenario,
+  type Variant,
+  variantOf,
+} from './scenario.ts';
 export {
   blip,
   coldStart,
   noise,
   outageAfterHealthy,
+  overload,
+  overloadCapacity,
   partialOutage,
   recovery,
   scenarios,
@@ -68,6 +80,7 @@ export {
   type Measure,
   type Target,
   type TargetSettings,
+  throttlingTargets,
   type Verdict,
 } from './targets.ts';
 export {

@@ -4,6 +4,7 @@ import {
   measureBlip,
   measureNoise,
   measureOpening,
+  measureOverload,
   measureRecovery,
   slowerThan,
 } from './measures.ts';
@@ -11,7 +12,15 @@ import type { BreakerState, Trace, Transition } from './trace.ts';
 
 /** One call of a hand-made trace: sent (with its latency and outcome) or refused. */
 type CallSpec =
-  | { start: number; sent: true; ok: boolean; latencyMs: number; seen?: number; sentAt?: number }
+  | {
+      start: number;
+      sent: true;
+      ok: boolean;
+      latencyMs: number;
+      seen?: number;
+      sentAt?: number;
+      overloaded?: boolean;
+    }
   | { start: number; sent: false; seen?: number };
 
 /** A trace written by hand; `seen` defaults to the transitions recorded before the call's start. */
@@ -32,6 +41,7 @@ function traceOf(
     refusedAt: new Float64Array(n).fill(Number.NaN),
     end: new Float64Array(n).fill(Number.NaN),
     ok: new Uint8Array(n),
+    overloaded: new Uint8Array(n),
     seen: new Int32Array(n),
     transitions: moves,
   };
@@ -43,6 +53,7 @@ function traceOf(
       trace.sentAt[call] = sentAt;
       trace.end[call] = sentAt + spec.latencyMs;
       trace.ok[call] = spec.ok ? 1 : 0;
+      trace.overloaded[call] = spec.overloaded === true ? 1 : 0;
     } else {
       trace.refusedAt[call] = spec.start;
     }
@@ -232,6 +243,11 @@ describe('measureRecovery', () => {
     });
   });
 
+  it('counts the calls refused after healing, as time at the rate', () => {
+    const late = traceOf(100, [fail(0), refused(10), refused(20), refused(30), ok(40)]);
+    expect(measureRecovery(late, 0, 20).refusedAfterHealMs).toBe(20); // two calls, 10 ms apart
+  });
+
   it('reports a half-open after healing that reopened', () => {
     const wasted = traceOf(
       1000,
@@ -258,6 +274,49 @@ describe('measureRecovery', () => {
       healToClosedMs: undefined,
       openDurationAtHealMs: undefined,
       closedOnFirstHalfOpen: false,
+      refusedAfterHealMs: 0,
+    });
+  });
+});
+
+describe('measureOverload', () => {
+  it('counts the goodput, the calls sent beyond capacity, refusals and opens', () => {
+    // 10 calls a second for 1 s, to a service that can answer 4 a second.
+    const shed = (start: number): CallSpec => ({
+      start,
+      sent: true,
+      ok: false,
+      latencyMs: 3,
+      overloaded: true,
+    });
+    const trace = traceOf(
+      10,
+      [
+        ok(0),
+        ok(100),
+        shed(200),
+        fail(300),
+        refused(400),
+        refused(500),
+        ok(600),
+        shed(700),
+        ok(800),
+        refused(900),
+      ],
+      [
+        [350, 'open'],
+        [600, 'half-open'],
+        [620, 'closed'],
+      ],
+    );
+    expect(measureOverload(trace, 4)).toEqual({
+      goodputPerSecond: 4,
+      goodputShare: 1,
+      beyondCapacityPerSecond: 2,
+      beyondCapacityShare: 0.2,
+      sentPerSecond: 7,
+      refusedShare: 0.3,
+      opens: 1,
     });
   });
 });

@@ -117,6 +117,11 @@ export interface RecoveryMetrics {
   readonly openDurationAtHealMs: number | undefined;
   /** Whether the first half-open at or after healing closed the circuit (no wasted period). */
   readonly closedOnFirstHalfOpen: boolean;
+  /**
+   * Calls refused once the service had healed, as time at the run's rate (ms): what the breaker
+   * cost a healthy service while it caught up, whether its circuit stayed open or it shed calls.
+   */
+  readonly refusedAfterHealMs: number;
 }
 
 /** Reads {@link RecoveryMetrics} for an outage from `faultAt` to `healAt`. */
@@ -147,6 +152,10 @@ export function measureRecovery(trace: Trace, faultAt: number, healAt: number): 
     const period = openOf[seen - 1] as number;
     probesPerOpen.set(period, (probesPerOpen.get(period) ?? 0) + 1);
   }
+  let refusedAfterHeal = 0;
+  for (let call = 0; call < trace.calls; call++) {
+    if (wasRefused(trace, call) && (trace.refusedAt[call] as number) >= healAt) refusedAfterHeal++;
+  }
   const halfOpen = transitions.findIndex((t) => t.to === 'half-open' && t.at >= healAt);
   const closed = transitions.findIndex((t) => t.to === 'closed' && t.at >= healAt);
   const before = transitions[halfOpen - 1];
@@ -163,6 +172,48 @@ export function measureRecovery(trace: Trace, faultAt: number, healAt: number): 
         ? undefined
         : (transitions[halfOpen] as Transition).at - before.at,
     closedOnFirstHalfOpen: halfOpen >= 0 && transitions[halfOpen + 1]?.to === 'closed',
+    refusedAfterHealMs: refusedAfterHeal * trace.intervalMs,
+  };
+}
+
+/** What a breaker made of an overload: how much got done, and how much was sent for nothing. */
+export interface OverloadMetrics {
+  /** Successful calls per second over the run: the goodput. */
+  readonly goodputPerSecond: number;
+  /** The goodput in parts of the service's capacity (1 is all of it). */
+  readonly goodputShare: number;
+  /** Calls sent beyond capacity (the service refused them for want of it), per second. */
+  readonly beyondCapacityPerSecond: number;
+  /** The calls sent beyond capacity in parts of the calls offered. */
+  readonly beyondCapacityShare: number;
+  /** Calls sent to the service per second. */
+  readonly sentPerSecond: number;
+  /** Calls the breaker refused, in parts of the calls offered. */
+  readonly refusedShare: number;
+  /** Times the circuit opened. */
+  readonly opens: number;
+}
+
+/** Reads {@link OverloadMetrics} for a service that can answer `callsPerSecond`. */
+export function measureOverload(trace: Trace, callsPerSecond: number): OverloadMetrics {
+  let ok = 0;
+  let sent = 0;
+  let beyond = 0;
+  for (let call = 0; call < trace.calls; call++) {
+    if (!wasSent(trace, call)) continue;
+    sent++;
+    if (trace.ok[call] === 1) ok++;
+    if (trace.overloaded[call] === 1) beyond++;
+  }
+  const seconds = trace.durationMs / 1000;
+  return {
+    goodputPerSecond: ok / seconds,
+    goodputShare: ok / seconds / callsPerSecond,
+    beyondCapacityPerSecond: beyond / seconds,
+    beyondCapacityShare: beyond / trace.calls,
+    sentPerSecond: sent / seconds,
+    refusedShare: countRefused(trace) / trace.calls,
+    opens: trace.transitions.filter((t) => t.to === 'open').length,
   };
 }
 

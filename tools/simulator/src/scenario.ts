@@ -1,3 +1,4 @@
+import type { Capacity } from './capacity.ts';
 import type { Service } from './service.ts';
 import type { Run } from './simulate.ts';
 import type { Trace } from './trace.ts';
@@ -19,6 +20,8 @@ export interface Variant {
   readonly faultAt: number;
   /** When the service is healthy again, for scenarios where it heals. */
   readonly healAt?: number;
+  /** What the service can answer, for scenarios about overload; see {@link Run.capacity}. */
+  readonly capacity?: Capacity;
 }
 
 /**
@@ -34,6 +37,8 @@ export interface Scenario<TMetrics> {
   /** One or two sentences for the report: what happens and what is measured. */
   readonly description: string;
   readonly variants: readonly Variant[];
+  /** The rates it runs at, when not every one of {@link rates}. */
+  readonly rates?: readonly number[];
   /**
    * A slow-call threshold, in milliseconds, for breakers that have a slow-call rule; the
    * scenario is about slowness rather than errors.
@@ -45,7 +50,15 @@ export interface Scenario<TMetrics> {
 
 /** The run of `variant` at `rate` calls per second. */
 export function runOf(variant: Variant, rate: number): Run {
-  return { rate, durationMs: variant.durationMs, service: variant.service, seed: variant.seed };
+  const { durationMs, service, seed, capacity } = variant;
+  return capacity === undefined
+    ? { rate, durationMs, service, seed }
+    : { rate, durationMs, service, seed, capacity };
+}
+
+/** The rates `scenario` runs at. */
+export function ratesOf(scenario: Scenario<unknown>): readonly number[] {
+  return scenario.rates ?? rates;
 }
 
 /** The variant of `scenario` named `label` (the only one when `label` is omitted). */

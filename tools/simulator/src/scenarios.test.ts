@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { randomFor } from './random.ts';
-import { rates, runOf, variantOf } from './scenario.ts';
+import { rates, ratesOf, runOf, variantOf } from './scenario.ts';
 import {
   blip,
   coldStart,
   noise,
   outageAfterHealthy,
+  overload,
+  overloadCapacity,
   partialOutage,
   recovery,
   scenarios,
@@ -29,10 +31,14 @@ function failureShare(service: Service, time: number): number {
   return failures / 20_000;
 }
 
-describe('the scenarios of issue 8', () => {
-  it('are the seven, in order, each at 10, 100 and 1,000 calls per second', () => {
-    expect(scenarios.map((s) => s.number)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+describe('the scenarios of issues 8 and 16', () => {
+  it('are the eight, in order, each at 10, 100 and 1,000 calls per second but overload', () => {
+    expect(scenarios.map((s) => s.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(rates).toEqual([10, 100, 1000]);
+    expect(scenarios.map((s) => ratesOf(s))).toEqual([
+      ...Array.from({ length: 7 }, () => rates),
+      [1000],
+    ]);
     for (const scenario of scenarios) {
       const labels = scenario.variants.map((v) => v.label);
       expect(new Set(labels).size).toBe(labels.length);
@@ -103,6 +109,26 @@ describe('the scenarios of issue 8', () => {
       expect(durationMs).toBe(faultAt + outageMs + 60_000);
       expect(at(service, faultAt + outageMs - 1).ok).toBe(false);
       expect(at(service, faultAt + outageMs).ok).toBe(true);
+    }
+  });
+
+  it('8: a service that answers 500 calls a second, offered 1,000 a second for a minute', () => {
+    const variant = variantOf(overload);
+    expect(variant.capacity).toBe(overloadCapacity);
+    expect(overloadCapacity).toEqual({ callsPerSecond: 500, burst: 10 });
+    expect(variant.durationMs).toBe(60_000);
+    // Without a breaker: all of the capacity is used, and as much again is sent for nothing.
+    const trace = simulate(noBreaker, runOf(variant, 1000));
+    const metrics = overload.measure(trace, variant) as ReturnType<typeof overload.measure>;
+    expect(metrics.sentPerSecond).toBe(1000);
+    expect(metrics.goodputShare).toBeCloseTo(1, 2);
+    expect(metrics.beyondCapacityShare).toBeCloseTo(0.5, 2);
+    // The calls beyond capacity fail fast, as a 503 does.
+    for (let call = 0; call < trace.calls; call++) {
+      if (trace.overloaded[call] === 1) {
+        expect(trace.ok[call]).toBe(0);
+        expect((trace.end[call] as number) - (trace.sentAt[call] as number)).toBeLessThanOrEqual(5);
+      }
     }
   });
 

@@ -1,12 +1,15 @@
+import type { Capacity } from './capacity.ts';
 import {
   type BlipMetrics,
   failed,
   measureBlip,
   measureNoise,
   measureOpening,
+  measureOverload,
   measureRecovery,
   type NoiseMetrics,
   type OpeningMetrics,
+  type OverloadMetrics,
   type RecoveryMetrics,
   slowerThan,
 } from './measures.ts';
@@ -171,7 +174,33 @@ export const recovery: Scenario<RecoveryMetrics> = {
     measureRecovery(trace, variant.faultAt, variant.healAt ?? variant.durationMs),
 };
 
-/** Every scenario, in the order of issue 8. */
+/** What the service of scenario 8 can answer: half the offered load, a burst of 20 ms' worth. */
+export const overloadCapacity: Capacity = { callsPerSecond: 500, burst: 10 };
+
+/** 8. Overload: offered twice what the service can answer, for a minute. */
+export const overload: Scenario<OverloadMetrics> = {
+  number: 8,
+  title: 'Overload: 1,000 calls a second to a service that can answer 500',
+  description:
+    'The service answers up to 500 calls a second (a token bucket refilled at that rate, holding ' +
+    '10: 20 ms of capacity) in 20 ms each, and refuses every call beyond that at once (a 503 in 1 ' +
+    'to 5 ms); it is offered 1,000 calls a second for a minute. The goodput (successful calls a ' +
+    'second), and the calls sent beyond capacity, which only cost the service work.',
+  variants: [
+    {
+      label: '',
+      durationMs: 60_000,
+      service: healthy,
+      seed: 8,
+      faultAt: 0,
+      capacity: overloadCapacity,
+    },
+  ],
+  rates: [1000],
+  measure: (trace) => measureOverload(trace, overloadCapacity.callsPerSecond),
+};
+
+/** Every scenario: the seven of issue 8, then overload (issue 16). */
 export const scenarios: readonly Scenario<unknown>[] = [
   outageAfterHealthy,
   coldStart,
@@ -180,4 +209,5 @@ export const scenarios: readonly Scenario<unknown>[] = [
   partialOutage,
   slowOutage,
   recovery,
+  overload,
 ];

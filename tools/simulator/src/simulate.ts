@@ -1,7 +1,8 @@
 import { AnswerQueue } from './answer-queue.ts';
+import { type Capacity, CapacityGate } from './capacity.ts';
 import { flushMicrotasks } from './flush.ts';
 import { randomFor } from './random.ts';
-import type { Response, Service } from './service.ts';
+import { down, type Response, type Service } from './service.ts';
 import type { Subject, SubjectFactory } from './subject.ts';
 import type { BreakerState, Trace, Transition } from './trace.ts';
 
@@ -15,6 +16,11 @@ export interface Run {
   readonly service: Service;
   /** Seeds the service's chance, per call (see {@link randomFor}). */
   readonly seed: number;
+  /**
+   * What the service can answer; a call beyond it fails fast, as {@link down} does, and is
+   * marked in the trace's `overloaded`. Without it, the service answers everything it receives.
+   */
+  readonly capacity?: Capacity;
 }
 
 /**
@@ -75,6 +81,7 @@ class Simulation {
   /** What to do when a sent call's answer arrives, by call number. */
   readonly #deliver: ((() => void) | undefined)[];
   readonly #failure = new Error('the service failed');
+  readonly #capacity: CapacityGate | undefined;
   /** A misuse found inside a breaker's promise, where throwing would go unseen. */
   #fault: Error | undefined;
   #now = 0;
@@ -102,10 +109,12 @@ class Simulation {
       refusedAt: new Float64Array(calls).fill(Number.NaN),
       end,
       ok: new Uint8Array(calls),
+      overloaded: new Uint8Array(calls),
       seen: new Int32Array(calls),
       transitions: [],
     };
     this.#run = run;
+    this.#capacity = run.capacity === undefined ? undefined : new CapacityGate(run.capacity);
     this.#queue = new AnswerQueue(end, calls);
     this.#deliver = new Array<(() => void) | undefined>(calls);
     const transitions = this.trace.transitions;
@@ -185,12 +194,19 @@ class Simulation {
 
   #send(call: number): Response {
     const now = this.#now;
-    const response = this.#run.service(now, randomFor(this.#run.seed, call));
+    const random = randomFor(this.#run.seed, call);
+    const trace = this.trace;
+    let response: Response;
+    if (this.#capacity === undefined || this.#capacity.take(now)) {
+      response = this.#run.service(now, random);
+    } else {
+      response = down(now, random);
+      trace.overloaded[call] = 1;
+    }
     const latency = response.latencyMs;
     if (!(Number.isFinite(latency) && latency >= 0)) {
       throw new RangeError(`the service answered with a latency of ${latency} ms`);
     }
-    const trace = this.trace;
     trace.sentAt[call] = now;
     trace.seen[call] = trace.transitions.length;
     trace.ok[call] = response.ok ? 1 : 0;

@@ -27,6 +27,7 @@ const recovered: RecoveryMetrics = {
   healToClosedMs: 1_000,
   openDurationAtHealMs: 16_000,
   closedOnFirstHalfOpen: true,
+  refusedAfterHealMs: 1_000,
 };
 
 /** Metrics that meet every target, with `change` applied where it says. */

@@ -1,10 +1,11 @@
-import type { OpeningMetrics } from './measures.ts';
+import type { OpeningMetrics, OverloadMetrics } from './measures.ts';
 import { rates, type Scenario } from './scenario.ts';
 import {
   blip,
   coldStart,
   noise,
   outageAfterHealthy,
+  overload,
   partialOutage,
   recovery,
   slowOutage,
@@ -161,6 +162,56 @@ export function detectionTargets(settings: TargetSettings): readonly Target[] {
       },
     },
   ];
+}
+
+/**
+ * The targets issue 16 sets for a breaker that throttles (Tripswitch with `adaptiveThrottling`),
+ * on the overload of scenario 8: it gets nearly all the work done the service can do, and sends
+ * it little beyond that.
+ *
+ * @example
+ * ```ts
+ * const verdicts = throttlingTargets().map((target) => target.judge(measure));
+ * ```
+ */
+export function throttlingTargets(): readonly Target[] {
+  return [
+    overloadTarget('goodput at least 90 % of capacity', (m) => ({
+      ok: m.goodputShare >= 0.9,
+      text: `goodput ${m.goodputPerSecond.toFixed(0)}/s, ${percent(m.goodputShare)} of capacity`,
+    })),
+    overloadTarget('calls sent beyond capacity at most 10 % of the offered load', (m) => ({
+      ok: m.beyondCapacityShare <= 0.1,
+      text: `${m.beyondCapacityPerSecond.toFixed(0)}/s sent beyond capacity, ${percent(
+        m.beyondCapacityShare,
+      )} of the offered load`,
+    })),
+  ];
+}
+
+function overloadTarget(
+  what: string,
+  cell: (m: OverloadMetrics) => { ok: boolean; text: string },
+): Target {
+  const text = `Scenario ${overload.number}: ${what}`;
+  return {
+    scenario: overload.number,
+    text,
+    judge(measure) {
+      const at = overload.rates ?? rates;
+      return verdict(
+        text,
+        at.map((rate) => {
+          const { ok, text: evidence } = cell(measure(overload, rate));
+          return { ok, text: `${rate}/s: ${evidence}` };
+        }),
+      );
+    },
+  };
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)} %`;
 }
 
 /** A target on {@link OpeningMetrics}: `problem` returns what is wrong, or undefined. */

@@ -32,6 +32,11 @@ export interface Trace {
   /** 1 when the service answered with a success (only meaningful for a sent call). */
   readonly ok: Uint8Array;
   /**
+   * 1 when the service refused the call for want of capacity (a run with a `capacity`): a call
+   * sent beyond what the service can answer.
+   */
+  readonly overloaded: Uint8Array;
+  /**
    * How many transitions had been recorded when the call was sent or refused: the circuit state
    * it met is `transitions[seen - 1]`, or closed when 0. Counting rather than comparing times
    * orders a transition and a call that happen in the same virtual millisecond.

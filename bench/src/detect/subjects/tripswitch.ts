@@ -16,19 +16,22 @@ export type Driver = 'permit' | 'execute';
  * Tripswitch with `options`, on the simulation's clock. Driven through its permit API
  * (`tryAcquire()`, `success()`, `failure()`): synchronous, nothing to flush. The `execute` driver
  * calls `execute()` instead and runs like the peers, to check that both give the same trace.
+ * Options that hold state of their own (a seeded source of chance) are given as a function that
+ * makes them afresh for each run.
  */
 export function tripswitch(
   name: string,
   setup: string,
-  options: CircuitBreakerOptions = {},
+  options: CircuitBreakerOptions | (() => CircuitBreakerOptions) = {},
   driver: Driver = 'permit',
 ): Contender {
+  const optionsFor = typeof options === 'function' ? options : () => options;
   return {
     name,
     library: `Tripswitch ${installedVersion('@tripswitch/core')}`,
     setup,
-    halfOpenMaxCalls: options.halfOpenMaxCalls ?? 3,
-    subject: (scenario) => factory(withScenario(options, scenario), driver),
+    halfOpenMaxCalls: optionsFor().halfOpenMaxCalls ?? 3,
+    subject: (scenario) => factory(() => withScenario(optionsFor(), scenario), driver),
   };
 }
 
@@ -43,9 +46,9 @@ export function withScenario(
     : { ...options, slowCallDurationMs };
 }
 
-function factory(options: CircuitBreakerOptions, driver: Driver): SubjectFactory {
+function factory(optionsFor: () => CircuitBreakerOptions, driver: Driver): SubjectFactory {
   return (context) => {
-    const breaker = new CircuitBreaker({ ...options, clock: context });
+    const breaker = new CircuitBreaker({ ...optionsFor(), clock: context });
     follow(breaker, context);
     return driver === 'permit' ? permitSubject(breaker) : executeSubject(breaker);
   };

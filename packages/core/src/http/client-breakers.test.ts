@@ -60,7 +60,7 @@ describe('httpClientBreakers', () => {
 
   it('refuses an unknown option, listing what a client adapter takes — not name or timeoutMs', () => {
     expect(() => httpClientBreakers({ maxKeys: 5 } as never)).toThrow(
-      'Invalid option "maxKeys": got 5; expected no such option; allowed: key, isFailure, fallback, registry, maxBreakers, maxRetryAfterMs, window, minimumCalls, failureRateThreshold, consecutiveFailures, slowCallDurationMs, slowCallRateThreshold, openDurationMs, halfOpenMaxCalls, halfOpenTimeoutMs, bulkhead, clock, initialState',
+      'Invalid option "maxKeys": got 5; expected no such option; allowed: key, isFailure, fallback, registry, maxBreakers, maxRetryAfterMs, window, minimumCalls, failureRateThreshold, consecutiveFailures, slowCallDurationMs, slowCallRateThreshold, rules, openDurationMs, halfOpenMaxCalls, halfOpenTimeoutMs, bulkhead, clock, initialState',
     );
   });
 

@@ -64,6 +64,7 @@ const perOriginOptionNames = [
   'consecutiveFailures',
   'slowCallDurationMs',
   'slowCallRateThreshold',
+  'rules',
   'openDurationMs',
   'halfOpenMaxCalls',
   'halfOpenTimeoutMs',

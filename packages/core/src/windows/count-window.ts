@@ -8,6 +8,7 @@ export class CountWindow implements OutcomeWindow {
   calls = 0;
   failures = 0;
   slowCalls = 0;
+  consecutiveFailures = 0;
   readonly capacity: number;
   // Allocated on the first record, so an idle breaker does not pay for it.
   #ring: Uint8Array | undefined;
@@ -28,6 +29,7 @@ export class CountWindow implements OutcomeWindow {
     } else {
       this.calls++;
     }
+    this.consecutiveFailures = failed ? this.consecutiveFailures + 1 : 0;
     const outcome = (failed ? failedBit : 0) | (slow ? slowBit : 0);
     ring[index] = outcome;
     this.failures += outcome & failedBit;
@@ -38,6 +40,7 @@ export class CountWindow implements OutcomeWindow {
   advance(_now?: number): void {}
 
   clear(): void {
+    this.consecutiveFailures = 0;
     this.calls = 0;
     this.failures = 0;
     this.slowCalls = 0;

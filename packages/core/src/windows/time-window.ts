@@ -18,6 +18,7 @@ export class TimeWindow implements OutcomeWindow {
   calls = 0;
   failures = 0;
   slowCalls = 0;
+  consecutiveFailures = 0;
   readonly capacity: number = Number.POSITIVE_INFINITY;
   readonly #bucketMs: number;
   readonly #buckets: number;
@@ -44,6 +45,7 @@ export class TimeWindow implements OutcomeWindow {
     }
     slots[at + 1] = (slots[at + 1] as number) + 1;
     this.calls++;
+    this.consecutiveFailures = failed ? this.consecutiveFailures + 1 : 0;
     if (failed) {
       slots[at + 2] = (slots[at + 2] as number) + 1;
       this.failures++;
@@ -73,6 +75,7 @@ export class TimeWindow implements OutcomeWindow {
   }
 
   clear(): void {
+    this.consecutiveFailures = 0;
     // The next slice may be earlier than the stamps (a clock reset along with the window).
     this.#slots.fill(Number.NaN);
     this.calls = 0;

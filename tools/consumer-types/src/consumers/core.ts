@@ -1,5 +1,6 @@
 // @tripswitch/core and its entries, as a user and an adapter's author write against them.
 import {
+  adaptiveThrottling,
   BreakerRegistry,
   type BreakerSnapshot,
   CircuitBreaker,
@@ -7,8 +8,11 @@ import {
   CircuitOpenError,
   type CircuitState,
   exponentialBackoff,
+  failureRateRule,
   isCircuitOpenError,
   type Permit,
+  type TripCounts,
+  type TripRule,
   validateBreakerOptions,
 } from '@tripswitch/core';
 import {
@@ -43,6 +47,15 @@ export async function engine(load: (signal: AbortSignal) => Promise<number>): Pr
   const permit: Permit | null = inventory.tryAcquire();
   const counted: boolean | undefined = permit?.failure(new Error('boom'), { retryAfterMs: 5_000 });
   void counted;
+
+  const threeFailures: TripRule = {
+    name: 'three-failures',
+    shouldOpen: (counts: TripCounts) => counts.failures >= 3,
+  };
+  const ruled = new CircuitBreaker({
+    rules: [failureRateRule({ threshold: 25 }), threeFailures, adaptiveThrottling({ k: 1.15 })],
+  });
+  void ruled;
 
   const loaded: unknown = JSON.parse('{"minimumCalls": 5}');
   validateBreakerOptions(loaded);

@@ -1,0 +1,372 @@
+import type { Circuit } from './circuit.ts';
+import { CircuitTimeoutError } from './errors.ts';
+import type { LateSettlementCause } from './events.ts';
+import { BreakerPermit, renewablePermitClass, type Settler } from './permit.ts';
+import { observe, promiseOf } from './thenable.ts';
+
+/** Options of a single call through {@link CircuitBreaker.execute}. */
+export interface ExecuteOptions {
+  /**
+   * Cancels the call. A call cancelled by its caller rejects with the signal's reason at once.
+   * Cancelled before it was admitted (the signal was already aborted, or aborted while the call
+   * waited in the bulkhead's queue) it counts as `cancelled`; cancelled while its function runs,
+   * it is ignored: neither a success nor a failure. Anything but an AbortSignal (or undefined)
+   * makes the call reject with a TypeError before it takes anything.
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/** The arguments of a call made by `execute`, whose function receives a signal instead. */
+export const noArgs: readonly unknown[] = [];
+
+let sharedNeverAborted: AbortSignal | undefined;
+
+/**
+ * Calls that need no cancellation share one signal that never aborts, rather than an
+ * AbortController each. Created on first use, not at import.
+ */
+function neverAborted(): AbortSignal {
+  sharedNeverAborted ??= new AbortController().signal;
+  return sharedNeverAborted;
+}
+
+/** Settles `permit` for a call that returned `value`, judged by `isResultFailure` if set. */
+function settleValue(circuit: Circuit, permit: BreakerPermit, value: unknown): void {
+  const isResultFailure = circuit.settings.isResultFailure;
+  if (
+    isResultFailure !== undefined &&
+    circuit.ask('isResultFailure', isResultFailure, value, false)
+  ) {
+    permit.failResult(value);
+  } else {
+    permit.success();
+  }
+}
+
+/** What a spare permit reports to: nothing, since it belongs to no call. */
+const noCall: Settler = {
+  succeed() {},
+  failOrIgnore: () => false,
+  failResult() {},
+  timedOut() {},
+  ignore() {},
+};
+
+/**
+ * A permit the runner keeps to itself, with the reactions that settle it from the function's
+ * promise, made once with it. Spare ones are reused: a call on the plain path allocates nothing
+ * of the breaker's own, neither a permit nor a closure. Only the runner holds these, and each is
+ * settled exactly once per call by the one reaction that runs, so reusing it is safe.
+ */
+class RunnerPermit extends renewablePermitClass() {
+  circuit: Circuit | undefined;
+  readonly onValue = (value: unknown): void => {
+    settleValue(this.circuit as Circuit, this, value);
+    spare(this);
+  };
+  readonly onError = (error: unknown): void => {
+    this.fail(error);
+    spare(this);
+  };
+}
+
+// Spare permits, for any breaker: as many as calls were once in flight at the same time, up to
+// a bound, so memory does not grow with a burst.
+const spares: RunnerPermit[] = [];
+const maxSpares = 64;
+
+function runnerPermit(circuit: Circuit, ticket: number): RunnerPermit {
+  const permit = spares.pop() ?? new RunnerPermit(noCall, -1, Number.NaN);
+  permit.renew(circuit, ticket, circuit.startTime());
+  permit.circuit = circuit;
+  return permit;
+}
+
+/** Puts a settled permit aside, holding on to no breaker. */
+function spare(permit: RunnerPermit): void {
+  permit.circuit = undefined;
+  permit.renew(noCall, -1, Number.NaN);
+  if (spares.length < maxSpares) spares.push(permit);
+}
+
+/**
+ * @internal Runs a call for `execute` and `wrap`: takes a permit, calls the function, settles the
+ * permit from what the function did, and answers the caller — with the function's outcome, the
+ * fallback's, a timeout or the caller's abort. Every call is settled through its permit, as an
+ * adapter's is; what only the runner adds is the timeout, the caller's signal, the result
+ * predicate (`isResultFailure`) and the fallback. The runner keeps no state per breaker: an idle
+ * breaker pays nothing for it.
+ *
+ * `fn` is called with a signal, for `execute` (`args` is {@link noArgs}); or with `self` and
+ * `args`, for a wrapped function. `args` are also what the fallback receives; `signal` is the
+ * caller's, already checked to be an AbortSignal.
+ */
+export function runCall(
+  circuit: Circuit,
+  fn: (...args: never[]) => unknown,
+  self: unknown,
+  args: readonly unknown[],
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  if (signal !== undefined || !circuit.plainCalls)
+    return callGuarded(circuit, fn, self, args, signal);
+  // The plain path: the caller receives the function's own promise, and the permit is settled
+  // from a reaction attached first, so it runs before the caller resumes.
+  const ticket = circuit.admit();
+  if (ticket < 0) return circuit.refusal();
+  const permit = runnerPermit(circuit, ticket);
+  let result: unknown;
+  // Whatever the function does while it is called and while its result is looked at — throw,
+  // hand back a thenable whose `then` getter throws, a promise whose `then` was replaced — is
+  // its outcome. Nothing in this block settles the call, so the catch settles it exactly once.
+  try {
+    // Called here, not through a helper: every frame between the caller and the function is
+    // one more that an Error the function throws captures in its stack trace.
+    result =
+      args === noArgs
+        ? (fn as (signal: AbortSignal) => unknown)(neverAborted())
+        : Reflect.apply(fn, self, args);
+    const promise = promiseOf(result);
+    if (promise !== undefined) {
+      // The caller gets `promise` itself; the observer's promise only records the outcome, and
+      // never rejects: the permit's handlers guard the user callbacks they run.
+      void observe(promise, permit.onValue, permit.onError);
+      return promise as Promise<unknown>;
+    }
+  } catch (error) {
+    permit.onError(error);
+    return Promise.reject(error);
+  }
+  permit.onValue(result);
+  return Promise.resolve(result);
+}
+
+/** Every other call: with a caller's signal, a timeout, a bulkhead or a fallback. */
+function callGuarded(
+  circuit: Circuit,
+  fn: (...args: never[]) => unknown,
+  self: unknown,
+  args: readonly unknown[],
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  if (signal?.aborted) return cancel(circuit, signal.reason);
+  if (circuit.bulkhead !== undefined) return callWhenAdmitted(circuit, fn, self, args, signal);
+  const ticket = circuit.admit();
+  if (ticket < 0) return refused(circuit, args);
+  return runWith(circuit, fn, self, args, newPermit(circuit, ticket), signal);
+}
+
+function newPermit(circuit: Circuit, ticket: number): BreakerPermit {
+  return new BreakerPermit(circuit, ticket, circuit.startTime());
+}
+
+/** The answer to a refused call: the fallback's, or the refusal. */
+function refused(circuit: Circuit, args: readonly unknown[]): Promise<unknown> {
+  return circuit.settings.fallback === undefined
+    ? circuit.refusal()
+    : fallbackOrThrow(circuit, circuit.refusalError(), args);
+}
+
+function runWith(
+  circuit: Circuit,
+  fn: (...args: never[]) => unknown,
+  self: unknown,
+  args: readonly unknown[],
+  permit: BreakerPermit,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  return circuit.settings.timeoutMs === undefined && signal === undefined
+    ? run(circuit, fn, self, args, permit)
+    : runGuarded(circuit, fn, self, args, permit, signal);
+}
+
+/** A call with no timeout and no caller's signal, on a breaker with a bulkhead or a fallback. */
+function run(
+  circuit: Circuit,
+  fn: (...args: never[]) => unknown,
+  self: unknown,
+  args: readonly unknown[],
+  permit: BreakerPermit,
+): Promise<unknown> {
+  let result: unknown;
+  // As on the plain path: what the function does while it is called and looked at is its outcome.
+  try {
+    result =
+      args === noArgs
+        ? (fn as (signal: AbortSignal) => unknown)(neverAborted())
+        : Reflect.apply(fn, self, args);
+    const promise = promiseOf(result);
+    if (promise !== undefined) {
+      if (circuit.settings.fallback !== undefined) {
+        return observe(
+          promise,
+          (value) => {
+            settleValue(circuit, permit, value);
+            return value;
+          },
+          (error: unknown) => failOrFallBack(circuit, permit, error, args),
+        );
+      }
+      // Never rejects: its handlers settle the permit and guard the user callbacks they run.
+      void observe(
+        promise,
+        (value) => settleValue(circuit, permit, value),
+        (error: unknown) => {
+          permit.fail(error);
+        },
+      );
+      return promise as Promise<unknown>;
+    }
+  } catch (error) {
+    return failOrFallBack(circuit, permit, error, args);
+  }
+  settleValue(circuit, permit, result);
+  return Promise.resolve(result);
+}
+
+/**
+ * A call with a timeout or a caller's signal: the caller is answered on whichever comes first,
+ * the function's outcome, the timeout or the abort. A function that runs on after its caller
+ * stopped waiting keeps its bulkhead slot until it settles, so `maxConcurrent` bounds what
+ * runs, not what is awaited; the circuit's own accounting ends when the caller is answered.
+ */
+function runGuarded(
+  circuit: Circuit,
+  fn: (...args: never[]) => unknown,
+  self: unknown,
+  args: readonly unknown[],
+  permit: BreakerPermit,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  const timeoutMs = circuit.settings.timeoutMs;
+  // The caller may have aborted while the call waited for a bulkhead slot.
+  if (signal?.aborted) {
+    permit.cancel(signal.reason, true);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<unknown>((resolve, reject) => {
+    const controller = timeoutMs === undefined ? undefined : new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let waiting = true;
+    let cause: LateSettlementCause = 'timeout';
+    let stoppedAt = 0;
+    /** The caller is answered now; returns false when it already was. */
+    const answer = (): boolean => {
+      if (!waiting) return false;
+      waiting = false;
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      return true;
+    };
+    /** The caller stops waiting while the function runs on: it keeps its slot till it settles. */
+    const leave = (why: LateSettlementCause): void => {
+      cause = why;
+      stoppedAt = circuit.clock.now();
+      circuit.bulkhead?.linger();
+    };
+    const onAbort = (): void => {
+      if (!answer()) return;
+      const reason = (signal as AbortSignal).reason;
+      leave('cancelled');
+      controller?.abort(reason);
+      permit.cancel(reason, false);
+      reject(reason);
+    };
+    if (controller !== undefined) {
+      timer = setTimeout(() => {
+        if (!answer()) return;
+        const error = new CircuitTimeoutError(circuit.name, timeoutMs as number);
+        leave('timeout');
+        controller.abort(error);
+        permit.timeOut(error);
+        fallbackOrThrow(circuit, error, args).then(resolve, reject);
+      }, timeoutMs);
+    }
+    const onValue = (value: unknown): void => {
+      if (answer()) {
+        settleValue(circuit, permit, value);
+        resolve(value);
+      } else settledLate(circuit, stoppedAt, cause);
+    };
+    const onError = (error: unknown): void => {
+      if (answer()) failOrFallBack(circuit, permit, error, args).then(resolve, reject);
+      else settledLate(circuit, stoppedAt, cause);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let result: unknown;
+    let promise: Promise<unknown> | undefined;
+    let threw = false;
+    // As on the plain path: what the function does while it is called and looked at is its outcome.
+    try {
+      result =
+        args === noArgs
+          ? (fn as (signal: AbortSignal) => unknown)(controller?.signal ?? (signal as AbortSignal))
+          : Reflect.apply(fn, self, args);
+      promise = promiseOf(result);
+      // Never rejects: onValue and onError settle the call's own promise and guard the user
+      // callbacks they run.
+      if (promise !== undefined) void observe(promise, onValue, onError);
+    } catch (error) {
+      threw = true;
+      result = error;
+    }
+    // Judged a microtask later, as a promise's outcome would be: a caller that aborts right
+    // after execute() returns has stopped waiting, even for a function that returned at once.
+    if (threw) queueMicrotask(() => onError(result));
+    else if (promise === undefined) queueMicrotask(() => onValue(result));
+  });
+}
+
+/** The function of a call its caller stopped waiting for has settled: its slot is free. */
+function settledLate(circuit: Circuit, stoppedAt: number, cause: LateSettlementCause): void {
+  circuit.bulkhead?.releaseLingering();
+  if (circuit.listens('settledLate')) {
+    const lateByMs = Math.max(0, circuit.clock.now() - stoppedAt);
+    circuit.emit('settledLate', { name: circuit.name, lateByMs, cause });
+  }
+}
+
+/** The path with a bulkhead: a call may wait for a slot before it runs. */
+async function callWhenAdmitted(
+  circuit: Circuit,
+  fn: (...args: never[]) => unknown,
+  self: unknown,
+  args: readonly unknown[],
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  let ticket: number;
+  try {
+    ticket = await (circuit.bulkhead as NonNullable<Circuit['bulkhead']>).admit(circuit, signal);
+  } catch (error) {
+    if (signal?.aborted && error === signal.reason) throw error;
+    return fallbackOrThrow(circuit, error, args);
+  }
+  return runWith(circuit, fn, self, args, newPermit(circuit, ticket), signal);
+}
+
+/** Counts a call its caller cancelled before it was admitted, and rejects with the reason. */
+function cancel(circuit: Circuit, reason: unknown): Promise<never> {
+  circuit.cancel(reason, false);
+  return Promise.reject(reason);
+}
+
+function failOrFallBack(
+  circuit: Circuit,
+  permit: BreakerPermit,
+  error: unknown,
+  args: readonly unknown[],
+): Promise<unknown> {
+  return permit.fail(error) ? fallbackOrThrow(circuit, error, args) : Promise.reject(error);
+}
+
+function fallbackOrThrow(
+  circuit: Circuit,
+  error: unknown,
+  args: readonly unknown[],
+): Promise<unknown> {
+  const fallback = circuit.settings.fallback;
+  if (fallback === undefined) return Promise.reject(error);
+  circuit.countFallback();
+  if (circuit.listens('fallback')) circuit.emit('fallback', { name: circuit.name, error });
+  return new Promise<unknown>((resolve) => resolve(fallback(error, ...args)));
+}
