@@ -29,8 +29,8 @@ export interface AdaptiveThrottlingOptions {
    */
   buckets?: number;
   /**
-   * How many requests the window must hold before anything is shed, an integer in
-   * [1, 1,000,000]: a few failures on a fresh breaker must not shed most of its calls.
+   * How many requests the window must hold before anything is shed, an integer from 1 to
+   * 1,000,000: a few failures on a fresh breaker must not shed most of its calls.
    * @defaultValue 20
    */
   minimumRequests?: number;

@@ -50,6 +50,7 @@ export interface BreakerEvents {
     openUntil?: number;
     /** When it opened: the opens since it last closed, from 1. */
     attempt?: number;
+    /** When a rule of your own opened it (`reason: 'trip-rule'`): that rule's name. */
     rule?: string;
   };
   /** A call succeeded. */
