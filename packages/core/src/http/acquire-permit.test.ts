@@ -110,3 +110,34 @@ describe('acquirePermit', () => {
     );
   });
 });
+
+describe('acquirePermit, misuse', () => {
+  it('rejects, never throws, when the clock throws, and goes on once it works', async () => {
+    let broken = true;
+    const breaker = new CircuitBreaker({
+      slowCallDurationMs: 100,
+      clock: {
+        now: () => {
+          if (broken) throw new Error('clock broke');
+          return 0;
+        },
+      },
+    });
+    const admitted = acquirePermit(breaker);
+    expect(admitted).toBeInstanceOf(Promise);
+    await expect(admitted).rejects.toThrow('clock broke');
+    broken = false;
+    (await acquirePermit(breaker)).success();
+    expect(breaker.stats().totals.successes).toBe(1);
+  });
+
+  it('sends a signal that is no AbortSignal to acquire(), which rejects it', async () => {
+    const breaker = new CircuitBreaker();
+    const fake = Object.create(AbortSignal.prototype) as AbortSignal;
+    await expect(acquirePermit(breaker, fake)).rejects.toThrow(TypeError);
+    await expect(
+      acquirePermit(breaker, { aborted: false } as unknown as AbortSignal),
+    ).rejects.toThrow(TypeError);
+    expect(breaker.inFlight).toBe(0);
+  });
+});

@@ -79,6 +79,15 @@ describe('cachedOrigin', () => {
     );
   });
 
+  it('tells apart hosts that begin like the last one seen', () => {
+    expect(cachedOrigin('http://a.example/x')).toBe('http://a.example');
+    expect(cachedOrigin('http://a.example.evil/x')).toBe('http://a.example.evil');
+    expect(cachedOrigin('http://a.example:8080/x')).toBe('http://a.example:8080');
+    expect(cachedOrigin('http://a.example?q')).toBe('http://a.example');
+    expect(cachedOrigin('http://a.example@b.example/')).toBeUndefined();
+    expect(cachedOrigin('http://a.example')).toBe('http://a.example');
+  });
+
   it('stays bounded under a flood of hosts, and still answers', () => {
     for (let i = 0; i < originCacheLimit * 4 + 7; i++) {
       expect(cachedOrigin(`http://host-${i}.example/x`)).toBe(`http://host-${i}.example`);

@@ -1,6 +1,7 @@
 import type { BulkheadFullError, CircuitBreaker, CircuitOpenError, Permit } from '@tripswitch/core';
 import { isRefusal, judgeAndSettle } from '@tripswitch/core/http';
 import {
+  acquirePermit,
   answerRefusal,
   checkedKey,
   httpClientBreakers,
@@ -93,12 +94,13 @@ export function breakerInterceptor(
     options: Dispatcher.DispatchOptions,
     handler: Dispatcher.DispatchHandler,
     permit: Permit,
-  ): void => {
+  ): boolean => {
     const guarded = new BreakerHandler(handler, settlement(permit));
     try {
-      dispatch(options, guarded);
+      return dispatch(options, guarded);
     } catch (error) {
       guarded.failBeforeStart(asError(error));
+      return true;
     }
   };
 
@@ -136,9 +138,12 @@ export function breakerInterceptor(
         return true;
       }
       if (breaker === undefined) return dispatch(options, handler);
-      // A permit may mean a wait in the bulkhead's queue, so the request is sent once it is
+      const admitted = acquirePermit(breaker, signal);
+      // Admitted at once (no bulkhead to wait in): sent in this turn, as without the breaker.
+      if (!(admitted instanceof Promise)) return send(dispatch, options, handler, admitted);
+      // A wait in the bulkhead's queue, or a refusal: the request is sent once a permit is
       // granted; the caller hears of a refusal as it hears of any error before the request starts.
-      breaker.acquire(signal && { signal }).then(
+      admitted.then(
         (permit) => send(dispatch, options, handler, permit),
         (error: unknown) =>
           isRefusal(error) ? refuse(options, handler, error) : fail(handler, asError(error)),
