@@ -22,8 +22,11 @@ export interface AdapterResults {
  */
 export async function runAdapters(plan: Plan): Promise<AdapterResults> {
   const prepared = adapterRows.map((row) => ({ row, ready: row.prepare() }));
-  const entries: Entry[] = prepared.flatMap(({ row, ready }) =>
-    adapterSides.map((side) => ({ id: `${row.id}/${side}`, op: ready.ops[side] })),
+  // Side by side, client after client: each sample follows a sample of another client, so no
+  // side pays more often than another for switching from one library's code to another's (with
+  // a client's sides next to each other, the first of them paid it in nearly every round).
+  const entries: Entry[] = adapterSides.flatMap((side) =>
+    prepared.map(({ row, ready }) => ({ id: `${row.id}/${side}`, op: ready.ops[side] })),
   );
   const measured = await measureInterleaved(entries, plan);
   const problems: string[] = [];

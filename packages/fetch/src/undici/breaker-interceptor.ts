@@ -73,21 +73,18 @@ export function breakerInterceptor(
   const breakers = httpClientBreakers(shared);
   const userKey = key && checkedKey(key);
 
-  const settlement = (permit: Permit): Settlement => ({
-    judge(end: DispatchEnd): void {
-      judgeAndSettle(
-        permit,
-        () =>
-          judgeDispatch(end, {
-            isFailure,
-            now: breakers.now(),
-            maxRetryAfterMs: breakers.maxRetryAfterMs,
-          }),
-        'error' in end ? end.error : undefined,
-      );
-    },
-    ignore: () => permit.ignore(),
-  });
+  const settle = (permit: Permit, end: DispatchEnd): void => {
+    judgeAndSettle(
+      permit,
+      () =>
+        judgeDispatch(end, {
+          isFailure,
+          now: breakers.now(),
+          maxRetryAfterMs: breakers.maxRetryAfterMs,
+        }),
+      'error' in end ? end.error : undefined,
+    );
+  };
 
   const send = (
     dispatch: Dispatcher.Dispatch,
@@ -95,7 +92,7 @@ export function breakerInterceptor(
     handler: Dispatcher.DispatchHandler,
     permit: Permit,
   ): boolean => {
-    const guarded = new BreakerHandler(handler, settlement(permit));
+    const guarded = new BreakerHandler(handler, new PermitSettlement(permit, settle));
     try {
       return dispatch(options, guarded);
     } catch (error) {
@@ -150,6 +147,25 @@ export function breakerInterceptor(
       );
       return true;
     };
+}
+
+/** A request's permit and how to judge it: one object per request, its methods shared. */
+class PermitSettlement implements Settlement {
+  readonly #permit: Permit;
+  readonly #settle: (permit: Permit, end: DispatchEnd) => void;
+
+  constructor(permit: Permit, settle: (permit: Permit, end: DispatchEnd) => void) {
+    this.#permit = permit;
+    this.#settle = settle;
+  }
+
+  judge(end: DispatchEnd): void {
+    this.#settle(this.#permit, end);
+  }
+
+  ignore(): void {
+    this.#permit.ignore();
+  }
 }
 
 // How undici's own interceptors fail a request before it starts: an error with no controller.
