@@ -60,6 +60,17 @@ export function addedUs(results: AdapterRowResults, side: AdapterSide): number {
   return median(results.series[side].nsPerOp.map((ns, i) => ns - (bare[i] as number))) / 1000;
 }
 
+/**
+ * How far single rounds stray from {@link addedUs}: the median absolute deviation of the
+ * per-round differences, in µs. An added cost smaller than this is beyond what the run resolves.
+ */
+export function addedSpreadUs(results: AdapterRowResults, side: AdapterSide): number {
+  const bare = results.series.bare.nsPerOp;
+  const added = results.series[side].nsPerOp.map((ns, i) => ns - (bare[i] as number));
+  const middle = median(added);
+  return median(added.map((ns) => Math.abs(ns - middle))) / 1000;
+}
+
 /** `side`'s time over the bare call's: the median of the per-round ratios. */
 export function vsBareCall(results: AdapterRowResults, side: AdapterSide): number {
   return pairedRatio(results.series[side].nsPerOp, results.series.bare.nsPerOp);
