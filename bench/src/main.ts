@@ -1,6 +1,7 @@
 /**
  * Benchmarks Tripswitch against opossum and cockatiel in one process: the timing rows of
- * rows.ts, then the heap of an idle breaker, then the HTTP throughput of the Express, Hono,
+ * rows.ts, then the heap of an idle breaker, then what each HTTP client adapter adds to a call
+ * of a client that answers at once (adapters/), then the HTTP throughput of the Express, Hono,
  * axios, got and fetch adapters (http/). Prints the tables and writes their sections of
  * BENCHMARKS.md at the root of the repository (`pnpm bench:detect` writes another). Needs
  * `node --expose-gc`.
@@ -10,6 +11,8 @@
  * BENCH_HTTP_ROUNDS (8), BENCH_HTTP_SAMPLE_MS (500), BENCH_HTTP_WARMUP_MS (1000) and
  * BENCH_HTTP_CONCURRENCY (10) the HTTP part.
  */
+import { judgeAdapters, renderAdaptersMarkdown, renderAdaptersText } from './adapters/report.ts';
+import { runAdapters } from './adapters/run-adapters.ts';
 import { renderDashboardMarkdown, renderDashboardText } from './dashboard/report.ts';
 import { runDashboard } from './dashboard/run-dashboard.ts';
 import { describeEnvironment, type Environment } from './environment.ts';
@@ -151,6 +154,13 @@ async function runCalls(environment: Environment, file: URL, problems: string[])
 }
 
 async function runHttpPart(environment: Environment, file: URL, problems: string[]): Promise<void> {
+  process.stderr.write(`adapters: each client bare, through its adapter, and by hand\n`);
+  const adapters = await runAdapters(plan);
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  const adapterVerdicts = judgeAdapters(adapters);
+  console.log(`\n${renderAdaptersText(adapters, adapterVerdicts)}`);
+  problems.push(...adapters.problems);
+
   process.stderr.write(
     `http: ${httpPairs.length * 2} subjects in ${httpPlan.rounds} alternating rounds of ` +
       `${httpPlan.sampleMs} ms\n`,
@@ -159,7 +169,8 @@ async function runHttpPart(environment: Environment, file: URL, problems: string
   if (process.stderr.isTTY) process.stderr.write('\n');
   const httpVerdicts = judgeHttp(http);
   console.log(`\n${renderHttpText(http, httpVerdicts)}`);
-  writeSection(file, 'http', renderHttpMarkdown(http, httpVerdicts, environment));
+  const perCall = renderAdaptersMarkdown(adapters, adapterVerdicts);
+  writeSection(file, 'http', renderHttpMarkdown(http, httpVerdicts, environment, perCall));
   console.log(`\nwrote the http section of ${file.pathname}`);
   problems.push(...http.problems);
 }

@@ -64,17 +64,22 @@ export function renderHttpText(results: HttpResults, verdicts: readonly Verdict[
   ].join('\n');
 }
 
-/** The HTTP part of the run as its section of the BENCHMARKS.md page. */
+/**
+ * The HTTP part of the run as its section of the BENCHMARKS.md page; `perCall` (the client
+ * adapters' cost per call, adapters/report.ts) goes first.
+ */
 export function renderHttpMarkdown(
   results: HttpResults,
   verdicts: readonly Verdict[],
   env: Environment,
+  perCall = '',
 ): string {
   const { plan } = results;
   const n = plan.concurrency;
   return [
-    '_Written by `pnpm bench` (bench/src/http/), in the same run as the calls above; edits are lost on the next run._',
+    '_Written by `pnpm bench` (bench/src/adapters/ and bench/src/http/), in the same run as the calls above; edits are lost on the next run._',
     '',
+    ...(perCall === '' ? [] : [perCall]),
     '## HTTP throughput',
     '',
     `- Date: ${env.date}`,

@@ -1,7 +1,12 @@
 import { InvalidOptionError } from '@tripswitch/core';
 import { httpClientBreakers, splitClientOptions } from '@tripswitch/core/internal';
-import type { Axios, AxiosStatic } from 'axios';
-import { type BreakerAdapterContext, breakerAdapter, passesThrough } from './breaker-adapter.ts';
+import type { Axios, AxiosAdapter, AxiosStatic } from 'axios';
+import {
+  type AdapterChoice,
+  type BreakerAdapterContext,
+  breakerAdapter,
+  passesThrough,
+} from './breaker-adapter.ts';
 import type { AxiosBreakerOptions } from './options.ts';
 import { checkedKey, originKey } from './request-key.ts';
 
@@ -88,10 +93,19 @@ export function attachBreaker(
   // The interceptor only swaps the request's adapter for one that goes through the breaker; the
   // permit is taken at dispatch (see breakerAdapter). Synchronous: it never awaits, and a chain
   // of synchronous interceptors stays synchronous.
+  // The adapter made for the last adapter choice seen, reused while requests bring the same one
+  // (the instance's own, as a rule): it holds nothing of a request.
+  let lastChoice: AdapterChoice;
+  let lastAdapter: AxiosAdapter | undefined;
   const id = instance.interceptors.request.use(
     (config) => {
-      if (config.breaker !== false && !passesThrough(config.adapter, context)) {
-        config.adapter = breakerAdapter(config.adapter, context);
+      const choice = config.adapter;
+      if (config.breaker !== false && !passesThrough(choice, context)) {
+        if (lastAdapter === undefined || choice !== lastChoice) {
+          lastChoice = choice;
+          lastAdapter = breakerAdapter(choice, context);
+        }
+        config.adapter = lastAdapter;
       }
       return config;
     },

@@ -1,6 +1,6 @@
-import { type CircuitBreaker, InvalidOptionError, type Permit } from '@tripswitch/core';
+import { InvalidOptionError, type Permit } from '@tripswitch/core';
 import { isRefusal, judgeAndSettle, type RefusalFallback } from '@tripswitch/core/http';
-import { answerRefusal, type HttpClientBreakers } from '@tripswitch/core/internal';
+import { acquirePermit, answerRefusal, type HttpClientBreakers } from '@tripswitch/core/internal';
 import {
   type AxiosAdapter,
   type AxiosRequestConfig,
@@ -65,13 +65,19 @@ export function passesThrough(choice: AdapterChoice, owner: BreakerAdapterContex
  */
 export function breakerAdapter(inner: AdapterChoice, context: BreakerAdapterContext): AxiosAdapter {
   const adapter: LayeredAdapter = async function tripswitchBreakerAdapter(config) {
-    const send = getAdapter(inner || defaultAdapters, config);
+    // What getAdapter returns for a function, without its work on every request.
+    const send = typeof inner === 'function' ? inner : getAdapter(inner || defaultAdapters, config);
     if (config.breaker === false || !context.attached()) return send(config);
     const key = context.keyOf(config);
     if (key === undefined) return send(config);
     let permit: Permit;
     try {
-      permit = await admit(context.breakers.breakerFor(key), config);
+      const admitted = acquirePermit(
+        context.breakers.breakerFor(key),
+        abortSignalOf(config.signal),
+      );
+      permit =
+        admitted instanceof Promise ? await admit(admitted, config) : admittedNow(admitted, config);
     } catch (error) {
       const { fallback } = context;
       if (fallback === undefined || !isRefusal(error)) throw error;
@@ -92,20 +98,27 @@ export function breakerAdapter(inner: AdapterChoice, context: BreakerAdapterCont
 }
 
 /**
- * Takes a permit, waiting in the bulkhead's queue when there is one. A refusal rejects with the
- * core's `CircuitOpenError` or `BulkheadFullError` itself; a request its caller cancels while it
- * waits rejects with axios's `CanceledError`, as axios's own adapters do, and holds no permit.
+ * Waits for the permit `acquirePermit` promised: a wait in the bulkhead's queue, a refusal, or a
+ * signal that had aborted. A refusal rejects with the core's `CircuitOpenError` or
+ * `BulkheadFullError` itself; a request its caller cancels while it waits rejects with axios's
+ * `CanceledError`, as axios's own adapters do, and holds no permit.
  */
-async function admit(breaker: CircuitBreaker, config: InternalAxiosRequestConfig): Promise<Permit> {
-  const signal = abortSignalOf(config.signal);
+async function admit(
+  admitted: Promise<Permit>,
+  config: InternalAxiosRequestConfig,
+): Promise<Permit> {
   let permit: Permit;
   try {
-    permit = await breaker.acquire(signal === undefined ? undefined : { signal });
+    permit = await admitted;
   } catch (error) {
     if (wasCancelled(config)) throw new CanceledError(undefined, config);
     throw error;
   }
-  // The deprecated cancelToken cannot interrupt the queue; it is honoured when the wait ends.
+  return admittedNow(permit, config);
+}
+
+/** A permit granted; the deprecated cancelToken, which cannot interrupt a wait, is honoured now. */
+function admittedNow(permit: Permit, config: InternalAxiosRequestConfig): Permit {
   if (wasCancelled(config)) {
     permit.ignore();
     throw new CanceledError(undefined, config);

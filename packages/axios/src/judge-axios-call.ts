@@ -31,10 +31,13 @@ export function judgeAxiosCall(
   const speaks =
     response !== undefined && (!request.rejected || refusedByStatus(request.config, response));
   const isFailure = options.isFailure;
+  const status = speaks ? response.status : undefined;
   return judgeHttpCall(
     {
-      status: speaks ? response.status : undefined,
-      retryAfter: speaks ? retryAfterOf(response.headers) : undefined,
+      status,
+      // Only a 429 or a 503 is held open by its Retry-After: other responses skip the lookup.
+      retryAfter:
+        speaks && (status === 429 || status === 503) ? retryAfterOf(response.headers) : undefined,
       error,
       // A deadline from AbortSignal.timeout() reaches axios as a cancel, but it is a timeout.
       cancelled:

@@ -21,7 +21,9 @@ export function originKey(config: InternalAxiosRequestConfig): string | undefine
   const target = baseURL && (relative || config.allowAbsoluteUrls === false) ? baseURL : url;
   if (typeof target !== 'string') return undefined;
   try {
-    return originOf(new URL(target, pageUrl()));
+    const page = pageUrl();
+    // Outside a browser the URL stands alone, and originOf reads its origin from a memory.
+    return originOf(page === undefined ? target : new URL(target, page));
   } catch {
     return undefined;
   }

@@ -5,6 +5,7 @@ import * as internal from './internal.ts';
 // accidental export or removal fails here, as for the public entries.
 it('exports exactly these names, with no default export', () => {
   expect(Object.keys(internal).sort()).toEqual([
+    'acquirePermit',
     'answerRefusal',
     'brandTripswitchError',
     'checkRefusalProblem',

@@ -1,7 +1,8 @@
 /**
  * @module
  * `@tripswitch/core/internal`: the plumbing Tripswitch's own adapters share — checking and
- * splitting an HTTP client adapter's options, keyed breakers, fallbacks delivered as a client's
+ * splitting an HTTP client adapter's options, keyed breakers, a permit taken without a promise
+ * when nothing can make the call wait, fallbacks delivered as a client's
  * response, finding a refusal in an error's `cause` chain, branding an adapter's error as a
  * Tripswitch error, recognising a thenable.
  *
@@ -18,6 +19,7 @@
  * ```
  */
 export { brandTripswitchError } from './errors.ts';
+export { acquirePermit } from './http/acquire-permit.ts';
 export { type HttpClientBreakers, httpClientBreakers } from './http/client-breakers.ts';
 export {
   type ClientOwnOptions,

@@ -13,7 +13,9 @@ export function settleWhenDone(
   permit: Permit,
   isFailure: (statusCode: number, req: Request) => boolean,
 ): void {
-  res.once('close', () => {
+  // on, not once: 'close' comes once per response, and once() would wrap the listener in
+  // another function on every request. A second 'close' would find the permit settled.
+  res.on('close', () => {
     if (!res.writableFinished) {
       permit.ignore();
       return;

@@ -23,8 +23,12 @@ export function judgeFetchCall(end: FetchCallEnd, options: JudgeFetchCallOptions
   const { isFailure, now, maxRetryAfterMs } = options;
   if ('response' in end) {
     const { response } = end;
+    const { status } = response;
+    // Only a 429 or a 503 is held open by its Retry-After: other responses skip the header lookup.
+    const retryAfter =
+      status === 429 || status === 503 ? response.headers.get('retry-after') : null;
     const verdict = judgeHttpCall(
-      { status: response.status, retryAfter: response.headers.get('retry-after') },
+      { status, retryAfter },
       {
         now,
         maxRetryAfterMs,

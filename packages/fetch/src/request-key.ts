@@ -11,7 +11,7 @@ import type { FetchInput } from './fetch-options.ts';
 export function originKey(input: FetchInput): string | undefined {
   if (typeof input !== 'string') return originOf('href' in input ? input : input.url);
   try {
-    return originOf(new URL(input));
+    return originOf(input);
   } catch {
     return relativeOrigin(input);
   }

@@ -1,6 +1,7 @@
 import { InvalidOptionError, type Permit } from '@tripswitch/core';
 import { isRefusal, judgeAndSettle } from '@tripswitch/core/http';
 import {
+  acquirePermit,
   answerRefusal,
   checkedKey,
   httpClientBreakers,
@@ -130,7 +131,9 @@ export function withBreaker(
       if (signal?.aborted) return fetch(input, init);
       const name = keyOf(input, init);
       if (name === undefined) return fetch(input, init);
-      const admitted = breakers.breakerFor(name).acquire(signal ? { signal } : undefined);
+      const admitted = acquirePermit(breakers.breakerFor(name), signal ?? undefined);
+      // Admitted at once (no bulkhead to wait in): sent in this turn, as fetch itself would.
+      if (!(admitted instanceof Promise)) return send(admitted, input, init, signal);
       if (fallback === undefined)
         return admitted.then((permit) => send(permit, input, init, signal));
       return admitted.then(

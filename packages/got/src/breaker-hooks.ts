@@ -1,6 +1,7 @@
 import type { BulkheadFullError, CircuitOpenError, Permit } from '@tripswitch/core';
 import { abortedByDeadline, isRefusal, judgeAndSettle } from '@tripswitch/core/http';
 import {
+  acquirePermit,
   answerRefusal,
   checkedKey,
   httpClientBreakers,
@@ -154,7 +155,9 @@ export function breakerHooks(options?: GotBreakerOptions): BreakerHooks {
     const { signal } = options;
     let permit: Permit;
     try {
-      permit = await breakers.breakerFor(name).acquire(signal && { signal });
+      // Admitted at once when nothing can make it wait: no promise to await on the way.
+      const admitted = acquirePermit(breakers.breakerFor(name), signal);
+      permit = admitted instanceof Promise ? await admitted : admitted;
     } catch (error) {
       if (fallback === undefined || !isRefusal(error)) throw error;
       // Returned instead of sending the request: got reads it as the server's response. got's

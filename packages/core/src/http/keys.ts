@@ -2,10 +2,13 @@ import type { CircuitBreaker } from '../circuit-breaker.ts';
 import { InvalidOptionError } from '../errors.ts';
 import { checkBreakerOptions } from '../options.ts';
 import { BreakerRegistry, isBreakerRegistry, type RegistryBreakerOptions } from '../registry.ts';
+import { cachedOrigin } from './origin-cache.ts';
 
 /**
  * The key of the breaker for a URL by default: its origin — scheme, host and port, with the
- * scheme's default port left out — so every path of one service shares a breaker.
+ * scheme's default port left out — so every path of one service shares a breaker. An http(s)
+ * URL's origin is read once per origin and remembered (a bounded memory), not parsed again for
+ * every request.
  *
  * @example
  * ```ts
@@ -13,6 +16,9 @@ import { BreakerRegistry, isBreakerRegistry, type RegistryBreakerOptions } from 
  * ```
  */
 export function originOf(url: string | URL): string {
+  const text = typeof url === 'string' ? url : url.href;
+  const known = cachedOrigin(text);
+  if (known !== undefined) return known;
   const parsed = typeof url === 'string' ? new URL(url) : url;
   return parsed.origin !== 'null' ? parsed.origin : `${parsed.protocol}//${parsed.host}`;
 }

@@ -40,6 +40,10 @@ export interface JudgeHttpCallOptions {
   maxRetryAfterMs: number;
 }
 
+// Verdicts without details are shared, not made for every call; frozen, since callers get them.
+const succeeded: HttpVerdict = Object.freeze({ kind: 'success' });
+const ignored: HttpVerdict = Object.freeze({ kind: 'ignore' });
+
 /** The longest `Retry-After` adapters honour by default: 10 minutes. */
 export const defaultMaxRetryAfterMs = 600_000;
 
@@ -75,13 +79,13 @@ export function judgeHttpCall(
   outcome: HttpCallOutcome,
   options: JudgeHttpCallOptions,
 ): HttpVerdict {
-  if (outcome.cancelled === true) return { kind: 'ignore' };
+  if (outcome.cancelled === true) return ignored;
   const { status } = outcome;
   const failed =
     options.isFailure !== undefined
       ? askIsFailure(options.isFailure, outcome)
       : status === undefined || isFailureStatus(status);
-  if (!failed) return { kind: 'success' };
+  if (!failed) return succeeded;
   const asksToWait = status === 429 || status === 503;
   const retryAfterMs = asksToWait ? parseRetryAfter(outcome.retryAfter, options.now) : undefined;
   return {

@@ -3,6 +3,7 @@ import type { DispatchEnd } from './judge-dispatch.ts';
 
 type Handler = Dispatcher.DispatchHandler;
 type Args<K extends keyof Handler> = Parameters<NonNullable<Handler[K]>>;
+type Controller = Dispatcher.DispatchController;
 
 /** What a {@link BreakerHandler} reports to: the request's permit, settled once from the end. */
 export interface Settlement {
@@ -50,9 +51,11 @@ export class BreakerHandler implements Handler {
     this.#handler.onResponseError?.(null as unknown as Dispatcher.DispatchController, error);
   }
 
-  onRequestStart(...args: Args<'onRequestStart'>): void {
+  // Each callback names its parameters rather than gathering them in an array: no array is made
+  // per callback and request.
+  onRequestStart(controller: Controller, context: Args<'onRequestStart'>[1]): void {
     try {
-      this.#handler.onRequestStart?.(...args);
+      this.#handler.onRequestStart?.(controller, context);
     } catch (error) {
       this.#ignore();
       throw error;
@@ -68,20 +71,24 @@ export class BreakerHandler implements Handler {
     this.#handler.onResponseStarted?.();
   }
 
-  onResponseStart(...args: Args<'onResponseStart'>): void {
-    const statusCode = args[1];
-    if (statusCode >= 200) this.#judge({ response: { statusCode, headers: args[2] } });
-    this.#handler.onResponseStart?.(...args);
+  onResponseStart(
+    controller: Controller,
+    statusCode: number,
+    headers: Args<'onResponseStart'>[2],
+    statusMessage?: string,
+  ): void {
+    if (statusCode >= 200) this.#judge({ response: { statusCode, headers } });
+    this.#handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
   }
 
-  onResponseData(...args: Args<'onResponseData'>): void {
-    this.#handler.onResponseData?.(...args);
+  onResponseData(controller: Controller, chunk: Args<'onResponseData'>[1]): void {
+    this.#handler.onResponseData?.(controller, chunk);
   }
 
-  onResponseEnd(...args: Args<'onResponseEnd'>): void {
+  onResponseEnd(controller: Controller, trailers: Args<'onResponseEnd'>[1]): void {
     this.#ignore();
     this.#finished = true;
-    this.#handler.onResponseEnd?.(...args);
+    this.#handler.onResponseEnd?.(controller, trailers);
   }
 
   onResponseError(...args: Args<'onResponseError'>): void {

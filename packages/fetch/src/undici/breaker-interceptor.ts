@@ -1,6 +1,7 @@
 import type { BulkheadFullError, CircuitBreaker, CircuitOpenError, Permit } from '@tripswitch/core';
 import { isRefusal, judgeAndSettle } from '@tripswitch/core/http';
 import {
+  acquirePermit,
   answerRefusal,
   checkedKey,
   httpClientBreakers,
@@ -72,33 +73,31 @@ export function breakerInterceptor(
   const breakers = httpClientBreakers(shared);
   const userKey = key && checkedKey(key);
 
-  const settlement = (permit: Permit): Settlement => ({
-    judge(end: DispatchEnd): void {
-      judgeAndSettle(
-        permit,
-        () =>
-          judgeDispatch(end, {
-            isFailure,
-            now: breakers.now(),
-            maxRetryAfterMs: breakers.maxRetryAfterMs,
-          }),
-        'error' in end ? end.error : undefined,
-      );
-    },
-    ignore: () => permit.ignore(),
-  });
+  const settle = (permit: Permit, end: DispatchEnd): void => {
+    judgeAndSettle(
+      permit,
+      () =>
+        judgeDispatch(end, {
+          isFailure,
+          now: breakers.now(),
+          maxRetryAfterMs: breakers.maxRetryAfterMs,
+        }),
+      'error' in end ? end.error : undefined,
+    );
+  };
 
   const send = (
     dispatch: Dispatcher.Dispatch,
     options: Dispatcher.DispatchOptions,
     handler: Dispatcher.DispatchHandler,
     permit: Permit,
-  ): void => {
-    const guarded = new BreakerHandler(handler, settlement(permit));
+  ): boolean => {
+    const guarded = new BreakerHandler(handler, new PermitSettlement(permit, settle));
     try {
-      dispatch(options, guarded);
+      return dispatch(options, guarded);
     } catch (error) {
       guarded.failBeforeStart(asError(error));
+      return true;
     }
   };
 
@@ -136,15 +135,37 @@ export function breakerInterceptor(
         return true;
       }
       if (breaker === undefined) return dispatch(options, handler);
-      // A permit may mean a wait in the bulkhead's queue, so the request is sent once it is
+      const admitted = acquirePermit(breaker, signal);
+      // Admitted at once (no bulkhead to wait in): sent in this turn, as without the breaker.
+      if (!(admitted instanceof Promise)) return send(dispatch, options, handler, admitted);
+      // A wait in the bulkhead's queue, or a refusal: the request is sent once a permit is
       // granted; the caller hears of a refusal as it hears of any error before the request starts.
-      breaker.acquire(signal && { signal }).then(
+      admitted.then(
         (permit) => send(dispatch, options, handler, permit),
         (error: unknown) =>
           isRefusal(error) ? refuse(options, handler, error) : fail(handler, asError(error)),
       );
       return true;
     };
+}
+
+/** A request's permit and how to judge it: one object per request, its methods shared. */
+class PermitSettlement implements Settlement {
+  readonly #permit: Permit;
+  readonly #settle: (permit: Permit, end: DispatchEnd) => void;
+
+  constructor(permit: Permit, settle: (permit: Permit, end: DispatchEnd) => void) {
+    this.#permit = permit;
+    this.#settle = settle;
+  }
+
+  judge(end: DispatchEnd): void {
+    this.#settle(this.#permit, end);
+  }
+
+  ignore(): void {
+    this.#permit.ignore();
+  }
 }
 
 // How undici's own interceptors fail a request before it starts: an error with no controller.

@@ -1,0 +1,137 @@
+import { markdownTable, type Table, textTable } from '../detect/table.ts';
+import type { Verdict } from '../targets.ts';
+import { adapterSides } from './adapter-rows.ts';
+import {
+  type AdapterResults,
+  addedSpreadUs,
+  addedUs,
+  medianUs,
+  vsBareCall,
+} from './run-adapters.ts';
+
+/** The most an adapter may add to a call of its client, in µs (issue 16). */
+export const adapterAddsAtMostUs = 0.5;
+
+const us = (value: number) => value.toFixed(2);
+const signed = (value: number) => `${value < 0 ? '−' : '+'}${Math.abs(value).toFixed(2)}`;
+const x = (ratio: number) => `${ratio.toFixed(2)}×`;
+
+/** Per client: µs per call bare, through the adapter and by hand, what each adds, and ratios. */
+export function adapterTable(results: AdapterResults): Table {
+  return {
+    header: [
+      'client',
+      'bare µs',
+      'adapter µs',
+      'by hand µs',
+      'adapter adds µs',
+      'by hand adds µs',
+      'adapter ÷ bare',
+      'by hand ÷ bare',
+    ],
+    rows: results.rows.map((row) => {
+      const [bare, adapter, hand] = adapterSides.map((side) => {
+        const [value, spread] = medianUs(row, side);
+        return `${us(value)} ±${(spread * 100).toFixed(0)}%`;
+      });
+      return [
+        row.row.title,
+        bare as string,
+        adapter as string,
+        hand as string,
+        `${signed(addedUs(row, 'adapter'))} ±${us(addedSpreadUs(row, 'adapter'))}`,
+        `${signed(addedUs(row, 'by hand'))} ±${us(addedSpreadUs(row, 'by hand'))}`,
+        x(vsBareCall(row, 'adapter')),
+        x(vsBareCall(row, 'by hand')),
+      ];
+    }),
+    labels: 1,
+  };
+}
+
+/** Judges each adapter against the target of issue 16: at most +0.5 µs over its bare client. */
+export function judgeAdapters(results: AdapterResults): Verdict[] {
+  return results.rows.map((row) => {
+    const added = addedUs(row, 'adapter');
+    const spread = addedSpreadUs(row, 'adapter');
+    // A difference lost in the spread of single rounds is no evidence either way.
+    const unresolved =
+      spread > adapterAddsAtMostUs
+        ? `; single rounds stray ±${us(spread)} µs from that, more than the target, so this run cannot settle it`
+        : '';
+    return {
+      target: `${row.row.title} adds at most ${adapterAddsAtMostUs} µs to a call of its client`,
+      met: added <= adapterAddsAtMostUs && unresolved === '',
+      evidence:
+        `adds ${signed(added)} µs to ${us(medianUs(row, 'bare')[0])} µs ` +
+        `(${x(vsBareCall(row, 'adapter'))}); wrapping the call in breaker.execute by hand adds ` +
+        `${signed(addedUs(row, 'by hand'))} µs${unresolved}`,
+    };
+  });
+}
+
+/** The adapter rows as text for the terminal. */
+export function renderAdaptersText(results: AdapterResults, verdicts: readonly Verdict[]): string {
+  return [
+    'HTTP adapters over a client that answers at once: median µs per awaited call',
+    '(± median absolute deviation across rounds); "adds" and "÷ bare" are medians of per-round',
+    'differences and ratios against the bare client.',
+    '',
+    textTable(adapterTable(results)),
+    '',
+    ...verdicts.map((v) => `${v.met ? 'MET    ' : 'NOT MET'}  ${v.target}: ${v.evidence}`),
+  ].join('\n');
+}
+
+/** The adapter rows as Markdown, for the HTTP section of BENCHMARKS.md. */
+export function renderAdaptersMarkdown(
+  results: AdapterResults,
+  verdicts: readonly Verdict[],
+): string {
+  const { plan } = results;
+  return [
+    '## HTTP client adapters, per call',
+    '',
+    paragraph(
+      'What each client adapter adds to one call of its client when the client answers at once,',
+      "so that the network is out of the figure: the client's own extension point answers (an",
+      'axios `adapter`, a `fetch` function returning a ready `Response`, an undici `Dispatcher`',
+      "whose `dispatch()` delivers a 200 at once, got's `beforeRequest` hook returning the",
+      'response, which got documents for skipping a request). Median µs per awaited call (±',
+      'the median absolute deviation across rounds); "adds" is the median of the per-round',
+      'differences with the bare client (± how far single rounds stray from it), "÷ bare" the',
+      'median of the per-round ratios. A target counts as met only when the rounds agree to within',
+      'it. "By hand"',
+      'is the same bare call wrapped in `breaker.execute(() => call)`: the breaker alone,',
+      "without the adapter's keying and judging.",
+    ),
+    '',
+    markdownTable(adapterTable(results)),
+    '',
+    ...verdicts.map((v) => `- ${v.met ? '✅ met' : '❌ not met'}: ${v.target} — ${v.evidence}.`),
+    ...(results.problems.length === 0
+      ? []
+      : ['', '### Problems found by the run', '', ...results.problems.map((p) => `- ${p}`)]),
+    '',
+    markdownTable({
+      header: ['client', 'side', 'setup'],
+      rows: results.rows.flatMap(({ row }) =>
+        adapterSides.map((side) => [row.title, side, `\`${row.setup[side]}\``]),
+      ),
+      labels: 3,
+    }),
+    '',
+    paragraph(
+      'Measured like the calls table above, in the same run: every side of every client is a',
+      `subject of ${plan.rounds} interleaved rounds, each a sample of about ${plan.sampleMs} ms`,
+      'of awaited calls in one loop, after a full `gc()`. After timing, the run checks that no',
+      'call rejected and that each breaker stayed closed, has no permit in flight, recorded no',
+      'failure, and recorded a success for every timed call.',
+    ),
+    '',
+  ].join('\n');
+}
+
+function paragraph(...lines: string[]): string {
+  return lines.join(' ');
+}
