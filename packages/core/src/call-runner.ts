@@ -77,7 +77,7 @@ const maxSpares = 64;
 
 function runnerPermit(circuit: Circuit, ticket: number): RunnerPermit {
   const permit = spares.pop() ?? new RunnerPermit(noCall, -1, Number.NaN);
-  permit.renew(circuit, ticket, circuit.startTime());
+  permit.renew(circuit, ticket, circuit.admittedAt(ticket));
   permit.circuit = circuit;
   return permit;
 }
@@ -157,7 +157,7 @@ function callGuarded(
 }
 
 function newPermit(circuit: Circuit, ticket: number): BreakerPermit {
-  return new BreakerPermit(circuit, ticket, circuit.startTime());
+  return new BreakerPermit(circuit, ticket, circuit.admittedAt(ticket));
 }
 
 /** The answer to a refused call: the fallback's, or the refusal. */

@@ -128,7 +128,7 @@ export class CircuitBreaker<TFallback = never> {
     const circuit = this.#circuit;
     const ticket = circuit.admit();
     if (ticket < 0) return null;
-    return new BreakerPermit(circuit, ticket, circuit.startTime());
+    return new BreakerPermit(circuit, ticket, circuit.admittedAt(ticket));
   }
 
   /**
@@ -151,7 +151,7 @@ export class CircuitBreaker<TFallback = never> {
     } else {
       ticket = await bulkhead.admit(circuit, signal);
     }
-    return new BreakerPermit(circuit, ticket, circuit.startTime());
+    return new BreakerPermit(circuit, ticket, circuit.admittedAt(ticket));
   }
 
   /**

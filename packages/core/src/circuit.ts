@@ -429,6 +429,21 @@ export class Circuit implements Settler {
     return withoutStackTrace(() => new CircuitOpenError(this.name, refusal, retryAfterMs));
   }
 
+  /**
+   * {@link startTime} for a call just admitted with `ticket`. A clock that throws here takes the
+   * admission back, bulkhead slot and all, before the error goes on: no permit exists yet to
+   * settle that ticket, and a half-open trial slot would otherwise be held for good.
+   */
+  admittedAt(ticket: number): number {
+    try {
+      return this.startTime();
+    } catch (error) {
+      this.abandon(ticket);
+      this.bulkhead?.release();
+      throw error;
+    }
+  }
+
   /** The time a call starts, or NaN when nothing needs its duration (saves a clock read). */
   startTime(): number {
     return this.settings.slowCallDurationMs !== undefined || this.#listeners?.timed === true

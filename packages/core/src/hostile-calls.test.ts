@@ -456,3 +456,50 @@ describe('a function that is not a function', () => {
     },
   );
 });
+
+describe('a clock that throws as an admitted call starts', () => {
+  /** A breaker whose clock throws on the read that times the next admitted call, once. */
+  function breakerWhoseClockBreaks(options: CircuitBreakerOptions<unknown> = {}) {
+    let reads = 0;
+    let breakAt = -1;
+    const breaker = new CircuitBreaker<unknown>({
+      name: 'clock',
+      slowCallDurationMs: 1_000,
+      clock: {
+        now: () => {
+          reads++;
+          if (reads === breakAt) throw new Error('clock broke');
+          return now;
+        },
+      },
+      ...options,
+    });
+    // The start time is the last read an admission makes: count them on a call like the next.
+    const before = reads;
+    const permit = breaker.tryAcquire() as Permit;
+    const perAdmission = reads - before;
+    permit.ignore();
+    return {
+      breaker,
+      armNext: () => {
+        breakAt = reads + perAdmission;
+      },
+    };
+  }
+
+  it.each([
+    ['tryAcquire()', (b: CircuitBreaker<unknown>) => b.tryAcquire()],
+    ['acquire()', (b: CircuitBreaker<unknown>) => b.acquire()],
+    ['execute()', (b: CircuitBreaker<unknown>) => b.execute(async () => 'ok')],
+  ])('%s hands the admission back: nothing stays in flight', async (_, admit) => {
+    for (const options of [{}, { bulkhead: { maxConcurrent: 1 } }]) {
+      const { breaker, armNext } = breakerWhoseClockBreaks({ ...options, halfOpenMaxCalls: 1 });
+      armNext();
+      await expect(async () => admit(breaker)).rejects.toThrow('clock broke');
+      expect(breaker.inFlight).toBe(0);
+      expect(breaker.stats().bulkhead?.active ?? 0).toBe(0);
+      // The next call is admitted: no slot was kept.
+      expect(await breaker.execute(async () => 'ok')).toBe('ok');
+    }
+  });
+});
