@@ -20,6 +20,11 @@
  */
 export { brandTripswitchError } from './errors.ts';
 export { acquirePermit } from './http/acquire-permit.ts';
+export {
+  checkCircuitsHealthOptions,
+  combinedHealth,
+  type HealthSource,
+} from './http/circuits-health.ts';
 export { type HttpClientBreakers, httpClientBreakers } from './http/client-breakers.ts';
 export {
   type ClientOwnOptions,

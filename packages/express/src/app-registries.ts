@@ -1,9 +1,4 @@
-import type { RegistryHealth } from '@tripswitch/core';
-
-/** What the health handler needs of a registry; duck-typed, as it may come from another copy of core. */
-export interface HealthSource {
-  health(): RegistryHealth;
-}
+import type { HealthSource } from '@tripswitch/core/internal';
 
 /** The parts of an Express application this module reads, in both Express 4 and 5. */
 export interface AppLike {

@@ -1,11 +1,7 @@
-import {
-  type BreakerRegistry,
-  InvalidOptionError,
-  isBreakerRegistry,
-  type RegistryHealth,
-} from '@tripswitch/core';
+import type { BreakerRegistry } from '@tripswitch/core';
+import { checkCircuitsHealthOptions, combinedHealth } from '@tripswitch/core/internal';
 import type { Request, RequestHandler, Response } from 'express';
-import { type HealthSource, registriesOf } from './app-registries.ts';
+import { registriesOf } from './app-registries.ts';
 
 /** Options of {@link circuitsHealth}. */
 export interface CircuitsHealthOptions {
@@ -50,7 +46,7 @@ export interface CircuitsHealthOptions {
  * ```
  */
 export function circuitsHealth(options: CircuitsHealthOptions = {}): RequestHandler {
-  const { registry, degradedStatus } = checkOptions(options);
+  const { registry, degradedStatus } = checkCircuitsHealthOptions(options);
   return function circuitsHealth(req: Request, res: Response): void {
     const health = combinedHealth(registry === undefined ? registriesOf(req.app) : [registry]);
     res.writeHead(health.status === 'ok' ? 200 : degradedStatus, {
@@ -59,49 +55,4 @@ export function circuitsHealth(options: CircuitsHealthOptions = {}): RequestHand
     });
     res.end(JSON.stringify(health));
   };
-}
-
-function combinedHealth(sources: readonly HealthSource[]): RegistryHealth {
-  let status: RegistryHealth['status'] = 'ok';
-  let overflows = 0;
-  const breakers: RegistryHealth['breakers'] = [];
-  for (const source of sources) {
-    const health = source.health();
-    if (health.status !== 'ok') status = 'degraded';
-    // A registry from an older copy of core may not count overflows.
-    overflows += typeof health.overflows === 'number' ? health.overflows : 0;
-    breakers.push(...health.breakers);
-  }
-  return { status, overflows, breakers };
-}
-
-function checkOptions(options: unknown): { registry?: HealthSource; degradedStatus: number } {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidOptionError('options', options, 'an object { registry?, degradedStatus? }');
-  }
-  const { registry, degradedStatus = 503, ...rest } = options as Record<string, unknown>;
-  const unknown = Object.keys(rest)[0];
-  if (unknown !== undefined) {
-    throw new InvalidOptionError(
-      unknown,
-      rest[unknown],
-      'no such option; allowed: registry, degradedStatus',
-    );
-  }
-  if (registry !== undefined && !isBreakerRegistry(registry)) {
-    throw new InvalidOptionError('registry', registry, 'a BreakerRegistry from @tripswitch/core');
-  }
-  if (
-    typeof degradedStatus !== 'number' ||
-    !Number.isInteger(degradedStatus) ||
-    degradedStatus < 200 ||
-    degradedStatus > 599
-  ) {
-    throw new InvalidOptionError(
-      'degradedStatus',
-      degradedStatus,
-      'an HTTP status from 200 to 599',
-    );
-  }
-  return registry === undefined ? { degradedStatus } : { registry, degradedStatus };
 }

@@ -1,4 +1,5 @@
-import { type BreakerRegistry, InvalidOptionError, isBreakerRegistry } from '@tripswitch/core';
+import type { BreakerRegistry } from '@tripswitch/core';
+import { checkCircuitsHealthOptions } from '@tripswitch/core/internal';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Registration } from './registration.ts';
 
@@ -45,7 +46,7 @@ const healthHandlers = new WeakSet<object>();
  * ```
  */
 export function circuitsHealth(options: CircuitsHealthOptions = {}): CircuitsHealthHandler {
-  const { registry, degradedStatus } = checkOptions(options);
+  const { registry, degradedStatus } = checkCircuitsHealthOptions(options);
   const handler: CircuitsHealthHandler = function circuitsHealth(request, reply) {
     const source = registry ?? Registration.nearest(request.server)?.registry;
     if (source === undefined) {
@@ -67,35 +68,4 @@ export function circuitsHealth(options: CircuitsHealthOptions = {}): CircuitsHea
 /** @internal Whether `handler` reports health: its route is left alone. */
 export function isHealthHandler(handler: unknown): boolean {
   return typeof handler === 'function' && healthHandlers.has(handler);
-}
-
-function checkOptions(options: unknown): { registry?: BreakerRegistry; degradedStatus: number } {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidOptionError('options', options, 'an object { registry?, degradedStatus? }');
-  }
-  const { registry, degradedStatus = 503, ...rest } = options as Record<string, unknown>;
-  const unknown = Object.keys(rest)[0];
-  if (unknown !== undefined) {
-    throw new InvalidOptionError(
-      unknown,
-      rest[unknown],
-      'no such option; allowed: registry, degradedStatus',
-    );
-  }
-  if (registry !== undefined && !isBreakerRegistry(registry)) {
-    throw new InvalidOptionError('registry', registry, 'a BreakerRegistry from @tripswitch/core');
-  }
-  if (
-    typeof degradedStatus !== 'number' ||
-    !Number.isInteger(degradedStatus) ||
-    degradedStatus < 200 ||
-    degradedStatus > 599
-  ) {
-    throw new InvalidOptionError(
-      'degradedStatus',
-      degradedStatus,
-      'an HTTP status from 200 to 599',
-    );
-  }
-  return registry === undefined ? { degradedStatus } : { registry, degradedStatus };
 }
