@@ -1,6 +1,6 @@
 import type { SharedCircuitState, StoreCircuit } from '@tripswitch/core';
 import { compareVersions, shiftVersion } from './fleet-version.ts';
-import { sameState } from './shared-state-codec.ts';
+import { type FleetState, sameState } from './shared-state-codec.ts';
 import type { TrialGrants } from './trial-grants.ts';
 
 /** @internal What became of a state the fleet offered a breaker. */
@@ -23,6 +23,8 @@ export class BoundCircuit {
   #offset = 0;
   /** The state the store last saw the breaker in: whether a transition is an operator's. */
   #kind: string;
+  /** Whether the breaker's state is a transition of its own that Redis has not yet confirmed. */
+  #unconfirmed = false;
 
   constructor(circuit: StoreCircuit, trials: (bound: BoundCircuit) => TrialGrants) {
     this.circuit = circuit;
@@ -55,6 +57,7 @@ export class BoundCircuit {
   transitioned(state: SharedCircuitState): boolean {
     const from = this.#kind;
     this.#kind = state.state;
+    this.#unconfirmed = true;
     return (
       state.state === 'forced-open' ||
       state.state === 'disabled' ||
@@ -65,21 +68,26 @@ export class BoundCircuit {
   /** Redis holds the breaker's state of version `version` at the fleet's version `fleetVersion`. */
   written(version: number, fleetVersion: number): void {
     this.#offset = shiftVersion(fleetVersion, -version);
+    this.#unconfirmed = false;
   }
 
   /**
-   * Brings the fleet's state to the breaker, unless the breaker is ahead of it (a transition of
-   * its own on its way to Redis, or made while Redis was away): then the caller puts it back.
+   * Brings the fleet's state to the breaker, unless the breaker is ahead of it: then the caller
+   * puts it back. A breaker is ahead with a transition of its own on its way to Redis or made
+   * while Redis was away; or with a state Redis held once and no longer does, unless what Redis
+   * holds now is an operator's — written by a process that never saw the newer version.
    */
-  offer(fleet: SharedCircuitState): Offered {
+  offer(fleet: FleetState): Offered {
     const own = this.circuit.current();
     const order = compareVersions(fleet.version, this.fleetVersionOf(own.version));
-    if (order === 'older') return 'ahead';
+    if (order === 'older' && (this.#unconfirmed || fleet.byOperator !== true)) return 'ahead';
     if (order === 'same' && sameState(fleet, own)) return 'same';
-    this.circuit.adopt({ ...fleet, version: own.version + 1 } as SharedCircuitState);
+    const { byOperator: _, ...state } = fleet;
+    this.circuit.adopt({ ...state, version: own.version + 1 } as SharedCircuitState);
     const now = this.circuit.current();
     this.#kind = now.state;
     this.#offset = shiftVersion(fleet.version, -now.version);
+    this.#unconfirmed = false;
     return 'adopted';
   }
 }

@@ -5,7 +5,7 @@ import { compareVersions, shiftVersion } from './fleet-version.ts';
 import { type BreakerKeys, breakerKeys } from './keys.ts';
 import { replyNumber, replyString } from './reply.ts';
 import { putState, readState } from './scripts.ts';
-import { decodeState, encodeStateBody, sameState } from './shared-state-codec.ts';
+import { decodeState, encodeStateBody, type FleetState, sameState } from './shared-state-codec.ts';
 import type { StoreContext } from './store-context.ts';
 import { StoreDataError } from './store-data-error.ts';
 
@@ -33,7 +33,7 @@ export class NameEntry {
   readonly counts: FleetCounts;
   readonly bound: Set<BoundCircuit> = new Set();
   readonly #context: StoreContext;
-  #known: SharedCircuitState | undefined;
+  #known: FleetState | undefined;
   #idleTicks = 0;
   #reading = false;
   #readAgain = false;
@@ -48,7 +48,7 @@ export class NameEntry {
   }
 
   /** The fleet's state as this process last read it from Redis (or wrote it there). */
-  get known(): SharedCircuitState | undefined {
+  get known(): FleetState | undefined {
     return this.#known;
   }
 
@@ -57,7 +57,7 @@ export class NameEntry {
    * breaker is ahead of it, whose state is then put back; undefined (nothing, or nothing valid)
    * puts ours there.
    */
-  reconcile(stored: SharedCircuitState | undefined): void {
+  reconcile(stored: FleetState | undefined): void {
     if (stored === undefined) {
       this.#putOurs();
       return;
@@ -167,7 +167,9 @@ export class NameEntry {
     if (replyNumber(reply[2]) === 1) this.reportBadData('state');
     if (replyNumber(reply[0]) === 1) {
       const version = replyNumber(reply[1]);
-      const written = { ...state, version };
+      const written: FleetState = forced
+        ? { ...state, version, byOperator: true }
+        : { ...state, version };
       this.#known = written;
       // A breaker still in the state it published maps it to the version Redis gave it; one that
       // took on another state meanwhile (a read that crossed the write) is offered the write,
@@ -185,7 +187,7 @@ export class NameEntry {
     }
   }
 
-  #offerTo(bound: BoundCircuit, state: SharedCircuitState): void {
+  #offerTo(bound: BoundCircuit, state: FleetState): void {
     try {
       bound.offer(state);
     } catch {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { luaVersionRules } from './fleet-version.ts';
-import { luaStateRules } from './shared-state-codec.ts';
+import { luaStateRules, operatorMark } from './shared-state-codec.ts';
 
 /** @internal A Lua script and its SHA-1, for EVALSHA. */
 export interface Script {
@@ -65,8 +65,10 @@ end
  * is written at the version after the expected one when Redis holds the expected version, an
  * older one, none, or something that is not a state; Redis's state wins when it is newer or
  * unrelated (see fleet-version.ts). Forced (an operator's isolate, disable or reset): always
- * written, at the version after the newer of the expected and the stored one, so that every
- * process takes it, whatever was written before.
+ * written, at the version after the newer of the expected and the stored one, and marked as an
+ * operator's, so that every process takes it, whatever was written before: a process whose
+ * breaker stands at a newer version than the writer knew of (one it read before the stored
+ * state was lost or overwritten) follows a marked state even when it is older.
  *
  * Returns {1, version written, bad} or {0, stored JSON, bad}.
  */
@@ -76,16 +78,17 @@ export const putState: Script = script(
 local r, bad = hmget(KEYS[1], 'v', 'st', 's')
 local stored = stored_state(r[1], r[2], r[3])
 if stored == nil and some(r, 1, 3) then bad = 1 end
-local expected = tonumber(ARGV[1])
+local expected, forced, body = tonumber(ARGV[1]), ARGV[7] == '1', ARGV[2]
 local version = next_version(expected)
 if stored ~= nil then
   local order = compare(stored, expected)
   if order == 1 or order == 2 then
-    if ARGV[7] ~= '1' then return {0, r[3], bad} end
+    if not forced then return {0, r[3], bad} end
     version = next_version(stored)
   end
 end
-write_state(version, ARGV[3], ARGV[2], ARGV[4], ARGV[5], ARGV[6])
+if forced then body = body .. ',${operatorMark}' end
+write_state(version, ARGV[3], body, ARGV[4], ARGV[5], ARGV[6])
 return {1, version, bad}
 `,
 );

@@ -1,6 +1,6 @@
 import type { SharedCircuitState } from '@tripswitch/core';
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, decodeState, encodeState } from './shared-state-codec.ts';
+import { decodeMessage, decodeState, encodeState, operatorMark } from './shared-state-codec.ts';
 
 const open: SharedCircuitState = {
   version: 4,
@@ -24,6 +24,18 @@ describe('the shared state codec', () => {
 
   it('reads the closed state the trial script writes', () => {
     expect(decodeState('{"version":5,"state":"closed"}')).toEqual({ version: 5, state: 'closed' });
+  });
+
+  it("reads the mark of a state an operator's action wrote, and nothing else as one", () => {
+    expect(decodeState(`{"version":7,"state":"disabled",${operatorMark}}`)).toEqual({
+      version: 7,
+      state: 'disabled',
+      byOperator: true,
+    });
+    expect(decodeState('{"version":7,"state":"disabled","by":"someone"}')).toEqual({
+      version: 7,
+      state: 'disabled',
+    });
   });
 
   it.each([

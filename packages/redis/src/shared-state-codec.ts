@@ -3,6 +3,15 @@ import { isFleetVersion } from './fleet-version.ts';
 
 const dataless: ReadonlySet<string> = new Set(['closed', 'forced-open', 'disabled']);
 
+/**
+ * @internal A state as the fleet holds it, with whether an operator's action (isolate, disable
+ * or reset) wrote it: a breaker follows such a state even from a version behind its own.
+ */
+export type FleetState = SharedCircuitState & { readonly byOperator?: true };
+
+/** @internal What the store's script adds to the JSON of a state an operator's action wrote. */
+export const operatorMark: string = '"by":"operator"';
+
 /** The longest state JSON the store accepts; its own are under 150 bytes. */
 export const maxStateLength: number = 512;
 
@@ -27,7 +36,7 @@ export function encodeStateBody(state: SharedCircuitState): string {
  * @internal A state read from Redis or a message, or undefined when it is not one: whatever is in
  * Redis was written by someone, and a breaker must only ever adopt a well-formed state.
  */
-export function decodeState(value: unknown): SharedCircuitState | undefined {
+export function decodeState(value: unknown): FleetState | undefined {
   const text = typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString() : '';
   if (text === '' || text.length > maxStateLength) return undefined;
   let parsed: unknown;
@@ -42,7 +51,7 @@ export function decodeState(value: unknown): SharedCircuitState | undefined {
 /** @internal What a transition message carries: a breaker's name and state. */
 export interface TransitionMessage {
   readonly name: string;
-  readonly state: SharedCircuitState;
+  readonly state: FleetState;
 }
 
 /** @internal The breaker name and state a transition message carries, or undefined. */
@@ -68,9 +77,15 @@ export function sameState(a: SharedCircuitState, b: SharedCircuitState): boolean
   return true;
 }
 
-function stateFrom(value: unknown): SharedCircuitState | undefined {
+function stateFrom(value: unknown): FleetState | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { version, state, openedAt, openUntil, attempt } = value as Record<string, unknown>;
+  const fields = value as Record<string, unknown>;
+  const state = sharedStateFrom(fields);
+  return state !== undefined && fields.by === 'operator' ? { ...state, byOperator: true } : state;
+}
+
+function sharedStateFrom(value: Record<string, unknown>): SharedCircuitState | undefined {
+  const { version, state, openedAt, openUntil, attempt } = value;
   if (!isFleetVersion(version) || typeof state !== 'string') return undefined;
   if (dataless.has(state)) {
     return { version, state } as SharedCircuitState;

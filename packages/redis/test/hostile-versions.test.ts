@@ -18,18 +18,19 @@ afterAll(() => admin.disconnect());
 const boom = new Error('boom');
 let names = 0;
 
-async function fleetOf(kind: ClientKind, prefix: string, name: string, size = 3) {
+/** Three stores, each with its own client and breaker; `syncIntervalsMs` sets each one's sync. */
+async function fleetOf(
+  kind: ClientKind,
+  prefix: string,
+  name: string,
+  syncIntervalsMs: readonly number[] = [200, 200, 200],
+) {
   const stores: RedisBreakerStore[] = [];
   const errors: RedisStoreEvents['storeError'][] = [];
   const breakers: CircuitBreaker[] = [];
-  for (let i = 0; i < size; i++) {
+  for (const syncIntervalMs of syncIntervalsMs) {
     const { client, close } = await connectClient(kind, url);
-    const store = new RedisBreakerStore({
-      client,
-      prefix,
-      flushIntervalMs: 50,
-      syncIntervalMs: 200,
-    });
+    const store = new RedisBreakerStore({ client, prefix, flushIntervalMs: 50, syncIntervalMs });
     store.on('storeError', (event) => errors.push(event));
     const breaker = new CircuitBreaker({ name, store, minimumCalls: 1, openDurationMs: 60_000 });
     onTestFinished(async () => {
@@ -166,6 +167,34 @@ describe.each(['ioredis 6', 'node-redis 6'] as const)('with %s', (kind) => {
     );
     await until(async () => expect(await admin.hget(key, 'st')).toBe('forced-open'));
     expect(changes).toEqual([]);
+  });
+
+  it("takes an operator's action from a process that never saw the newest version", async () => {
+    const name = `laggard-${names++}`;
+    // The third process syncs once a minute: it learns of a state only from a message.
+    const { breakers, key } = await fleetOf(kind, prefix, name, [200, 200, 60_000]);
+    const [a, b, c] = breakers as [CircuitBreaker, CircuitBreaker, CircuitBreaker];
+    // A state written unannounced, 500 versions ahead: the two processes that sync follow it ...
+    const ahead = Number(await admin.hget(key, 'v')) + 500;
+    await admin.hset(key, 'v', ahead, 'st', 'forced-open', 's', stateJson(ahead, 'forced-open'));
+    await until(() => expect([a.state, b.state]).toEqual(['forced-open', 'forced-open']));
+    expect(c.state).toBe('closed');
+    // ... and is lost before the third reads it.
+    await admin.hset(key, 'v', 'lost', 'st', 'lost', 's', 'lost');
+    // An operator disables the breaker on the third process, which writes at the version after
+    // the one it knows, behind the other two: they take it all the same, rather than putting
+    // back the state they are ahead with.
+    c.disable();
+    await everywhere(breakers, key, 'disabled');
+    // While a state nobody marked as an operator's, written behind them, is still written over.
+    const behind = (Number(await admin.hget(key, 'v')) + 2 ** 32 - 3) % 2 ** 32;
+    await admin.hset(key, 'v', behind, 'st', 'closed', 's', stateJson(behind, 'closed'));
+    await admin.publish(
+      channel,
+      JSON.stringify({ n: name, s: { version: behind, state: 'closed' } }),
+    );
+    await until(async () => expect(await admin.hget(key, 'st')).toBe('disabled'));
+    expect(breakers.map((x) => x.state)).toEqual(['disabled', 'disabled', 'disabled']);
   });
 
   it('writes over a state whose version is past 2^53, and reports it', async () => {
