@@ -4,13 +4,7 @@ import { isHealthHandler } from './circuits-health.ts';
 import { type BreakerPluginOptions, checkPluginOptions } from './options.ts';
 import { answerRefusals } from './refusal-error-handler.ts';
 import { Registration } from './registration.ts';
-import {
-  admitRequests,
-  guardSlot,
-  ignoreOnAbort,
-  permitSlot,
-  settleOnResponse,
-} from './request-hooks.ts';
+import { admitRequests, permitSlot } from './request-hooks.ts';
 
 /**
  * Guards the routes of the scope it is registered in with circuit breakers: at the root, every
@@ -89,13 +83,8 @@ function register(instance: FastifyInstance, options: unknown): void {
   );
   decorateBreakers(instance, registration.registry, enclosing);
   registration.attachTo(instance);
-  if (!instance.hasRequestDecorator(permitSlot)) {
-    instance.decorateRequest<null>(permitSlot, null);
-    instance.decorateRequest<null>(guardSlot, null);
-  }
+  if (!instance.hasRequestDecorator(permitSlot)) instance.decorateRequest<null>(permitSlot, null);
   instance.addHook('onRequest', admitRequests(registration));
-  instance.addHook('onResponse', settleOnResponse);
-  instance.addHook('onRequestAbort', ignoreOnAbort);
   instance.addHook('onRoute', function tripswitchRoute(this: FastifyInstance, route: RouteOptions) {
     prepareRoute(this, registration, route);
   });

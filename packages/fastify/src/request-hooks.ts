@@ -6,25 +6,20 @@ import type {
   FastifyReply,
   FastifyRequest,
   HookHandlerDoneFunction,
-  onRequestAbortHookHandler,
   onRequestHookHandler,
-  onResponseHookHandler,
 } from 'fastify';
 import type { Guard, Registration } from './registration.ts';
 import { sendRefusal } from './send-refusal.ts';
 
-// The request's permit, and the guard that judges it, from admission to settlement. Declared as
-// request decorators (shape-stable, null by default); Symbol.for, so every copy of this package
-// uses the same slots and a request is never admitted twice.
+// The request's permit, from admission to settlement: declared as a request decorator
+// (shape-stable, null by default); Symbol.for, so every copy of this package uses the same slot
+// and a request is never admitted twice.
 /** @internal */
 export const permitSlot: unique symbol = Symbol.for('tripswitch.fastify.permit');
-/** @internal */
-export const guardSlot: unique symbol = Symbol.for('tripswitch.fastify.guard');
 
-// Undefined, not null, on requests of a scope created before the decorators were declared.
+// Undefined, not null, on requests of a scope created before the decorator was declared.
 interface Slots {
   [permitSlot]: Permit | null | undefined;
-  [guardSlot]: Guard | null | undefined;
 }
 
 /**
@@ -39,7 +34,12 @@ export function admitRequests(registration: Registration): onRequestHookHandler 
       guard = registration.guardOf(request);
       // Not guarded here; or already admitted by another copy of this package; or the client
       // left while an earlier hook ran, and a permit now would never be settled.
-      if (guard === null || slots(request)[permitSlot] != null || request.raw.aborted) {
+      if (
+        guard === null ||
+        slots(request)[permitSlot] != null ||
+        request.raw.aborted ||
+        reply.raw.closed
+      ) {
         done();
         return;
       }
@@ -61,48 +61,34 @@ export function admitRequests(registration: Registration): onRequestHookHandler 
       refuse(guard, request, reply, done, breaker.openError());
       return;
     }
-    hold(request, permit, guard);
+    hold(request, reply, permit, guard);
     done();
   };
 }
 
 /**
- * @internal The `onResponse` hook: the response has been sent, its status is final. A status
- * the guard's `isFailure` accepts is a failure, anything else a success.
+ * Settles `permit` once the response is over, from one listener rather than Fastify's
+ * `onResponse` and `onRequestAbort` hooks, which would cost every request of the app listeners
+ * of their own. Node emits 'close' on every response: after it was sent, or alone when the
+ * client went away first. A response the handler ended is judged by its status (`isFailure`);
+ * one closed before that is ignored: the client hung up, which says nothing about the route's
+ * health. Ended, not finished: `inject()`'s responses are ended but never finish flushing.
  */
-export const settleOnResponse: onResponseHookHandler = function tripswitchSettle(
-  request,
-  reply,
-  done,
+function settleWhenDone(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  permit: Permit,
+  guard: Guard,
 ): void {
-  const held = slots(request);
-  const permit = held[permitSlot];
-  const guard = held[guardSlot];
-  if (permit != null && guard != null) {
-    release(held);
-    // 'error' on the response also ends it here: the client went away before it completed.
-    if (request.raw.aborted) permit.ignore();
-    else judge(permit, guard, request, reply.statusCode);
-  }
-  done();
-};
-
-/**
- * @internal The `onRequestAbort` hook: the client hung up before the response was sent, which
- * says nothing about the route's health.
- */
-export const ignoreOnAbort: onRequestAbortHookHandler = function tripswitchIgnore(
-  request,
-  done,
-): void {
-  const held = slots(request);
-  const permit = held[permitSlot];
-  if (permit != null) {
-    release(held);
-    permit.ignore();
-  }
-  done();
-};
+  const response = reply.raw;
+  // on, not once: 'close' comes once per response, and once() would wrap the listener in
+  // another function on every request. A second 'close' would find the permit settled.
+  response.on('close', () => {
+    slots(request)[permitSlot] = null;
+    if (response.writableEnded) judge(permit, guard, request, response.statusCode);
+    else permit.ignore();
+  });
+}
 
 function judge(permit: Permit, guard: Guard, request: FastifyRequest, status: number): void {
   let failed: boolean;
@@ -149,7 +135,7 @@ function admitWhenSlotFree(
         permit.ignore();
         return;
       }
-      hold(request, permit, guard);
+      hold(request, reply, permit, guard);
       done();
     },
     (error: unknown) => {
@@ -213,15 +199,10 @@ function answer(
   }
 }
 
-function hold(request: FastifyRequest, permit: Permit, guard: Guard): void {
-  const held = slots(request);
-  held[permitSlot] = permit;
-  held[guardSlot] = guard;
-}
-
-function release(held: Slots): void {
-  held[permitSlot] = null;
-  held[guardSlot] = null;
+/** Marks the request admitted, and settles its permit when the response is over. */
+function hold(request: FastifyRequest, reply: FastifyReply, permit: Permit, guard: Guard): void {
+  slots(request)[permitSlot] = permit;
+  settleWhenDone(request, reply, permit, guard);
 }
 
 function slots(request: FastifyRequest): Slots {
