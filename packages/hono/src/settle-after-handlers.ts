@@ -1,6 +1,7 @@
 import type { Permit } from '@tripswitch/core';
 import { findRefusal } from '@tripswitch/core/internal';
 import type { Context } from 'hono';
+import { isClientGone } from './client-gone.ts';
 import type { MiddlewareSettings } from './options.ts';
 import { answerRefusal } from './refusal-response.ts';
 
@@ -33,7 +34,7 @@ export function settleAfterHandlers(
   isFailure: (status: number, c: Context) => boolean,
 ): void {
   // The client went away: the outcome says nothing about the route's health.
-  if (c.req.raw.signal.aborted) {
+  if (isClientGone(c)) {
     permit.ignore();
     return;
   }
@@ -60,6 +61,6 @@ export function settleAfterHandlers(
  * gone already.
  */
 export function settleThrown(permit: Permit, c: Context, error: unknown): void {
-  if (c.req.raw.signal.aborted) permit.ignore();
+  if (isClientGone(c)) permit.ignore();
   else permit.failure(error);
 }

@@ -14,7 +14,10 @@ export interface FetchApp {
  * the test ends; returns the base URL.
  */
 export async function serve(app: FetchApp): Promise<string> {
-  const server = createServer(getRequestListener((request) => app.fetch(request)));
+  // The Node request and response go along as `c.env`, as with `serve({ fetch: app.fetch })`.
+  const server = createServer(
+    getRequestListener((request, env) => app.fetch(request, env as never)),
+  );
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   onTestFinished(async () => {
