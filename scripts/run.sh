@@ -10,6 +10,8 @@
 #   demo   the scripted demo scenario (`npm run demo -- --serve` keeps it running, with the dashboard)
 #   bench         the benchmarks against opossum and cockatiel; writes BENCHMARKS.md
 #   bench:detect  the detection-quality simulation against them; writes its section of BENCHMARKS.md
+#   bench:instructions  the server adapters' instructions per request under valgrind (installed
+#                 like redis-server); writes its section of BENCHMARKS.md
 # Further arguments go to turbo for `test` (`npm test -- --force` ignores turbo's cache, as
 # TURBO_FORCE=1 does) and to the demo for `demo`.
 # A second run reuses .tools/, node_modules/ and turbo's cache, so it takes seconds.
@@ -20,9 +22,9 @@ source scripts/bootstrap.sh
 task="${1:-}"
 shift || true
 case "$task" in
-  test | demo | bench | bench:detect) ;;
+  test | demo | bench | bench:detect | bench:instructions) ;;
   *)
-    echo "usage: scripts/run.sh test|demo|bench|bench:detect" >&2
+    echo "usage: scripts/run.sh test|demo|bench|bench:detect|bench:instructions" >&2
     exit 2
     ;;
 esac
@@ -30,6 +32,7 @@ esac
 case "$task" in
   test) bash scripts/system-packages.sh redis-server chromium ;;
   bench) bash scripts/system-packages.sh redis-server ;;
+  bench:instructions) bash scripts/system-packages.sh valgrind ;;
 esac
 
 pnpm install --frozen-lockfile --reporter=silent
@@ -46,7 +49,7 @@ case "$task" in
   bench)
     pnpm exec turbo run bench --filter=@tripswitch/bench --output-logs=full --log-prefix=none
     ;;
-  bench:detect)
-    pnpm exec turbo run bench:detect --filter=@tripswitch/bench --output-logs=full --log-prefix=none
+  bench:detect | bench:instructions)
+    pnpm exec turbo run "$task" --filter=@tripswitch/bench --output-logs=full --log-prefix=none
     ;;
 esac

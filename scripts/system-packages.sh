@@ -2,6 +2,7 @@
 # Makes sure the programs the tests and benchmarks run beside Node are installed:
 #   redis-server  the Redis tests and benchmarks start real servers (Debian package redis-server)
 #   chromium      the dashboard's browser tests drive it (Debian package chromium)
+#   valgrind      `npm run bench:instructions` counts instructions with it (Debian package valgrind)
 # Usage: scripts/system-packages.sh [program ...]   (all of them by default)
 # Nothing to do when they are on PATH. Otherwise, as root on a machine with apt-get, it runs
 # `apt-get update` once and installs the missing packages, one installer at a time (two at once
@@ -15,8 +16,9 @@ debian_package() {
   case "$1" in
     redis-server) echo redis-server ;;
     chromium) echo chromium ;;
+    valgrind) echo valgrind ;;
     *)
-      echo "system-packages: no package known for '$1' (known: redis-server, chromium)" >&2
+      echo "system-packages: no package known for '$1' (known: redis-server, chromium, valgrind)" >&2
       return 1
       ;;
   esac

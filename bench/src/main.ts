@@ -15,6 +15,7 @@ import { judgeAdapters, renderAdaptersMarkdown, renderAdaptersText } from './ada
 import { runAdapters } from './adapters/run-adapters.ts';
 import { renderDashboardMarkdown, renderDashboardText } from './dashboard/report.ts';
 import { runDashboard } from './dashboard/run-dashboard.ts';
+import { positiveInteger } from './env-number.ts';
 import { describeEnvironment, type Environment } from './environment.ts';
 import { type HeapPlan, heapPerBreaker } from './heap.ts';
 import type { HttpPlan } from './http/plan.ts';
@@ -202,14 +203,6 @@ function partsToRun(): ReadonlySet<string> {
     throw new Error(`BENCH_PARTS: unknown ${unknown.join(', ')}; allowed: ${allParts.join(', ')}`);
   }
   return new Set(asked);
-}
-
-function positiveInteger(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be an integer >= 1`);
-  return value;
 }
 
 await main();

@@ -10,12 +10,27 @@ import { Hono, type MiddlewareHandler } from 'hono';
 /** The servers a thread of {@link startServerThread} can run. */
 export type ServerName =
   | 'express'
+  | 'express-floor'
   | 'express-breaker'
   | 'fastify'
+  | 'fastify-floor'
   | 'fastify-breaker'
   | 'hono'
+  | 'hono-floor'
   | 'hono-breaker'
   | 'upstream';
+
+// The floors: the least any breaker adapter costs a request in each framework, with no breaker.
+// An adapter must run when a request arrives (a middleware, a hook) and learn when its response
+// is over: in Express and Fastify a 'close' listener on the response; in Hono, awaiting next().
+const noop = (): void => {};
+const expressFloor: RequestHandler = (_req, res, next) => {
+  res.on('close', noop);
+  next();
+};
+const honoFloor: MiddlewareHandler = async (_c, next) => {
+  await next();
+};
 
 /** A server's request handler, and the registry of its breakers when it has any. */
 export interface BuiltServer {
@@ -32,6 +47,8 @@ export async function buildServer(name: ServerName): Promise<BuiltServer> {
   switch (name) {
     case 'express':
       return { listener: expressApp() };
+    case 'express-floor':
+      return { listener: expressApp(expressFloor) };
     case 'express-breaker': {
       // The registry only lets the run read the breaker's counts afterwards; it changes nothing.
       const registry = new BreakerRegistry();
@@ -39,12 +56,16 @@ export async function buildServer(name: ServerName): Promise<BuiltServer> {
     }
     case 'fastify':
       return { listener: await fastifyApp() };
+    case 'fastify-floor':
+      return { listener: await fastifyApp('floor') };
     case 'fastify-breaker': {
       const registry = new BreakerRegistry();
       return { listener: await fastifyApp(registry), registry };
     }
     case 'hono':
       return { listener: honoApp() };
+    case 'hono-floor':
+      return { listener: honoApp(honoFloor) };
     case 'hono-breaker': {
       const registry = new BreakerRegistry();
       return { listener: honoApp(honoBreakerMiddleware({ registry })), registry };
@@ -73,10 +94,10 @@ function expressApp(middleware?: RequestHandler): RequestListener {
 }
 
 /**
- * A Fastify 5 app with one JSON route, behind `breakerPlugin` when given a registry. Its request
- * handler is taken from `serverFactory`, so the worker serves it like the others.
+ * A Fastify 5 app with one JSON route, behind `breakerPlugin` when given a registry, or the floor's
+ * hook. Its request handler is taken from `serverFactory`, so the worker serves it like the others.
  */
-async function fastifyApp(registry?: BreakerRegistry): Promise<RequestListener> {
+async function fastifyApp(registry?: BreakerRegistry | 'floor'): Promise<RequestListener> {
   let listener: RequestListener | undefined;
   const app = Fastify({
     serverFactory: (handler) => {
@@ -84,7 +105,14 @@ async function fastifyApp(registry?: BreakerRegistry): Promise<RequestListener> 
       return createServer(handler);
     },
   });
-  if (registry !== undefined) await app.register(breakerPlugin, { registry });
+  if (registry === 'floor') {
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply.raw.on('close', noop);
+      done();
+    });
+  } else if (registry !== undefined) {
+    await app.register(breakerPlugin, { registry });
+  }
   app.get('/', async () => document);
   await app.ready();
   if (listener === undefined) throw new Error('Fastify did not build its request handler');

@@ -1,0 +1,126 @@
+/**
+ * What each server adapter costs a request, counted in instructions rather than timed:
+ * Express, Fastify and Hono serve one JSON route bare, with the floor (the least any breaker
+ * adapter must do: run when the request arrives and learn when its response is over; see
+ * servers.ts) and with Tripswitch's adapter, each in a process of its own under valgrind's
+ * callgrind, loaded by autocannon. A count does not move with busy neighbours, as the timed
+ * throughput of `pnpm bench` does; it leaves out what instructions do not show (cache misses,
+ * garbage collection pauses), so it complements that table rather than replacing it.
+ *
+ * Each subject runs twice, answering `warmup + small` and `warmup + large` requests; the
+ * difference of the two counts, divided by `large - small`, is the count per request, free of
+ * start-up and warm-up. Writes its section of BENCHMARKS.md. Needs valgrind on PATH
+ * (`npm run bench:instructions` installs it on Debian when run as root).
+ *
+ * BENCH_INSTRUCTION_TRIALS (default 1) repeats each subject's pair of runs and takes the median.
+ */
+import { execFileSync } from 'node:child_process';
+import { positiveInteger } from '../env-number.ts';
+import { describeEnvironment } from '../environment.ts';
+import type { ServerName } from '../http/servers.ts';
+import { writeSection } from '../report.ts';
+import { median } from '../stats.ts';
+import { installedVersion } from '../subjects/version.ts';
+import { countInstructions } from './count-instructions.ts';
+
+const frameworks = [
+  {
+    id: 'express',
+    title: 'Express 5, breakerMiddleware()',
+    floor: "a middleware adding a 'close' listener to the response",
+  },
+  {
+    id: 'fastify',
+    title: 'Fastify 5, breakerPlugin',
+    floor: "an onRequest hook adding a 'close' listener to the response",
+  },
+  {
+    id: 'hono',
+    title: 'Hono on Node.js, breakerMiddleware()',
+    floor: 'a middleware that awaits next()',
+  },
+] as const;
+const sides = ['bare', 'floor', 'breaker'] as const;
+type Side = (typeof sides)[number];
+
+const warmup = 3_000;
+const small = 1_000;
+const large = 11_000;
+const connections = 4;
+const trials = positiveInteger('BENCH_INSTRUCTION_TRIALS', 1);
+
+function serverOf(framework: string, side: Side): ServerName {
+  return (side === 'bare' ? framework : `${framework}-${side}`) as ServerName;
+}
+
+async function perRequest(name: ServerName): Promise<number> {
+  const counts: number[] = [];
+  for (let trial = 0; trial < trials; trial++) {
+    const few = await countInstructions(name, warmup + small, connections);
+    const many = await countInstructions(name, warmup + large, connections);
+    counts.push((many - few) / (large - small));
+    process.stderr.write(
+      `${name}: ${Math.round(counts.at(-1) as number)} instructions per request\n`,
+    );
+  }
+  return median(counts);
+}
+
+function valgrindVersion(): string {
+  try {
+    return execFileSync('valgrind', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error(
+      'valgrind is not on PATH: run `npm run bench:instructions` (it installs it as root on Debian), or install it (apt-get install valgrind)',
+    );
+  }
+}
+
+const thousands = (n: number): string => `${(n / 1000).toFixed(1)}k`;
+const signedThousands = (n: number): string => `${n < 0 ? '−' : '+'}${thousands(Math.abs(n))}`;
+const percent = (n: number): string => `${(100 * n).toFixed(1)} %`;
+
+const valgrind = valgrindVersion();
+const environment = describeEnvironment();
+const rows: { title: string; floor: string; counts: Record<Side, number> }[] = [];
+for (const framework of frameworks) {
+  const counts = {} as Record<Side, number>;
+  for (const side of sides) counts[side] = await perRequest(serverOf(framework.id, side));
+  rows.push({ title: framework.title, floor: framework.floor, counts });
+}
+
+const table = [
+  '| server | bare | floor adds | Tripswitch adds | Tripswitch beyond the floor | Tripswitch ÷ bare | floor ÷ bare |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...rows
+    .map(({ title, counts: { bare, floor, breaker } }) =>
+      [
+        title,
+        thousands(bare),
+        signedThousands(floor - bare),
+        signedThousands(breaker - bare),
+        signedThousands(breaker - floor),
+        percent(breaker / bare),
+        percent(floor / bare),
+      ].join(' | '),
+    )
+    .map((line) => `| ${line} |`),
+].join('\n');
+
+const markdown = `_Written by \`pnpm bench:instructions\` (bench/src/instructions/main.ts); edits are lost on the next run._
+
+## Server instructions per request
+
+- Date: ${environment.date}; commit ${environment.commit}
+- Node.js: ${environment.node}, ${environment.platform}; ${valgrind}
+- Packages: ${['express', 'fastify', 'hono', '@hono/node-server', 'autocannon'].map((name) => `${name} ${installedVersion(name)}`).join(', ')}
+
+Instructions the server process executes per request of one JSON route (thousands), counted by valgrind's callgrind: bare, with the floor, and with Tripswitch's adapter. A count is the work done, whatever else the machine is doing, so it settles differences the timed throughput above cannot on a shared machine; it leaves out what instructions do not show (cache misses, garbage collection), so the two tables complement each other. The floor is the least any breaker adapter must do in the framework, with no breaker: ${rows.map(({ title, floor }) => `${title.split(',')[0]}, ${floor}`).join('; ')}. "Beyond the floor" is what Tripswitch's own work costs: finding the breaker, taking and settling its permit, judging the status.
+
+${table}
+
+Each subject is a process of its own under \`valgrind --tool=callgrind\`, loaded by autocannon with ${connections} keep-alive connections; it runs twice, answering ${warmup.toLocaleString('en')} + ${small.toLocaleString('en')} and ${warmup.toLocaleString('en')} + ${large.toLocaleString('en')} requests, and the difference of the two counts divided by ${(large - small).toLocaleString('en')} is the count per request, free of start-up and warm-up${trials > 1 ? `; the median of ${trials} such pairs` : ''}. Runs of one subject differ by about 1–2 % (when V8 optimises what varies from run to run).
+`;
+
+console.log(`\n${table}\n`);
+writeSection(new URL('../../../BENCHMARKS.md', import.meta.url), 'instructions', markdown);
