@@ -16,6 +16,7 @@ it('exports exactly these names, with no default export', () => {
     'httpClientBreakers',
     'isThenable',
     'keyedBreakers',
+    'optionNamesChecker',
     'resolveFallbackResponse',
     'splitClientOptions',
   ]);
