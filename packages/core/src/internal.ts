@@ -1,10 +1,11 @@
 /**
  * @module
  * `@tripswitch/core/internal`: the plumbing Tripswitch's own adapters share — checking and
- * splitting an HTTP client adapter's options, checking the names of any adapter's options, keyed
- * breakers, a permit taken without a promise when nothing can make the call wait, fallbacks
- * delivered as a client's response, finding a refusal in an error's `cause` chain, branding an
- * adapter's error as a Tripswitch error, recognising a thenable.
+ * splitting an HTTP client adapter's options, checking the names of any adapter's options and a
+ * server adapter's `name`, `key`, `registry` and `maxKeys`, keyed breakers, a permit taken
+ * without a promise when nothing can make the call wait, fallbacks delivered as a client's
+ * response, finding a refusal in an error's `cause` chain, branding an adapter's error as a
+ * Tripswitch error, recognising a thenable.
  *
  * **Internal: no stability promise.** Anything here may change or go in any release, a patch
  * included, in step with the adapters released beside it. Authors of other adapters may use it,
@@ -20,6 +21,7 @@
  */
 export { brandTripswitchError } from './errors.ts';
 export { acquirePermit } from './http/acquire-permit.ts';
+export { checkNameAndKey, checkRegistryAndMaxKeys } from './http/adapter-breaker-options.ts';
 export { type AdapterOptionNames, optionNamesChecker } from './http/adapter-option-names.ts';
 export {
   checkCircuitsHealthOptions,
