@@ -1,8 +1,9 @@
 /**
  * @module
  * `@tripswitch/core/internal`: the plumbing Tripswitch's own adapters share — checking and
- * splitting an HTTP client adapter's options, keyed breakers, a permit taken without a promise
- * when nothing can make the call wait, fallbacks delivered as a client's
+ * splitting an HTTP client adapter's options, checking the names of any adapter's options and a
+ * server adapter's `name`, `key`, `registry` and `maxKeys`, keyed breakers, a permit taken
+ * without a promise when nothing can make the call wait, fallbacks delivered as a client's
  * response, finding a refusal in an error's `cause` chain, branding an adapter's error as a
  * Tripswitch error, recognising a thenable.
  *
@@ -20,6 +21,8 @@
  */
 export { brandTripswitchError } from './errors.ts';
 export { acquirePermit } from './http/acquire-permit.ts';
+export { checkNameAndKey, checkRegistryAndMaxKeys } from './http/adapter-breaker-options.ts';
+export { type AdapterOptionNames, optionNamesChecker } from './http/adapter-option-names.ts';
 export {
   checkCircuitsHealthOptions,
   combinedHealth,

@@ -3,12 +3,16 @@ import {
   type BulkheadFullError,
   type CircuitOpenError,
   InvalidOptionError,
-  isBreakerRegistry,
   type RegistryBreakerOptions,
   validateBreakerOptions,
 } from '@tripswitch/core';
 import type { RefusalProblemFunction } from '@tripswitch/core/http';
-import { checkRefusalProblem } from '@tripswitch/core/internal';
+import {
+  checkNameAndKey,
+  checkRefusalProblem,
+  checkRegistryAndMaxKeys,
+  optionNamesChecker,
+} from '@tripswitch/core/internal';
 import type { NextFunction, Request, Response } from 'express';
 import { checkedRequestKey } from './request-key.ts';
 
@@ -133,46 +137,18 @@ export const defaultName = 'express';
 
 const defaultIsFailure = (statusCode: number): boolean => statusCode >= 500;
 
-// Every breaker option the middleware passes on. The type below fails to compile when core
-// gains an option this list lacks, so the unknown-option check cannot drift from core.
-const breakerOptionNames = [
-  'window',
-  'minimumCalls',
-  'failureRateThreshold',
-  'consecutiveFailures',
-  'slowCallDurationMs',
-  'slowCallRateThreshold',
-  'rules',
-  'openDurationMs',
-  'halfOpenMaxCalls',
-  'halfOpenTimeoutMs',
-  'bulkhead',
-  'clock',
-  'initialState',
-] as const satisfies readonly (keyof RouteBreakerOptions)[];
-type Unlisted = Exclude<keyof RouteBreakerOptions, (typeof breakerOptionNames)[number]>;
-const allListed: [Unlisted] extends [never] ? true : Unlisted = true;
-void allListed;
-
-const ownOptionNames = [
-  'name',
-  'key',
-  'maxKeys',
-  'registry',
-  'isFailure',
-  'onOpen',
-  'problem',
-] as const;
-const allowed: ReadonlySet<string> = new Set([...ownOptionNames, ...breakerOptionNames]);
-
-// Breaker options with a meaning the middleware cannot give them.
-const meaningless: Readonly<Record<string, string>> = {
-  isResultFailure:
-    'nothing here: a request is judged by its response status; use isFailure(statusCode, req)',
-  timeoutMs:
-    'nothing here: the middleware cannot abort a route handler; use slowCallDurationMs, or a timeout in the handler',
-  fallback: 'nothing here: answer refused requests with onOpen(req, res, next, error)',
-};
+// The options the middleware takes, its own then the breaker options it passes on; breaker
+// options with a meaning the middleware cannot give them are refused with a reason.
+const checkOptionNames = optionNamesChecker({
+  own: ['name', 'key', 'maxKeys', 'registry', 'isFailure', 'onOpen', 'problem'],
+  meaningless: {
+    isResultFailure:
+      'nothing here: a request is judged by its response status; use isFailure(statusCode, req)',
+    timeoutMs:
+      'nothing here: the middleware cannot abort a route handler; use slowCallDurationMs, or a timeout in the handler',
+    fallback: 'nothing here: answer refused requests with onOpen(req, res, next, error)',
+  },
+});
 
 /** @internal Applies the defaults to `options` and checks every one of them. */
 export function resolveMiddlewareOptions(options: unknown = {}): MiddlewareSettings {
@@ -180,29 +156,9 @@ export function resolveMiddlewareOptions(options: unknown = {}): MiddlewareSetti
     throw new InvalidOptionError('options', options, 'an object of middleware and breaker options');
   }
   const o = options as Record<string, unknown>;
-  for (const option of Object.keys(o)) {
-    const why = Object.hasOwn(meaningless, option) ? meaningless[option] : undefined;
-    if (why !== undefined) throw new InvalidOptionError(option, o[option], why);
-    if (!allowed.has(option)) {
-      throw new InvalidOptionError(
-        option,
-        o[option],
-        `no such option; allowed: ${[...allowed].join(', ')}`,
-      );
-    }
-  }
+  checkOptionNames(o);
   const { name, key, maxKeys, registry, isFailure, onOpen, problem, ...breakerOptions } = o;
-  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
-    throw new InvalidOptionError('name', name, 'a non-empty string');
-  }
-  checkFunction('key', key);
-  if (key !== undefined && name !== undefined) {
-    throw new InvalidOptionError(
-      'name',
-      name,
-      'nothing alongside key: each per-key breaker is named by its key',
-    );
-  }
+  checkNameAndKey(name, key);
   checkFunction('isFailure', isFailure);
   checkFunction('onOpen', onOpen);
   checkRefusalProblem(problem);
@@ -213,29 +169,8 @@ export function resolveMiddlewareOptions(options: unknown = {}): MiddlewareSetti
       'nothing alongside onOpen, which answers refused requests itself',
     );
   }
-  if (registry !== undefined && !isBreakerRegistry(registry)) {
-    throw new InvalidOptionError('registry', registry, 'a BreakerRegistry from @tripswitch/core');
-  }
-  if (maxKeys !== undefined) {
-    if (typeof maxKeys !== 'number' || !Number.isInteger(maxKeys) || maxKeys < 1) {
-      throw new InvalidOptionError('maxKeys', maxKeys, 'an integer >= 1');
-    }
-    if (key === undefined) {
-      throw new InvalidOptionError(
-        'maxKeys',
-        maxKeys,
-        'nothing without key: it bounds per-key breakers',
-      );
-    }
-    if (registry !== undefined) {
-      throw new InvalidOptionError(
-        'maxKeys',
-        maxKeys,
-        "nothing alongside registry: set the registry's own maxBreakers",
-      );
-    }
-  }
-  const resolvedName = name ?? defaultName;
+  checkRegistryAndMaxKeys(registry, maxKeys, { key });
+  const resolvedName = (name as string | undefined) ?? defaultName;
   // Checked now, so a bad breaker option fails at start-up, named as the user wrote it.
   validateBreakerOptions({ ...breakerOptions, name: resolvedName });
   const bulkhead = (breakerOptions as RouteBreakerOptions).bulkhead;

@@ -3,12 +3,16 @@ import {
   type BulkheadFullError,
   type CircuitOpenError,
   InvalidOptionError,
-  isBreakerRegistry,
   isInvalidOptionError,
   type RegistryBreakerOptions,
 } from '@tripswitch/core';
 import type { RefusalProblemFunction } from '@tripswitch/core/http';
-import { checkRefusalProblem } from '@tripswitch/core/internal';
+import {
+  checkNameAndKey,
+  checkRefusalProblem,
+  checkRegistryAndMaxKeys,
+  optionNamesChecker,
+} from '@tripswitch/core/internal';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -141,35 +145,9 @@ export interface RouteSettings {
 /** @internal The name of the breaker when none is given. */
 export const defaultName = 'fastify';
 
-// Every breaker option the plugin passes on. The type below fails to compile when core gains an
-// option this list lacks, so the unknown-option check cannot drift from core.
-const breakerOptionNames = [
-  'window',
-  'minimumCalls',
-  'failureRateThreshold',
-  'consecutiveFailures',
-  'slowCallDurationMs',
-  'slowCallRateThreshold',
-  'rules',
-  'openDurationMs',
-  'halfOpenMaxCalls',
-  'halfOpenTimeoutMs',
-  'bulkhead',
-  'clock',
-  'initialState',
-] as const satisfies readonly (keyof RouteBreakerOptions)[];
-type Unlisted = Exclude<keyof RouteBreakerOptions, (typeof breakerOptionNames)[number]>;
-const allListed: [Unlisted] extends [never] ? true : Unlisted = true;
-void allListed;
-
-const routeOwnNames = ['name', 'key', 'isFailure', 'onOpen', 'problem'] as const;
-const pluginOwnNames = [...routeOwnNames, 'registry', 'maxKeys'] as const;
-const routeAllowed: ReadonlySet<string> = new Set([...routeOwnNames, ...breakerOptionNames]);
-const pluginAllowed: ReadonlySet<string> = new Set([...pluginOwnNames, ...breakerOptionNames]);
-// What Fastify itself reads from the options of register(); meaningless here, but allowed.
-const registerOptionNames: ReadonlySet<string> = new Set(['prefix', 'logLevel', 'logSerializers']);
-
-// Breaker options with a meaning the plugin cannot give them.
+// A route's options, its own then the breaker options it passes on, and a registration's, which
+// add where the breakers are kept; breaker options with a meaning the plugin cannot give them are
+// refused with a reason.
 const meaningless: Readonly<Record<string, string>> = {
   isResultFailure:
     'nothing here: a request is judged by its response status; use isFailure(statusCode, request)',
@@ -177,6 +155,12 @@ const meaningless: Readonly<Record<string, string>> = {
     "nothing here: the plugin cannot abort a route handler; use slowCallDurationMs, or Fastify's handlerTimeout",
   fallback: 'nothing here: answer refused requests with onOpen(request, reply, error)',
 };
+const routeOwnNames = ['name', 'key', 'isFailure', 'onOpen', 'problem'];
+const checkRouteNames = optionNamesChecker({ own: routeOwnNames, meaningless });
+const checkPluginNames = optionNamesChecker({
+  own: [...routeOwnNames, 'registry', 'maxKeys'],
+  meaningless,
+});
 
 /**
  * @internal Checks a registration's options. `inherited` is the registry of a registration in an
@@ -187,24 +171,16 @@ export function checkPluginOptions(
   inherited: BreakerRegistry | undefined,
   createRegistry: (maxBreakers: number) => BreakerRegistry,
 ): PluginSettings {
-  const o = checkObject('options', options, 'an object of plugin and breaker options');
-  checkNames(o, pluginAllowed, 'options');
+  // What Fastify itself reads from the options of register(): meaningless here, but allowed.
+  const { prefix, logLevel, logSerializers, ...o } = checkObject(
+    'options',
+    options,
+    'an object of plugin and breaker options',
+  );
+  checkPluginNames(o);
   const { registry, maxKeys, ...rest } = o;
-  for (const option of registerOptionNames) delete rest[option];
-  if (registry !== undefined && !isBreakerRegistry(registry)) {
-    throw new InvalidOptionError('registry', registry, 'a BreakerRegistry from @tripswitch/core');
-  }
+  checkRegistryAndMaxKeys(registry, maxKeys);
   if (maxKeys !== undefined) {
-    if (typeof maxKeys !== 'number' || !Number.isInteger(maxKeys) || maxKeys < 1) {
-      throw new InvalidOptionError('maxKeys', maxKeys, 'an integer >= 1');
-    }
-    if (registry !== undefined) {
-      throw new InvalidOptionError(
-        'maxKeys',
-        maxKeys,
-        "nothing alongside registry: set the registry's own maxBreakers",
-      );
-    }
     if (inherited !== undefined) {
       throw new InvalidOptionError(
         'maxKeys',
@@ -230,7 +206,7 @@ export function checkRouteConfig(value: unknown): RouteSettings {
     value,
     'false, or an object of breaker options (name, key, isFailure, onOpen, …)',
   );
-  checkNames(o, routeAllowed, 'config.breaker');
+  checkRouteNames(o, 'config.breaker.');
   return checkRouteOptions(o, 'config.breaker');
 }
 
@@ -257,17 +233,7 @@ export function mergeRouteSettings(
 
 function checkRouteOptions(o: Record<string, unknown>, path: string): RouteSettings {
   const { name, key, isFailure, onOpen, problem, ...breakerOptions } = o;
-  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
-    throw new InvalidOptionError(option(path, 'name'), name, 'a non-empty string');
-  }
-  checkFunction(option(path, 'key'), key);
-  if (key !== undefined && name !== undefined) {
-    throw new InvalidOptionError(
-      option(path, 'name'),
-      name,
-      'nothing alongside key: each per-key breaker is named by its key',
-    );
-  }
+  checkNameAndKey(name, key, option(path, '')); // '' or 'config.breaker.'
   checkFunction(option(path, 'isFailure'), isFailure);
   checkFunction(option(path, 'onOpen'), onOpen);
   try {
@@ -297,20 +263,6 @@ function checkObject(name: string, value: unknown, expected: string): Record<str
     throw new InvalidOptionError(name, value, expected);
   }
   return value as Record<string, unknown>;
-}
-
-function checkNames(o: Record<string, unknown>, allowed: ReadonlySet<string>, path: string): void {
-  for (const name of Object.keys(o)) {
-    const why = Object.hasOwn(meaningless, name) ? meaningless[name] : undefined;
-    if (why !== undefined) throw new InvalidOptionError(option(path, name), o[name], why);
-    if (!allowed.has(name) && !(path === 'options' && registerOptionNames.has(name))) {
-      throw new InvalidOptionError(
-        option(path, name),
-        o[name],
-        `no such option; allowed: ${[...allowed].join(', ')}`,
-      );
-    }
-  }
 }
 
 function checkFunction(name: string, value: unknown): void {

@@ -8,7 +8,7 @@ import {
   type RegistryBreakerOptions,
 } from '@tripswitch/core';
 import { defaultMaxRetryAfterMs } from '@tripswitch/core/http';
-import { checkedKey, keyedBreakers } from '@tripswitch/core/internal';
+import { checkedKey, keyedBreakers, optionNamesChecker } from '@tripswitch/core/internal';
 import type { StatusRule } from './judge-status.ts';
 import { serviceOf } from './service-key.ts';
 
@@ -90,43 +90,23 @@ export interface InterceptorSettings extends StatusRule {
   breakerFor(methodPath: string): CircuitBreaker | undefined;
 }
 
-// Every breaker option passed on to the breakers. The type below fails to compile when core
-// gains an option this list lacks, so the unknown-option check cannot drift from core.
-const breakerOptionNames = [
-  'window',
-  'minimumCalls',
-  'failureRateThreshold',
-  'consecutiveFailures',
-  'slowCallDurationMs',
-  'slowCallRateThreshold',
-  'rules',
-  'openDurationMs',
-  'halfOpenMaxCalls',
-  'halfOpenTimeoutMs',
-  'bulkhead',
-  'clock',
-  'initialState',
-] as const satisfies readonly (keyof ServiceBreakerOptions)[];
-type Unlisted = Exclude<keyof ServiceBreakerOptions, (typeof breakerOptionNames)[number]>;
-const allListed: [Unlisted] extends [never] ? true : Unlisted = true;
-void allListed;
-
-const ownOptionNames = ['key', 'maxKeys', 'registry', 'isFailure', 'maxPushbackMs'] as const;
-const allowed: readonly string[] = [...ownOptionNames, ...breakerOptionNames];
-
-// Options that mean nothing for a gRPC client, each with the reason and what to use instead.
-const meaningless: Readonly<Record<string, string>> = {
-  timeoutMs:
-    'nothing here: give each call a deadline (the call option `deadline`); grpc-js ends a call past it with DEADLINE_EXCEEDED, which counts as a failure',
-  isResultFailure: 'nothing here: a call is judged by its final status; use isFailure(status)',
-  fallback:
-    'nothing here: an interceptor cannot answer in the service’s place; handle the UNAVAILABLE status where the call is made',
-  name: 'nothing here: each breaker is named by its key, the service (/package.Service) or what key(methodPath) returns',
-  store:
-    'nothing here: give the store to a registry, new BreakerRegistry({ store }), and pass it as registry',
-  maxBreakers: 'nothing here: the interceptor’s bound is maxKeys',
-  maxRetryAfterMs: 'nothing here: a gRPC server’s pause is capped by maxPushbackMs',
-};
+// The options the interceptor takes, its own then the breaker options it passes on; those that
+// mean nothing for a gRPC client are refused with the reason and what to use instead.
+const checkOptionNames = optionNamesChecker({
+  own: ['key', 'maxKeys', 'registry', 'isFailure', 'maxPushbackMs'],
+  meaningless: {
+    timeoutMs:
+      'nothing here: give each call a deadline (the call option `deadline`); grpc-js ends a call past it with DEADLINE_EXCEEDED, which counts as a failure',
+    isResultFailure: 'nothing here: a call is judged by its final status; use isFailure(status)',
+    fallback:
+      'nothing here: an interceptor cannot answer in the service’s place; handle the UNAVAILABLE status where the call is made',
+    name: 'nothing here: each breaker is named by its key, the service (/package.Service) or what key(methodPath) returns',
+    store:
+      'nothing here: give the store to a registry, new BreakerRegistry({ store }), and pass it as registry',
+    maxBreakers: 'nothing here: the interceptor’s bound is maxKeys',
+    maxRetryAfterMs: 'nothing here: a gRPC server’s pause is capped by maxPushbackMs',
+  },
+});
 
 /** @internal Applies the defaults to `options` and checks every one of them. */
 export function resolveGrpcOptions(options: unknown): InterceptorSettings {
@@ -135,17 +115,7 @@ export function resolveGrpcOptions(options: unknown): InterceptorSettings {
     throw new InvalidOptionError('options', options, 'an object of breaker options');
   }
   const o = options as Record<string, unknown>;
-  for (const option of Object.keys(o)) {
-    const why = Object.hasOwn(meaningless, option) ? meaningless[option] : undefined;
-    if (why !== undefined) throw new InvalidOptionError(option, o[option], why);
-    if (!allowed.includes(option)) {
-      throw new InvalidOptionError(
-        option,
-        o[option],
-        `no such option; allowed: ${allowed.join(', ')}`,
-      );
-    }
-  }
+  checkOptionNames(o);
   const { key, maxKeys, registry, isFailure, maxPushbackMs, ...breaker } = o;
   if (key !== undefined && typeof key !== 'function') {
     throw new InvalidOptionError(

@@ -1,6 +1,7 @@
 import type { CircuitBreaker } from '../circuit-breaker.ts';
 import { InvalidOptionError } from '../errors.ts';
 import type { BreakerRegistry, RegistryBreakerOptions } from '../registry.ts';
+import { optionNamesChecker } from './adapter-option-names.ts';
 import { keyedBreakers } from './keys.ts';
 import { defaultMaxRetryAfterMs } from './outcome.ts';
 
@@ -55,38 +56,13 @@ const refusedOptions: Readonly<Record<string, string>> = {
     'nothing here: give the store to a registry, and the registry to the adapter: registry: new BreakerRegistry({ store })',
 };
 
-// The breaker options an HTTP client adapter applies to its breakers. The type below fails to
-// compile when core gains one this list lacks, so the unknown-option check cannot drift.
-const perOriginOptionNames = [
-  'window',
-  'minimumCalls',
-  'failureRateThreshold',
-  'consecutiveFailures',
-  'slowCallDurationMs',
-  'slowCallRateThreshold',
-  'rules',
-  'openDurationMs',
-  'halfOpenMaxCalls',
-  'halfOpenTimeoutMs',
-  'bulkhead',
-  'clock',
-  'initialState',
-] as const satisfies readonly (keyof PerOriginBreakerOptions)[];
-type Unlisted = Exclude<keyof PerOriginBreakerOptions, (typeof perOriginOptionNames)[number]>;
-const allListed: [Unlisted] extends [never] ? true : Unlisted = true;
-void allListed;
-
-const perOriginOptions: ReadonlySet<string> = new Set(perOriginOptionNames);
-// What an unknown option's error lists: every option a client adapter takes, its own included.
-const allowedOptions = [
-  'key',
-  'isFailure',
-  'fallback',
-  'registry',
-  'maxBreakers',
-  'maxRetryAfterMs',
-  ...perOriginOptionNames,
-].join(', ');
+// Its own options are taken out by the adapter (splitClientOptions) or here before the check; an
+// unknown option's error lists them all, then the breaker options.
+const checkOptionNames = optionNamesChecker({
+  own: [],
+  takenOut: ['key', 'isFailure', 'fallback', 'registry', 'maxBreakers', 'maxRetryAfterMs'],
+  meaningless: refusedOptions,
+});
 
 /** What an HTTP client adapter needs from its options; see {@link httpClientBreakers}. */
 export interface HttpClientBreakers {
@@ -124,13 +100,7 @@ export function httpClientBreakers(options: HttpClientBreakerOptions = {}): Http
       'a number of milliseconds >= 0',
     );
   }
-  for (const [option, value] of Object.entries(breaker)) {
-    const why = Object.hasOwn(refusedOptions, option) ? refusedOptions[option] : undefined;
-    if (why !== undefined) throw new InvalidOptionError(option, value, why);
-    if (!perOriginOptions.has(option)) {
-      throw new InvalidOptionError(option, value, `no such option; allowed: ${allowedOptions}`);
-    }
-  }
+  checkOptionNames(breaker);
   const clock = breaker.clock;
   return {
     breakerFor: keyedBreakers({ registry, maxBreakers, breaker }),

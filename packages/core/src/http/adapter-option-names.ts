@@ -1,0 +1,81 @@
+import { InvalidOptionError } from '../errors.ts';
+import type { RegistryBreakerOptions } from '../registry.ts';
+
+// The breaker options an adapter passes on to the breakers it creates: a registry's, without
+// `isFailure`, `isResultFailure` and `timeoutMs`, since every adapter judges calls by a rule of
+// its own and leaves timing them to the framework or client.
+type PassedOnBreakerOptions = Omit<
+  RegistryBreakerOptions,
+  'isFailure' | 'isResultFailure' | 'timeoutMs'
+>;
+
+// Their names, in the order an unknown option's error lists them. Listed once for every adapter:
+// the type below fails to compile when core gains a breaker option this list lacks, so no
+// adapter's unknown-option check can drift from core.
+const passedOnBreakerOptionNames = [
+  'window',
+  'minimumCalls',
+  'failureRateThreshold',
+  'consecutiveFailures',
+  'slowCallDurationMs',
+  'slowCallRateThreshold',
+  'rules',
+  'openDurationMs',
+  'halfOpenMaxCalls',
+  'halfOpenTimeoutMs',
+  'bulkhead',
+  'clock',
+  'initialState',
+] as const satisfies readonly (keyof PassedOnBreakerOptions)[];
+type Unlisted = Exclude<keyof PassedOnBreakerOptions, (typeof passedOnBreakerOptionNames)[number]>;
+const allListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void allListed;
+
+/** @internal What {@link optionNamesChecker} accepts and refuses besides the breaker options. */
+export interface AdapterOptionNames {
+  /** The adapter's own options, accepted and listed before the breaker options. */
+  readonly own: readonly string[];
+  /**
+   * Options refused with a reason of their own — what they would mean elsewhere and what to use
+   * here instead — rather than as unknown. Checked first.
+   */
+  readonly meaningless: Readonly<Record<string, string>>;
+  /**
+   * Own options the adapter takes out before the check (as `splitClientOptions` does): listed
+   * first among the allowed ones, since a user gives them, but refused if they reach the check.
+   */
+  readonly takenOut?: readonly string[];
+}
+
+/**
+ * @internal Makes the check of an adapter's option names: a meaningless option throws an
+ * `InvalidOptionError` with its reason, an unknown one with `no such option; allowed: …`, listing
+ * the adapter's own options, then the breaker options every adapter passes on (`window`, …,
+ * `initialState`). `prefix` goes before the option's name in the error, such as
+ * `config.breaker.` for a route's options in Fastify. One check, and one list of the breaker
+ * options, for every server and client adapter, so that their errors read alike and none of them
+ * drifts from core's options.
+ *
+ * @example
+ * ```ts
+ * const checkOptionNames = optionNamesChecker({ own: ['name', 'key'], meaningless: { timeoutMs: 'nothing here: …' } });
+ * checkOptionNames(options); // throws InvalidOptionError naming the first bad option
+ * ```
+ */
+export function optionNamesChecker({
+  own,
+  meaningless,
+  takenOut = [],
+}: AdapterOptionNames): (options: Readonly<Record<string, unknown>>, prefix?: string) => void {
+  const accepted: ReadonlySet<string> = new Set([...own, ...passedOnBreakerOptionNames]);
+  const expected = `no such option; allowed: ${[...takenOut, ...accepted].join(', ')}`;
+  return (options, prefix = '') => {
+    for (const option of Object.keys(options)) {
+      const why = Object.hasOwn(meaningless, option) ? meaningless[option] : undefined;
+      if (why !== undefined) throw new InvalidOptionError(prefix + option, options[option], why);
+      if (!accepted.has(option)) {
+        throw new InvalidOptionError(prefix + option, options[option], expected);
+      }
+    }
+  };
+}
