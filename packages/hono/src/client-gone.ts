@@ -10,7 +10,7 @@ interface NodeResponse {
  * @internal Whether the client of `c` went away before its response was sent, when the handlers
  * are done. On `@hono/node-server`, Node's response says so for nothing: reading
  * `c.req.raw.signal` there makes an AbortController for the request (the server only makes one
- * when asked), which would cost every request of the app more than the breaker itself. On other
+ * when asked), which would cost every guarded request more than the breaker itself. On other
  * runtimes the request's signal is the runtime's own, and read as it is.
  */
 export function isClientGone(c: Context): boolean {
