@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { medianNs, type Results, speedup, spread, vsBare, vsFloor } from './results.ts';
-import type { Verdict } from './targets.ts';
+import { type Verdict, verdictMarkdown, verdictText } from './targets.ts';
 import type { Library } from './types.ts';
 
 /** A table as header cells and rows of cells, rendered as text or as Markdown. */
@@ -91,7 +91,7 @@ export function renderText(results: Results, verdicts: readonly Verdict[]): stri
     'Heap per idle breaker',
     textTable(heapTable(results)),
     '',
-    ...verdicts.map((v) => `${v.met ? 'MET    ' : 'NOT MET'}  ${v.target}: ${v.evidence}`),
+    ...verdicts.map(verdictText),
   ].join('\n');
 }
 
@@ -146,7 +146,7 @@ export function renderMarkdown(
     '',
     '## Targets',
     '',
-    ...verdicts.map((v) => `- ${v.met ? '✅ met' : '❌ not met'}: ${v.target} — ${v.evidence}.`),
+    ...verdicts.map(verdictMarkdown),
     ...(problems.length === 0
       ? []
       : ['', '## Problems found by the run', '', ...problems.map((p) => `- ${p}`)]),

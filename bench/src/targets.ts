@@ -7,6 +7,16 @@ export interface Verdict {
   evidence: string;
 }
 
+/** A verdict as a line of the report printed on the terminal. */
+export function verdictText(v: Readonly<Verdict>): string {
+  return `${v.met ? 'MET    ' : 'NOT MET'}  ${v.target}: ${v.evidence}`;
+}
+
+/** A verdict as an item of a Markdown list, for BENCHMARKS.md. */
+export function verdictMarkdown(v: Readonly<Verdict>): string {
+  return `- ${v.met ? '✅ met' : '❌ not met'}: ${v.target} — ${v.evidence}.`;
+}
+
 /** The most a closed-state successful call may cost, in multiples of the bare call. */
 export const closedOverheadLimit = 1.3;
 /**

@@ -1,5 +1,5 @@
 import { markdownTable, type Table, textTable } from '../detect/table.ts';
-import type { Verdict } from '../targets.ts';
+import { type Verdict, verdictMarkdown, verdictText } from '../targets.ts';
 import { adapterSides } from './adapter-rows.ts';
 import {
   type AdapterResults,
@@ -79,7 +79,7 @@ export function renderAdaptersText(results: AdapterResults, verdicts: readonly V
     '',
     textTable(adapterTable(results)),
     '',
-    ...verdicts.map((v) => `${v.met ? 'MET    ' : 'NOT MET'}  ${v.target}: ${v.evidence}`),
+    ...verdicts.map(verdictText),
   ].join('\n');
 }
 
@@ -108,7 +108,7 @@ export function renderAdaptersMarkdown(
     '',
     markdownTable(adapterTable(results)),
     '',
-    ...verdicts.map((v) => `- ${v.met ? '✅ met' : '❌ not met'}: ${v.target} — ${v.evidence}.`),
+    ...verdicts.map(verdictMarkdown),
     ...(results.problems.length === 0
       ? []
       : ['', '### Problems found by the run', '', ...results.problems.map((p) => `- ${p}`)]),

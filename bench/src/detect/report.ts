@@ -6,6 +6,7 @@ import {
   ratesOf,
   type Verdict,
 } from '@tripswitch/simulator';
+import { verdictMarkdown, verdictText } from '../targets.ts';
 import type { Contender } from './contender.ts';
 import { duration, rate } from './format.ts';
 import type { DetectResults } from './results.ts';
@@ -56,7 +57,7 @@ function targetTable(
 
 /** The verdicts of `contender`, each with its evidence, as a Markdown list. */
 function verdictList(verdicts: readonly Verdict[]): string[] {
-  return verdicts.map((v) => `- ${v.met ? '✅ met' : '❌ not met'}: ${v.target} — ${v.evidence}.`);
+  return verdicts.map(verdictMarkdown);
 }
 
 function setupTable(contenders: readonly Contender[]): Table {
@@ -87,11 +88,11 @@ export function renderDetectText(results: DetectResults, views: readonly View[])
   const defaults = results.contenders[0];
   lines.push(`Targets for ${defaults?.name ?? 'Tripswitch'}:`);
   for (const v of results.verdicts.get(defaults?.name ?? '') ?? []) {
-    lines.push(`${v.met ? 'MET    ' : 'NOT MET'}  ${v.target}: ${v.evidence}`);
+    lines.push(verdictText(v));
   }
   lines.push('', `Targets for ${throttlingName}:`);
   for (const v of results.throttlingVerdicts.get(throttlingName) ?? []) {
-    lines.push(`${v.met ? 'MET    ' : 'NOT MET'}  ${v.target}: ${v.evidence}`);
+    lines.push(verdictText(v));
   }
   lines.push('', driverSentence(results));
   return lines.join('\n');

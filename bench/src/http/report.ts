@@ -1,6 +1,6 @@
 import { markdownTable, type Table, textTable } from '../detect/table.ts';
 import type { Environment } from '../environment.ts';
-import type { Verdict } from '../targets.ts';
+import { type Verdict, verdictMarkdown, verdictText } from '../targets.ts';
 import { cpuPerRequest, type HttpResults, keptRatio, medianRps, ratioRange } from './results.ts';
 
 const rps = ([value, spread]: [number, number]) =>
@@ -60,7 +60,7 @@ export function renderHttpText(results: HttpResults, verdicts: readonly Verdict[
     '',
     textTable(httpTable(results)),
     '',
-    ...verdicts.map((v) => `${v.met ? 'MET    ' : 'NOT MET'}  ${v.target}: ${v.evidence}`),
+    ...verdicts.map(verdictText),
   ].join('\n');
 }
 
@@ -103,7 +103,7 @@ export function renderHttpMarkdown(
     '',
     '### Target',
     '',
-    ...verdicts.map((v) => `- ${v.met ? '✅ met' : '❌ not met'}: ${v.target} — ${v.evidence}.`),
+    ...verdicts.map(verdictMarkdown),
     ...(results.problems.length === 0
       ? []
       : ['', '### Problems found by the run', '', ...results.problems.map((p) => `- ${p}`)]),
