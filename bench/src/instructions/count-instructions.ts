@@ -36,10 +36,11 @@ export async function countInstructions(
   // Exactly `total` requests: the server answers the last one and exits, and autocannon ends.
   const load = autocannon({ url: `http://127.0.0.1:${port}/`, connections, amount: total });
   const [code] = (await exited) as [number | null];
-  await load;
   const collected = /Collected : (\d+)/.exec(stderr);
+  // Checked before waiting for autocannon: after a crash it would wait for answers forever.
   if (code !== 0 || collected === null) {
     throw new Error(`${name} under valgrind exited with ${code}:\n${stderr.slice(-2000)}`);
   }
+  await load;
   return Number(collected[1]);
 }
