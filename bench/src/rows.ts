@@ -55,7 +55,10 @@ export const rows: readonly Row[] = [
       'the wrapped function throws a new `Error` (with its stack trace), as a real failure does; ' +
       'the breaker records the failure and stays closed',
     baseline: 'throwing',
-    floor: 'the bare failing call, `await fn()`',
+    floor:
+      'the bare failing call made through one function, `await through(fn)` with ' +
+      '`through = (fn) => fn()`: a breaker is at least one function between its caller and the ' +
+      "dependency, and the error captures that frame in its stack trace, as it would the breaker's",
     expect: 'reject',
   },
   {

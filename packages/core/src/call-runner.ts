@@ -22,10 +22,10 @@ export const noArgs: readonly unknown[] = [];
 let sharedNeverAborted: AbortSignal | undefined;
 
 /**
- * Calls that need no cancellation share one signal that never aborts, rather than an
+ * @internal Calls that need no cancellation share one signal that never aborts, rather than an
  * AbortController each. Created on first use, not at import.
  */
-function neverAborted(): AbortSignal {
+export function neverAborted(): AbortSignal {
   sharedNeverAborted ??= new AbortController().signal;
   return sharedNeverAborted;
 }
@@ -52,13 +52,21 @@ const noCall: Settler = {
   ignore() {},
 };
 
+/** @internal A call on the plain path, admitted: what settles it once its function was called. */
+export interface PlainCall {
+  /** The function threw `error`: settles the call, and returns the caller's rejection. */
+  threw(error: unknown): Promise<never>;
+  /** The function returned `result`: settles the call from it, and returns the caller's answer. */
+  returned(result: unknown): Promise<unknown>;
+}
+
 /**
  * A permit the runner keeps to itself, with the reactions that settle it from the function's
  * promise, made once with it. Spare ones are reused: a call on the plain path allocates nothing
  * of the breaker's own, neither a permit nor a closure. Only the runner holds these, and each is
  * settled exactly once per call by the one reaction that runs, so reusing it is safe.
  */
-class RunnerPermit extends renewablePermitClass() {
+class PlainCallPermit extends renewablePermitClass() implements PlainCall {
   circuit: Circuit | undefined;
   readonly onValue = (value: unknown): void => {
     settleValue(this.circuit as Circuit, this, value);
@@ -68,81 +76,77 @@ class RunnerPermit extends renewablePermitClass() {
     this.fail(error);
     spare(this);
   };
+
+  threw(error: unknown): Promise<never> {
+    this.onError(error);
+    return Promise.reject(error);
+  }
+
+  returned(result: unknown): Promise<unknown> {
+    // Whatever the result does while it is looked at — a `then` getter that throws, a promise
+    // whose `constructor` getter throws when a reaction is attached — is the function's outcome.
+    try {
+      const promise = promiseOf(result);
+      if (promise !== undefined) {
+        // The caller gets the promise itself; the reaction attached first records its outcome
+        // before the caller resumes. The observer's promise never rejects: the permit's
+        // handlers guard the user callbacks they run.
+        void observe(promise, this.onValue, this.onError);
+        return promise;
+      }
+    } catch (error) {
+      return this.threw(error);
+    }
+    this.onValue(result);
+    return Promise.resolve(result);
+  }
 }
 
 // Spare permits, for any breaker: as many as calls were once in flight at the same time, up to
 // a bound, so memory does not grow with a burst.
-const spares: RunnerPermit[] = [];
+const spares: PlainCallPermit[] = [];
 const maxSpares = 64;
 
-function runnerPermit(circuit: Circuit, ticket: number): RunnerPermit {
-  const permit = spares.pop() ?? new RunnerPermit(noCall, -1, Number.NaN);
-  permit.renew(circuit, ticket, circuit.admittedAt(ticket));
-  permit.circuit = circuit;
-  return permit;
-}
-
 /** Puts a settled permit aside, holding on to no breaker. */
-function spare(permit: RunnerPermit): void {
+function spare(permit: PlainCallPermit): void {
   permit.circuit = undefined;
   permit.renew(noCall, -1, Number.NaN);
   if (spares.length < maxSpares) spares.push(permit);
 }
 
 /**
- * @internal Runs a call for `execute` and `wrap`: takes a permit, calls the function, settles the
- * permit from what the function did, and answers the caller — with the function's outcome, the
- * fallback's, a timeout or the caller's abort. Every call is settled through its permit, as an
- * adapter's is; what only the runner adds is the timeout, the caller's signal, the result
- * predicate (`isResultFailure`) and the fallback. The runner keeps no state per breaker: an idle
- * breaker pays nothing for it.
+ * @internal Admits a call on the plain path: `execute` and `wrap` calls with no caller's signal,
+ * on a breaker with no timeout, bulkhead or fallback ({@link Circuit.plainCalls}). Returns its
+ * permit, or undefined when the circuit refuses it ({@link Circuit.refusal} is then the answer).
+ *
+ * The caller calls the function itself, between this and the permit's `threw` or `returned`,
+ * rather than through a helper: every frame between the caller and the function is one more
+ * that an Error the function throws captures in its stack trace, and capturing one costs about
+ * as much as the rest of the call.
+ */
+export function admitPlainCall(circuit: Circuit): PlainCall | undefined {
+  const ticket = circuit.admit();
+  if (ticket < 0) return undefined;
+  const permit = spares.pop() ?? new PlainCallPermit(noCall, -1, Number.NaN);
+  permit.renew(circuit, ticket, circuit.admittedAt(ticket));
+  permit.circuit = circuit;
+  return permit;
+}
+
+/**
+ * @internal Runs every call that is not on the plain path, for `execute` and `wrap`: one with a
+ * caller's signal, or on a breaker with a timeout, a bulkhead or a fallback. It takes a permit,
+ * calls the function, settles the permit from what the function did, and answers the caller —
+ * with the function's outcome, the fallback's, a timeout or the caller's abort. Every call is
+ * settled through its permit, as an adapter's is; what only the runner adds is the timeout, the
+ * caller's signal, the result predicate (`isResultFailure`) and the fallback. The runner keeps no
+ * state per breaker: an idle breaker pays nothing for it.
  *
  * `fn` is called with a signal, for `execute` (`args` is {@link noArgs}); or with `self` and
  * `args`, for a wrapped function. `args` are also what the fallback receives; `signal` is the
  * caller's, already checked to be an AbortSignal.
  */
-export function runCall(
-  circuit: Circuit,
-  fn: (...args: never[]) => unknown,
-  self: unknown,
-  args: readonly unknown[],
-  signal: AbortSignal | undefined,
-): Promise<unknown> {
-  if (signal !== undefined || !circuit.plainCalls)
-    return callGuarded(circuit, fn, self, args, signal);
-  // The plain path: the caller receives the function's own promise, and the permit is settled
-  // from a reaction attached first, so it runs before the caller resumes.
-  const ticket = circuit.admit();
-  if (ticket < 0) return circuit.refusal();
-  const permit = runnerPermit(circuit, ticket);
-  let result: unknown;
-  // Whatever the function does while it is called and while its result is looked at — throw,
-  // hand back a thenable whose `then` getter throws, a promise whose `then` was replaced — is
-  // its outcome. Nothing in this block settles the call, so the catch settles it exactly once.
-  try {
-    // Called here, not through a helper: every frame between the caller and the function is
-    // one more that an Error the function throws captures in its stack trace.
-    result =
-      args === noArgs
-        ? (fn as (signal: AbortSignal) => unknown)(neverAborted())
-        : Reflect.apply(fn, self, args);
-    const promise = promiseOf(result);
-    if (promise !== undefined) {
-      // The caller gets `promise` itself; the observer's promise only records the outcome, and
-      // never rejects: the permit's handlers guard the user callbacks they run.
-      void observe(promise, permit.onValue, permit.onError);
-      return promise as Promise<unknown>;
-    }
-  } catch (error) {
-    permit.onError(error);
-    return Promise.reject(error);
-  }
-  permit.onValue(result);
-  return Promise.resolve(result);
-}
-
-/** Every other call: with a caller's signal, a timeout, a bulkhead or a fallback. */
-function callGuarded(
+export function callGuarded(
   circuit: Circuit,
   fn: (...args: never[]) => unknown,
   self: unknown,

@@ -1,7 +1,13 @@
 import { signalOption } from './abort-signal.ts';
 import type { BreakerStats } from './breaker-stats.ts';
 import { statsOf } from './breaker-stats.ts';
-import { type ExecuteOptions, noArgs, runCall } from './call-runner.ts';
+import {
+  admitPlainCall,
+  callGuarded,
+  type ExecuteOptions,
+  neverAborted,
+  noArgs,
+} from './call-runner.ts';
 import { Circuit } from './circuit.ts';
 import type { BulkheadFullError, CircuitOpenError } from './errors.ts';
 import type { BreakerEventName, BreakerListener } from './events.ts';
@@ -94,7 +100,20 @@ export class CircuitBreaker<TFallback = never> {
         return Promise.reject(error);
       }
     }
-    return runCall(this.#circuit, fn, undefined, noArgs, signal) as Promise<Awaited<T> | TFallback>;
+    const circuit = this.#circuit;
+    if (signal !== undefined || !circuit.plainCalls) {
+      return callGuarded(circuit, fn, undefined, noArgs, signal) as Promise<Awaited<T> | TFallback>;
+    }
+    // The plain path; see admitPlainCall for why `fn` is called here and in `wrap`.
+    const permit = admitPlainCall(circuit);
+    if (permit === undefined) return circuit.refusal();
+    let result: unknown;
+    try {
+      result = fn(neverAborted());
+    } catch (error) {
+      return permit.threw(error);
+    }
+    return permit.returned(result) as Promise<Awaited<T> | TFallback>;
   }
 
   /**
@@ -115,7 +134,19 @@ export class CircuitBreaker<TFallback = never> {
     }
     const circuit = this.#circuit;
     return function wrapped(this: unknown, ...args: A) {
-      return runCall(circuit, fn, this, args, undefined) as Promise<Awaited<R> | TFallback>;
+      if (!circuit.plainCalls) {
+        return callGuarded(circuit, fn, this, args, undefined) as Promise<Awaited<R> | TFallback>;
+      }
+      // The plain path, as in `execute`.
+      const permit = admitPlainCall(circuit);
+      if (permit === undefined) return circuit.refusal();
+      let result: unknown;
+      try {
+        result = Reflect.apply(fn, this, args);
+      } catch (error) {
+        return permit.threw(error);
+      }
+      return permit.returned(result) as Promise<Awaited<R> | TFallback>;
     };
   }
 

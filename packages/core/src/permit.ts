@@ -157,8 +157,10 @@ export class BreakerPermit implements Permit {
   #fail(error: unknown, options: number | FailureOptions | undefined): boolean {
     if (this.#settled) return false;
     this.#settled = true;
-    const { durationMs, retryAfterMs }: FailureOptions =
-      typeof options === 'object' && options !== null ? options : { durationMs: options };
+    // No object for the bare duration: a failure is the breaker's busiest moment.
+    const byObject = typeof options === 'object' && options !== null;
+    const durationMs = byObject ? options.durationMs : options;
+    const retryAfterMs = byObject ? options.retryAfterMs : undefined;
     return this.#settler.failOrIgnore(
       this.#ticket,
       this.#startedAt,
