@@ -10,7 +10,7 @@
 #   demo   the scripted demo scenario (`npm run demo -- --serve` keeps it running, with the dashboard)
 #   bench         the benchmarks against opossum and cockatiel; writes BENCHMARKS.md
 #   bench:detect  the detection-quality simulation against them; writes its section of BENCHMARKS.md
-#   bench:instructions  the server adapters' instructions per request under valgrind (installed
+#   bench:instructions  engine calls and server requests, in instructions, under valgrind (installed
 #                 like redis-server); writes its section of BENCHMARKS.md
 # Further arguments go to turbo for `test` (`npm test -- --force` ignores turbo's cache, as
 # TURBO_FORCE=1 does) and to the demo for `demo`.
