@@ -1,3 +1,4 @@
+import { signalOption } from './abort-signal.ts';
 import type { Circuit } from './circuit.ts';
 import { CircuitTimeoutError } from './errors.ts';
 import type { LateSettlementCause } from './events.ts';
@@ -131,6 +132,29 @@ export function admitPlainCall(circuit: Circuit): PlainCall | undefined {
   permit.renew(circuit, ticket, circuit.admittedAt(ticket));
   permit.circuit = circuit;
   return permit;
+}
+
+/**
+ * @internal `execute` off the plain path: checks `fn` and the options, then runs the call
+ * guarded. With options that carry no signal, the call is the same as on the plain path.
+ */
+export function executeChecked(
+  circuit: Circuit,
+  fn: unknown,
+  options: ExecuteOptions | undefined,
+): Promise<unknown> {
+  if (typeof fn !== 'function') {
+    return Promise.reject(new TypeError(`execute() needs a function to call; got ${typeof fn}`));
+  }
+  let signal: AbortSignal | undefined;
+  if (options !== undefined) {
+    try {
+      signal = signalOption(options, 'execute()');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  return callGuarded(circuit, fn as (signal: AbortSignal) => unknown, undefined, noArgs, signal);
 }
 
 /**
