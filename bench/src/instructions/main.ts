@@ -170,7 +170,7 @@ Instructions per awaited call in the engine rows of the table above, counted by 
 
 ${callTable}
 
-Each subject runs twice after the same warm-up, making ${engineRows.map(({ id, small, large }) => `${small.toLocaleString('en')} and ${large.toLocaleString('en')} calls (${id})`).join(', ')}; the difference of the two counts divided by the difference of the calls is the count per call${trials > 1 ? `, the median of ${trials} such pairs` : ''}. A refusal's error says how many milliseconds remain until a trial, so it is built afresh once a millisecond and shared until then; under valgrind's fifty-fold slowdown it is shared by fifty times fewer calls than at full speed, which overstates the open row.
+Each subject runs twice after the same warm-up, making ${engineRows.map(({ id, small, large }) => `${small.toLocaleString('en')} and ${large.toLocaleString('en')} calls (${id})`).join(', ')}; the difference of the two counts divided by the difference of the calls is the count per call${trials > 1 ? `, the median of ${trials} such pairs` : ''}. A refusal's error says how many milliseconds remain until a trial, so it is built afresh once a millisecond and shared until then; under valgrind's fifty-fold slowdown it is shared by fifty times fewer calls than at full speed, which overstates the open row. Unlike a server's request, a call of a few hundred nanoseconds depends on how V8 optimised the loop around it, which varies from run to run: runs of the closed row have differed by half (Tripswitch 1.0k–2.0k instructions per call, the floor 1.1k–1.3k). Read these rows for what a failing call spends capturing its stack trace, and the timed table for the ratios.
 
 ## Server instructions per request
 
