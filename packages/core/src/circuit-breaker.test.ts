@@ -77,6 +77,31 @@ describe('closed', () => {
     expect(breaker.stats()).toMatchObject({ calls: 2, failures: 2, consecutiveFailures: 2 });
   });
 
+  it('counts, opens and refuses alike when the options carry no signal', async () => {
+    const { breaker, events } = setup({ consecutiveFailures: 2 });
+    const noSignal = [{}, { signal: undefined }];
+    await expect(breaker.execute(() => 42, noSignal[0])).resolves.toBe(42);
+    await expect(breaker.execute(fail, noSignal[1])).rejects.toBe(boom);
+    await expect(
+      breaker.execute(() => {
+        throw boom;
+      }, noSignal[0]),
+    ).rejects.toBe(boom);
+    expect(breaker.state).toBe('open');
+    await expect(breaker.execute(ok, noSignal[1])).rejects.toBeInstanceOf(CircuitOpenError);
+    expect(breaker.stats()).toMatchObject({
+      inFlight: 0,
+      totals: { successes: 1, failures: 2, rejected: 1 },
+    });
+    expect(events.map(({ type }) => type)).toEqual([
+      'success',
+      'failure',
+      'failure',
+      'stateChange',
+      'rejected',
+    ]);
+  });
+
   it('does not open before the window holds minimumCalls calls', () => {
     const { breaker } = setup({ minimumCalls: 5 });
     settle(breaker, 4, 'failure');
