@@ -178,7 +178,7 @@ Instructions the server process executes per request of one JSON route (thousand
 
 ${table}
 
-Each subject is a process of its own under \`valgrind --tool=callgrind\`, loaded by autocannon with ${connections} keep-alive connections; it runs twice, answering ${warmup.toLocaleString('en')} + ${small.toLocaleString('en')} and ${warmup.toLocaleString('en')} + ${large.toLocaleString('en')} requests, and the difference of the two counts divided by ${(large - small).toLocaleString('en')} is the count per request, free of start-up and warm-up${trials > 1 ? `; the median of ${trials} such pairs` : ''}. Runs of one subject differ by about 1–2 % (when V8 optimises what varies from run to run).
+Each subject is a process of its own under \`valgrind --tool=callgrind\`, loaded by autocannon with ${connections} keep-alive connections; it runs twice, answering ${warmup.toLocaleString('en')} + ${small.toLocaleString('en')} and ${warmup.toLocaleString('en')} + ${large.toLocaleString('en')} requests, and the difference of the two counts divided by ${(large - small).toLocaleString('en')} is the count per request, free of start-up and warm-up${trials > 1 ? `; the median of ${trials} such pairs` : ''}. Runs of one subject mostly agree within 1–2 %, but V8's optimisation and how the event loop batches requests can move one run by up to a third (Hono's breaker counted 214k and 158k per request in two runs minutes apart): a single run does not settle a few thousand instructions; BENCH_INSTRUCTION_TRIALS=3 takes the median of three.
 `;
 
 console.log(`\n${callTable}\n\n${table}\n`);
