@@ -219,8 +219,9 @@ export interface Settings {
   readonly store: BreakerStore | undefined;
 }
 
-/** The names of every option, for the unknown-option check. */
-const optionNames: ReadonlySet<string> = new Set([
+// The name of every option, in the order an unknown option's error lists them. The type below
+// fails to compile when an option is missing, so the check cannot drift from the options.
+const allOptionNames = [
   'name',
   'window',
   'minimumCalls',
@@ -240,7 +241,19 @@ const optionNames: ReadonlySet<string> = new Set([
   'clock',
   'initialState',
   'store',
-]);
+] as const satisfies readonly (keyof CircuitBreakerOptions)[];
+type UnlistedOption = Exclude<keyof CircuitBreakerOptions, (typeof allOptionNames)[number]>;
+const everyOptionListed: [UnlistedOption] extends [never] ? true : UnlistedOption = true;
+void everyOptionListed;
+
+/**
+ * @internal The name of every breaker option, in the order an unknown option's error lists them;
+ * the adapters derive the breaker options they pass on from it.
+ */
+export const optionNameList: readonly (keyof CircuitBreakerOptions)[] = allOptionNames;
+
+/** The names of every option, for the unknown-option check. */
+const optionNames: ReadonlySet<string> = new Set(allOptionNames);
 
 const defaultOpenDuration: OpenDurationFn = exponentialBackoff({ initialMs: 1_000, maxMs: 30_000 });
 

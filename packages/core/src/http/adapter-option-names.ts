@@ -1,35 +1,19 @@
 import { InvalidOptionError } from '../errors.ts';
-import type { RegistryBreakerOptions } from '../registry.ts';
+import { optionNameList } from '../options.ts';
 
-// The breaker options an adapter passes on to the breakers it creates: a registry's, without
-// `isFailure`, `isResultFailure` and `timeoutMs`, since every adapter judges calls by a rule of
-// its own and leaves timing them to the framework or client.
-type PassedOnBreakerOptions = Omit<
-  RegistryBreakerOptions,
-  'isFailure' | 'isResultFailure' | 'timeoutMs'
->;
-
-// Their names, in the order an unknown option's error lists them. Listed once for every adapter:
-// the type below fails to compile when core gains a breaker option this list lacks, so no
-// adapter's unknown-option check can drift from core.
-const passedOnBreakerOptionNames = [
-  'window',
-  'minimumCalls',
-  'failureRateThreshold',
-  'consecutiveFailures',
-  'slowCallDurationMs',
-  'slowCallRateThreshold',
-  'rules',
-  'openDurationMs',
-  'halfOpenMaxCalls',
-  'halfOpenTimeoutMs',
-  'bulkhead',
-  'clock',
-  'initialState',
-] as const satisfies readonly (keyof PassedOnBreakerOptions)[];
-type Unlisted = Exclude<keyof PassedOnBreakerOptions, (typeof passedOnBreakerOptionNames)[number]>;
-const allListed: [Unlisted] extends [never] ? true : Unlisted = true;
-void allListed;
+// The breaker options an adapter passes on to the breakers it creates, in core's order: every
+// option but those a registry sets itself (`name`, `fallback`, `store`) and those every adapter
+// replaces with a rule of its own (`isFailure`, `isResultFailure`) or leaves to the framework or
+// client (`timeoutMs`). Derived from core's list, so no adapter's check drifts from core.
+const notPassedOn: ReadonlySet<string> = new Set([
+  'name',
+  'fallback',
+  'store',
+  'isFailure',
+  'isResultFailure',
+  'timeoutMs',
+]);
+const passedOnBreakerOptionNames = optionNameList.filter((name) => !notPassedOn.has(name));
 
 /** @internal What {@link optionNamesChecker} accepts and refuses besides the breaker options. */
 export interface AdapterOptionNames {
