@@ -147,36 +147,59 @@ export function breakerHooks(options?: GotBreakerOptions): BreakerHooks {
     return error;
   };
 
-  const beforeRequest: BeforeRequestHook = async (options, { retryCount }) => {
-    // A client extended with these hooks twice runs them twice on one attempt: one permit.
-    if (options.context.breaker === false || attempts.has(options)) return;
-    const name = keyOf(options);
-    if (name === undefined) return;
+  // The error hook breakerHooks() returns: settles (unless settleFirst did) and hands the caller
+  // a refusal, or what the fallback threw, as it is rather than wrapped in a RequestError.
+  const settleAndUnwrap: BeforeErrorHook = (error) => {
+    settleError(error);
+    const { cause } = error;
+    if (cause instanceof Error && thrownByFallback.has(cause)) return cause;
+    return unwrapRefusal(error);
+  };
+
+  // Records an admitted attempt's permit, to settle when the attempt ends.
+  const hold = (options: NormalizedOptions, permit: Permit, retryCount: number): undefined => {
     const { signal } = options;
-    let permit: Permit;
-    try {
-      // Admitted at once when nothing can make it wait: no promise to await on the way.
-      const admitted = acquirePermit(breakers.breakerFor(name), signal);
-      permit = admitted instanceof Promise ? await admitted : admitted;
-    } catch (error) {
-      if (fallback === undefined || !isRefusal(error)) throw error;
-      // Returned instead of sending the request: got reads it as the server's response. got's
-      // types name its own classes for that; it reads a readable with a status and headers.
-      return answer(fallback, error, options) as Promise<never>;
-    }
     // A stream retry (got's `retry` event) is a stream no handler saw, whose success no hook
     // reports: it is refused while the circuit is, but not recorded.
     if (signal?.aborted || (options.isStream && retryCount > 0)) {
       permit.ignore();
       return;
     }
-    const onAbort = (): void => settle(attempts.take(options), abortEnd(signal));
+    const onAbort =
+      signal === undefined ? undefined : () => settle(attempts.take(options), abortEnd(signal));
     if (!attempts.add(options, permit, signal, onAbort)) {
       permit.ignore();
       return;
     }
+    // Ours first already (as a rule: breakerHooks() is extended first), or made first once.
     const hooks = options.hooks.beforeError;
-    if (!hooks.includes(settleFirst)) hooks.unshift(settleFirst);
+    if (hooks[0] !== settleAndUnwrap && hooks[0] !== settleFirst && !hooks.includes(settleFirst)) {
+      hooks.unshift(settleFirst);
+    }
+  };
+
+  // A permit not granted: the refusal goes to the caller, or the fallback's answer is returned
+  // instead of sending the request, which got reads as the server's response (got's types name
+  // its own classes for that; it reads a readable with a status and headers).
+  const refuse = (error: unknown, options: NormalizedOptions): Promise<never> => {
+    if (fallback === undefined || !isRefusal(error)) throw error;
+    return answer(fallback, error, options) as Promise<never>;
+  };
+
+  // Synchronous when the permit is granted at once, as it is unless a bulkhead's queue could
+  // make the attempt wait: got awaits what a hook returns, a promise or not, and what a hook
+  // throws reaches got as a rejection would.
+  const beforeRequest: BeforeRequestHook = (options, { retryCount }) => {
+    // A client extended with these hooks twice runs them twice on one attempt: one permit.
+    if (options.context.breaker === false || attempts.has(options)) return;
+    const name = keyOf(options);
+    if (name === undefined) return;
+    const admitted = acquirePermit(breakers.breakerFor(name), options.signal);
+    if (!(admitted instanceof Promise)) return hold(options, admitted, retryCount);
+    return admitted.then(
+      (permit) => hold(options, permit, retryCount),
+      (error: unknown) => refuse(error, options),
+    );
   };
 
   const watchStreams: HandlerFunction = (options, next) => {
@@ -200,14 +223,7 @@ export function breakerHooks(options?: GotBreakerOptions): BreakerHooks {
         },
       ],
       beforeRetry: [settleError],
-      beforeError: [
-        (error) => {
-          settleError(error);
-          const { cause } = error;
-          if (cause instanceof Error && thrownByFallback.has(cause)) return cause;
-          return unwrapRefusal(error);
-        },
-      ],
+      beforeError: [settleAndUnwrap],
     },
     handlers: [watchStreams],
   };
