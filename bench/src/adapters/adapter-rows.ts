@@ -8,6 +8,7 @@ import got from 'got';
 import { type Dispatcher, request } from 'undici';
 import { checkBreaker } from '../http/breaker-check.ts';
 import type { Op } from '../types.ts';
+import { attachFloor, floorHooks, floorInterceptor, withFloor } from './floor-clients.ts';
 import {
   InstantDispatcher,
   instantAxiosAdapter,
@@ -16,11 +17,15 @@ import {
   instantUrl,
 } from './instant-clients.ts';
 
-/** The three ways one client is called in a row. */
-export type AdapterSide = 'bare' | 'adapter' | 'by hand';
+/**
+ * The four ways one client is called in a row: bare; with the extension point its adapter uses
+ * filled with code that only passes each call on and observes its outcome (the floor, see
+ * floor-clients.ts); through its adapter; and wrapped in `breaker.execute` by hand.
+ */
+export type AdapterSide = 'bare' | 'floor' | 'adapter' | 'by hand';
 
 /** The order of the sides in tables. */
-export const adapterSides: readonly AdapterSide[] = ['bare', 'adapter', 'by hand'];
+export const adapterSides: readonly AdapterSide[] = ['bare', 'floor', 'adapter', 'by hand'];
 
 /** A row made ready: one call per side, and the checks to run after timing. */
 export interface PreparedAdapterRow {
@@ -32,7 +37,10 @@ export interface PreparedAdapterRow {
   check(calls: Readonly<Record<AdapterSide, number>>): string[];
 }
 
-/** A client over a transport that answers at once, called bare, through its adapter, by hand. */
+/**
+ * A client over a transport that answers at once, called bare, through the floor of its
+ * adapter, through its adapter, and by hand.
+ */
 export interface AdapterRow {
   id: string;
   title: string;
@@ -44,7 +52,7 @@ export interface AdapterRow {
 const byHand = (call: string) =>
   `const breaker = new CircuitBreaker(); await breaker.execute(() => ${call})`;
 
-/** Checks the adapter's registry and the by-hand breaker after timing. */
+/** Checks the adapter's registry and the by-hand breaker after timing; the floor has none. */
 function checker(
   registry: { stats(): ReturnType<AxiosRegistry['stats']> },
   breaker: CircuitBreaker,
@@ -62,12 +70,18 @@ const axiosRow: AdapterRow = {
   title: 'axios, attachBreaker()',
   setup: {
     bare: `const api = axios.create({ baseURL, adapter: answerAtOnce }); await ${axiosCall}`,
+    floor:
+      'const passOn = (config) => answerAtOnce(config).then(onOk, onErr); ' +
+      'api.interceptors.request.use((config) => { config.adapter = passOn; return config; }, ' +
+      `null, { synchronous: true }); await ${axiosCall}`,
     adapter: `attachBreaker(api, { registry }); await ${axiosCall}`,
     'by hand': byHand(axiosCall),
   },
   prepare() {
     const baseURL = new URL(instantUrl).origin;
     const bare = axios.create({ baseURL, adapter: instantAxiosAdapter });
+    const floor = axios.create({ baseURL, adapter: instantAxiosAdapter });
+    attachFloor(floor);
     const guarded = axios.create({ baseURL, adapter: instantAxiosAdapter });
     const registry = new AxiosRegistry();
     attachBreaker(guarded, { registry });
@@ -75,6 +89,7 @@ const axiosRow: AdapterRow = {
     return {
       ops: {
         bare: () => bare.get('/stock/42'),
+        floor: () => floor.get('/stock/42'),
         adapter: () => guarded.get('/stock/42'),
         'by hand': () => breaker.execute(() => bare.get('/stock/42')),
       },
@@ -88,16 +103,20 @@ const fetchRow: AdapterRow = {
   title: 'fetch, withBreaker(fetch)',
   setup: {
     bare: 'const fetch = async () => readyResponse; await fetch(url)',
+    floor:
+      'const passOn = (input, init) => fetch(input, init).then(onOk, onErr); await passOn(url)',
     adapter: 'const guarded = withBreaker(fetch, { registry }); await guarded(url)',
     'by hand': byHand('fetch(url)'),
   },
   prepare() {
+    const floor = withFloor(instantFetch);
     const registry = new FetchRegistry();
     const guarded = withBreaker(instantFetch, { registry });
     const breaker = new CircuitBreaker();
     return {
       ops: {
         bare: () => instantFetch(instantUrl),
+        floor: () => floor(instantUrl),
         adapter: () => guarded(instantUrl),
         'by hand': () => breaker.execute(() => instantFetch(instantUrl)),
       },
@@ -112,12 +131,16 @@ const undiciRow: AdapterRow = {
   title: 'undici request(), breakerInterceptor()',
   setup: {
     bare: `const dispatcher = new InstantDispatcher(); await ${undiciCall}`,
+    floor:
+      'const dispatcher = new InstantDispatcher().compose((dispatch) => (options, handler) => ' +
+      `dispatch(options, new PassOnHandler(handler))); await ${undiciCall}`,
     adapter: `const dispatcher = new InstantDispatcher().compose(breakerInterceptor({ registry })); await ${undiciCall}`,
     'by hand':
       'const breaker = new CircuitBreaker(); await (await breaker.execute(() => request(url, { dispatcher }))).body.dump()',
   },
   prepare() {
     const base = new InstantDispatcher();
+    const floor = base.compose(floorInterceptor);
     const registry = new FetchRegistry();
     const composed = base.compose(breakerInterceptor({ registry }));
     const breaker = new CircuitBreaker();
@@ -126,6 +149,7 @@ const undiciRow: AdapterRow = {
     return {
       ops: {
         bare: () => read(base),
+        floor: () => read(floor),
         adapter: () => read(composed),
         'by hand': () =>
           breaker.execute(() => request(instantUrl, { dispatcher: base })).then(dump),
@@ -141,12 +165,20 @@ const gotRow: AdapterRow = {
   title: 'got, breakerHooks()',
   setup: {
     bare: `const client = got.extend({ hooks: { beforeRequest: [answerAtOnce] } }); await ${gotCall}`,
+    floor:
+      'const client = got.extend({ hooks: { beforeRequest: [() => {}], ' +
+      'beforeRedirect: [() => {}], afterResponse: [(response) => response], ' +
+      'beforeRetry: [() => {}], beforeError: [(error) => error] }, ' +
+      'handlers: [(options, next) => next(options)] }, ' +
+      `{ hooks: { beforeRequest: [answerAtOnce] } }); await ${gotCall}`,
     adapter: `const client = got.extend(breakerHooks({ registry }), { hooks: { beforeRequest: [answerAtOnce] } }); await ${gotCall}`,
     'by hand': byHand(gotCall),
   },
   prepare() {
     const answer = { hooks: { beforeRequest: [instantGotAnswer] } };
     const bare = got.extend(answer);
+    // The floor's hooks first, as the breaker's are: they run before the answer skips the request.
+    const floor = got.extend(floorHooks(), answer);
     const registry = new GotRegistry();
     // The breaker's hooks first: they take the permit before the answer skips the request.
     const guarded = got.extend(breakerHooks({ registry }), answer);
@@ -154,6 +186,7 @@ const gotRow: AdapterRow = {
     return {
       ops: {
         bare: () => bare.get(instantUrl).json(),
+        floor: () => floor.get(instantUrl).json(),
         adapter: () => guarded.get(instantUrl).json(),
         'by hand': () => breaker.execute(() => bare.get(instantUrl).json()),
       },

@@ -54,21 +54,37 @@ export function medianUs(results: AdapterRowResults, side: AdapterSide): [number
   return [median(nsPerOp) / 1000, relativeSpread(nsPerOp)];
 }
 
-/** What `side` adds to the bare call, in µs: the median of the per-round differences. */
-export function addedUs(results: AdapterRowResults, side: AdapterSide): number {
-  const bare = results.series.bare.nsPerOp;
-  return median(results.series[side].nsPerOp.map((ns, i) => ns - (bare[i] as number))) / 1000;
+/**
+ * What `side` adds to the call of side `from` (the bare call unless told), in µs: the median of
+ * the per-round differences.
+ */
+export function addedUs(
+  results: AdapterRowResults,
+  side: AdapterSide,
+  from: AdapterSide = 'bare',
+): number {
+  return median(differencesNs(results, side, from)) / 1000;
 }
 
 /**
- * How far single rounds stray from {@link addedUs}: the median absolute deviation of the
- * per-round differences, in µs. An added cost smaller than this is beyond what the run resolves.
+ * How far single rounds stray from {@link addedUs} with the same sides: the median absolute
+ * deviation of the per-round differences, in µs. An added cost smaller than this is beyond what
+ * the run resolves.
  */
-export function addedSpreadUs(results: AdapterRowResults, side: AdapterSide): number {
-  const bare = results.series.bare.nsPerOp;
-  const added = results.series[side].nsPerOp.map((ns, i) => ns - (bare[i] as number));
+export function addedSpreadUs(
+  results: AdapterRowResults,
+  side: AdapterSide,
+  from: AdapterSide = 'bare',
+): number {
+  const added = differencesNs(results, side, from);
   const middle = median(added);
   return median(added.map((ns) => Math.abs(ns - middle))) / 1000;
+}
+
+// Per round, `side`'s ns per call less `from`'s: the sides of a round ran side by side.
+function differencesNs(results: AdapterRowResults, side: AdapterSide, from: AdapterSide): number[] {
+  const base = results.series[from].nsPerOp;
+  return results.series[side].nsPerOp.map((ns, i) => ns - (base[i] as number));
 }
 
 /** `side`'s time over the bare call's: the median of the per-round ratios. */
