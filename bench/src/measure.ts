@@ -26,6 +26,11 @@ export interface Plan {
   rounds: number;
   /** About how long one timed sample lasts, in milliseconds. */
   sampleMs: number;
+  /**
+   * Whether a full collection precedes each sample (default true). Not for clients whose speed a
+   * forced collection disturbs for long after it (see adapters/run-adapters.ts).
+   */
+  collect?: boolean;
   /** Called after each timed round, for progress. */
   onRound?: (round: number) => void;
 }
@@ -49,7 +54,7 @@ export async function measureInterleaved(
   const batch = new Map<string, number>();
   for (let round = 0; round < plan.warmupRounds; round++) {
     for (const entry of entries) {
-      await settle();
+      await settle(plan.collect ?? true);
       batch.set(entry.id, await calibrate(entry.op, plan.warmupMs, plan.sampleMs));
     }
   }
@@ -60,7 +65,7 @@ export async function measureInterleaved(
       const entry = entries[(round + k) % entries.length] as Entry;
       const iterations = batch.get(entry.id) ?? 1_000;
       const series = results.get(entry.id) as Series;
-      await settle();
+      await settle(plan.collect ?? true);
       const { ns, rejected } = await sample(entry.op, iterations);
       series.nsPerOp.push(ns / iterations);
       series.calls += iterations;
@@ -99,11 +104,11 @@ async function sample(op: Op, iterations: number): Promise<{ ns: number; rejecte
 }
 
 /**
- * Clears the ground before a sample: a full collection, so a sample pays for the garbage it makes
- * and not for the previous entry's, then a turn of the event loop, so timers that came due (such
+ * Clears the ground before a sample: a full collection (when `collect`), so a sample pays for the
+ * garbage it makes and not for the previous entry's, then a turn of the event loop, so timers that came due (such
  * as opossum's bucket rotation) run outside the timed loop, which never yields to them.
  */
-async function settle(): Promise<void> {
-  globalThis.gc?.();
+async function settle(collect: boolean): Promise<void> {
+  if (collect) globalThis.gc?.();
   await new Promise<void>((resolve) => setImmediate(resolve));
 }

@@ -28,7 +28,12 @@ export async function runAdapters(plan: Plan): Promise<AdapterResults> {
   const entries: Entry[] = adapterSides.flatMap((side) =>
     prepared.map(({ row, ready }) => ({ id: `${row.id}/${side}`, op: ready.ops[side] })),
   );
-  const measured = await measureInterleaved(entries, plan);
+  // No full collection before each sample, unlike the calls table: after a forced one, got and
+  // undici ran their requests 3 to 4 times slower for thousands of requests (got ~115 µs instead
+  // of ~40, undici ~7 µs instead of ~2, seen here batch by batch after gc()), so every sample
+  // measured the recovery rather than a client in use. The rotation of the rounds spreads the
+  // collections that the calls cause over every side alike.
+  const measured = await measureInterleaved(entries, { ...plan, collect: false });
   const problems: string[] = [];
   const rows = prepared.map(({ row, ready }): AdapterRowResults => {
     const series = Object.fromEntries(
