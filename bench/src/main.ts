@@ -155,7 +155,9 @@ async function runCalls(environment: Environment, file: URL, problems: string[])
 }
 
 async function runHttpPart(environment: Environment, file: URL, problems: string[]): Promise<void> {
-  process.stderr.write(`adapters: each client bare, through its floor, through its adapter, and by hand\n`);
+  process.stderr.write(
+    `adapters: each client bare, through its floor, through its adapter, and by hand\n`,
+  );
   const adapters = await runAdapters(plan);
   if (process.stderr.isTTY) process.stderr.write('\n');
   const adapterVerdicts = judgeAdapters(adapters);
