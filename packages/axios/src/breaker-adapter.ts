@@ -138,7 +138,7 @@ function settle(permit: Permit, request: SettledRequest, context: BreakerAdapter
     () => {
       const verdict = judgeAxiosCall(request, {
         isFailure,
-        now: breakers.now(),
+        now: breakers.judgingTime(),
         maxRetryAfterMs: breakers.maxRetryAfterMs,
       });
       const error = request.rejected

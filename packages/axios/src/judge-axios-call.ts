@@ -1,4 +1,4 @@
-import { abortedByDeadline, type HttpVerdict, judgeHttpCall } from '@tripswitch/core/http';
+import { abortedByDeadline, type HttpVerdict, type JudgeHttpCallOptions, judgeHttpCall } from '@tripswitch/core/http';
 import { type AxiosResponse, type InternalAxiosRequestConfig, isCancel } from 'axios';
 import type { AxiosOutcome } from './options.ts';
 
@@ -10,7 +10,7 @@ export type SettledRequest =
 /** Options of {@link judgeAxiosCall}. */
 export interface JudgeAxiosCallOptions {
   isFailure: ((outcome: AxiosOutcome) => boolean) | undefined;
-  now: number;
+  now: JudgeHttpCallOptions['now'];
   maxRetryAfterMs: number;
 }
 

@@ -1,4 +1,4 @@
-import { abortedByDeadline, type HttpJudgement, judgeHttpCall } from '@tripswitch/core/http';
+import { abortedByDeadline, type HttpJudgement, type JudgeHttpCallOptions, judgeHttpCall } from '@tripswitch/core/http';
 import type { FetchOutcome } from './fetch-options.ts';
 
 /** How a call ended: `fetch` resolved with a response, or rejected. */
@@ -9,7 +9,7 @@ export type FetchCallEnd =
 /** Options of {@link judgeFetchCall}. */
 export interface JudgeFetchCallOptions {
   isFailure: ((outcome: FetchOutcome) => boolean) | undefined;
-  now: number;
+  now: JudgeHttpCallOptions['now'];
   maxRetryAfterMs: number;
 }
 

@@ -85,7 +85,7 @@ export function withBreaker(
       () =>
         judgeFetchCall(end, {
           isFailure,
-          now: breakers.now(),
+          now: breakers.judgingTime(),
           maxRetryAfterMs: breakers.maxRetryAfterMs,
         }),
       'error' in end ? end.error : undefined,

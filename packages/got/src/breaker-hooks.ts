@@ -127,7 +127,7 @@ export function breakerHooks(options?: GotBreakerOptions): BreakerHooks {
       () =>
         judgeGotCall(end, {
           isFailure,
-          now: breakers.now(),
+          now: breakers.judgingTime(),
           maxRetryAfterMs: breakers.maxRetryAfterMs,
         }),
       end.kind === 'error' ? end.error : end.kind === 'timed-out' ? end.reason : undefined,

@@ -1,4 +1,4 @@
-import { type HttpJudgement, judgeHttpCall } from '@tripswitch/core/http';
+import { type HttpJudgement, type JudgeHttpCallOptions, judgeHttpCall } from '@tripswitch/core/http';
 import type { PlainResponse, RequestError } from 'got';
 import type { GotOutcome } from './options.ts';
 
@@ -16,7 +16,7 @@ export type AttemptEnd =
 /** Options of {@link judgeGotCall}. */
 export interface JudgeGotCallOptions {
   isFailure: ((outcome: GotOutcome) => boolean) | undefined;
-  now: number;
+  now: JudgeHttpCallOptions['now'];
   maxRetryAfterMs: number;
 }
 

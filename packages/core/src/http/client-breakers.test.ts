@@ -14,6 +14,14 @@ describe('httpClientBreakers', () => {
     expect(breakers.now()).toBe(42);
   });
 
+  it('judges at the reading of the breakers’ clock, or lazily at Date.now() without one', () => {
+    expect(httpClientBreakers({ clock: { now: () => 42 } }).judgingTime()).toBe(42);
+    const lazy = httpClientBreakers().judgingTime();
+    expect(typeof lazy).toBe('function');
+    const before = Date.now();
+    expect((lazy as () => number)()).toBeGreaterThanOrEqual(before);
+  });
+
   it('uses a shared registry', () => {
     const registry = new BreakerRegistry();
     const breakers = httpClientBreakers({ registry });

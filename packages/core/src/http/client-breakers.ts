@@ -75,6 +75,13 @@ export interface HttpClientBreakers {
    * breakers' clock's `wallNow()`, else its `now()`, else `Date.now()`.
    */
   now(): number;
+  /**
+   * What to judge a call with as `now` (see `judgeHttpCall`). Without a clock of the user's, a
+   * function that reads `Date.now()` only when a 429 or 503 asks to wait, so most calls read no
+   * clock; with one, its reading now, as {@link now} gives it, so that a clock that throws makes
+   * the call a failure whatever the response (see `judgeAndSettle`).
+   */
+  judgingTime(): number | (() => number);
 }
 
 /**
@@ -102,12 +109,14 @@ export function httpClientBreakers(options: HttpClientBreakerOptions = {}): Http
   }
   checkOptionNames(breaker);
   const clock = breaker.clock;
+  const now =
+    clock === undefined
+      ? () => Date.now()
+      : () => (clock.wallNow === undefined ? clock.now() : clock.wallNow());
   return {
     breakerFor: keyedBreakers({ registry, maxBreakers, breaker }),
     maxRetryAfterMs,
-    now:
-      clock === undefined
-        ? () => Date.now()
-        : () => (clock.wallNow === undefined ? clock.now() : clock.wallNow()),
+    now,
+    judgingTime: clock === undefined ? () => now : now,
   };
 }

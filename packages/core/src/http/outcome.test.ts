@@ -58,6 +58,18 @@ describe('judgeHttpCall', () => {
       retryAfterMs: 600_000,
     });
   });
+  it('reads a clock given as a function only when a 429 or 503 asks to wait', () => {
+    const now = vi.fn(() => Date.parse('2026-01-01T00:00:00Z'));
+    const lazily = { now, maxRetryAfterMs: 600_000 };
+    expect(judgeHttpCall({ status: 200 }, lazily)).toEqual({ kind: 'success' });
+    expect(judgeHttpCall({ status: 500, retryAfter: '60' }, lazily).kind).toBe('failure');
+    expect(judgeHttpCall({ error: new Error('reset') }, lazily).kind).toBe('failure');
+    expect(now).not.toHaveBeenCalled();
+    expect(
+      judgeHttpCall({ status: 503, retryAfter: 'Thu, 01 Jan 2026 00:00:30 GMT' }, lazily),
+    ).toEqual({ kind: 'failure', retryAfterMs: 30_000 });
+    expect(now).toHaveBeenCalledTimes(1);
+  });
   it('lets isFailure replace the status rule, but not cancellation', () => {
     const isFailure = ({ status }: { status?: number | undefined }) => status === 404;
     expect(judgeHttpCall({ status: 404 }, { ...options, isFailure })).toMatchObject({

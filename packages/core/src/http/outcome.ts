@@ -34,8 +34,11 @@ export interface JudgeHttpCallOptions {
    * the outcome; `true` is a failure, `false` a success.
    */
   isFailure?: ((outcome: HttpCallOutcome) => boolean) | undefined;
-  /** The current time in milliseconds, to read an HTTP-date `Retry-After`. */
-  now: number;
+  /**
+   * The current time in milliseconds, to read an HTTP-date `Retry-After`; or a function that
+   * reads it, called only when a 429 or 503 asks to wait, so judging most calls reads no clock.
+   */
+  now: number | (() => number);
   /** The longest `Retry-After` honoured, in milliseconds; longer ones are cut to it. */
   maxRetryAfterMs: number;
 }
@@ -87,7 +90,10 @@ export function judgeHttpCall(
       : status === undefined || isFailureStatus(status);
   if (!failed) return succeeded;
   const asksToWait = status === 429 || status === 503;
-  const retryAfterMs = asksToWait ? parseRetryAfter(outcome.retryAfter, options.now) : undefined;
+  const { now } = options;
+  const retryAfterMs = asksToWait
+    ? parseRetryAfter(outcome.retryAfter, typeof now === 'number' ? now : now())
+    : undefined;
   return {
     kind: 'failure',
     retryAfterMs:

@@ -79,7 +79,7 @@ export function breakerInterceptor(
       () =>
         judgeDispatch(end, {
           isFailure,
-          now: breakers.now(),
+          now: breakers.judgingTime(),
           maxRetryAfterMs: breakers.maxRetryAfterMs,
         }),
       'error' in end ? end.error : undefined,

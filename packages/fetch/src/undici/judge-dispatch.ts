@@ -1,4 +1,4 @@
-import { abortedByDeadline, type HttpJudgement, judgeHttpCall } from '@tripswitch/core/http';
+import { abortedByDeadline, type HttpJudgement, type JudgeHttpCallOptions, judgeHttpCall } from '@tripswitch/core/http';
 import type { UndiciOutcome, UndiciResponse } from './options.ts';
 
 /** How a request ended, as the dispatch handler told it. */
@@ -13,7 +13,7 @@ export type DispatchEnd =
 /** Options of {@link judgeDispatch}. */
 export interface JudgeDispatchOptions {
   isFailure: ((outcome: UndiciOutcome) => boolean) | undefined;
-  now: number;
+  now: JudgeHttpCallOptions['now'];
   maxRetryAfterMs: number;
 }
 
