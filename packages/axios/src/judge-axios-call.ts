@@ -1,4 +1,9 @@
-import { abortedByDeadline, type HttpVerdict, type JudgeHttpCallOptions, judgeHttpCall } from '@tripswitch/core/http';
+import {
+  abortedByDeadline,
+  type HttpVerdict,
+  type JudgeHttpCallOptions,
+  judgeHttpCall,
+} from '@tripswitch/core/http';
 import { type AxiosResponse, type InternalAxiosRequestConfig, isCancel } from 'axios';
 import type { AxiosOutcome } from './options.ts';
 

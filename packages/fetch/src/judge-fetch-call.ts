@@ -1,4 +1,9 @@
-import { abortedByDeadline, type HttpJudgement, type JudgeHttpCallOptions, judgeHttpCall } from '@tripswitch/core/http';
+import {
+  abortedByDeadline,
+  type HttpJudgement,
+  type JudgeHttpCallOptions,
+  judgeHttpCall,
+} from '@tripswitch/core/http';
 import type { FetchOutcome } from './fetch-options.ts';
 
 /** How a call ended: `fetch` resolved with a response, or rejected. */

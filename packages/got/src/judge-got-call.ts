@@ -1,4 +1,8 @@
-import { type HttpJudgement, type JudgeHttpCallOptions, judgeHttpCall } from '@tripswitch/core/http';
+import {
+  type HttpJudgement,
+  type JudgeHttpCallOptions,
+  judgeHttpCall,
+} from '@tripswitch/core/http';
 import type { PlainResponse, RequestError } from 'got';
 import type { GotOutcome } from './options.ts';
 

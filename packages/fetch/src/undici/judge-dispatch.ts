@@ -1,4 +1,9 @@
-import { abortedByDeadline, type HttpJudgement, type JudgeHttpCallOptions, judgeHttpCall } from '@tripswitch/core/http';
+import {
+  abortedByDeadline,
+  type HttpJudgement,
+  type JudgeHttpCallOptions,
+  judgeHttpCall,
+} from '@tripswitch/core/http';
 import type { UndiciOutcome, UndiciResponse } from './options.ts';
 
 /** How a request ended, as the dispatch handler told it. */
