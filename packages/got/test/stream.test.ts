@@ -120,6 +120,21 @@ describe.each(gots)('$name: client.stream()', ({ got }) => {
     });
   });
 
+  // The hook that takes the permit is synchronous when nothing can make it wait: a throw from
+  // it must reach a stream as an error, as a promise's rejection would.
+  it('a key that throws: the stream errors naming the option, nothing sent or held', async () => {
+    const upstream = await startUpstream(ok);
+    const c = client(got, {
+      key: () => {
+        throw new Error('no key for you');
+      },
+    });
+    const [error] = await once(c.got.stream(upstream.url), 'error');
+    expect(error).toMatchObject({ message: 'no key for you' });
+    expect(upstream.received).toBe(0);
+    expect(c.registry.stats()).toEqual([]);
+  });
+
   it('aborted through its signal: ignored', async () => {
     const upstream = await startUpstream(held());
     const c = client(got);
