@@ -7,6 +7,7 @@ import {
   BulkheadFullError,
   CircuitOpenError,
   isCircuitOpenError,
+  withBreaker,
 } from '../src/index.ts';
 import { client, rejection, until } from './support/setup.ts';
 import { held, ok, startUpstream, status } from './support/upstream.ts';
@@ -106,6 +107,27 @@ describe('withBreaker: Retry-After', () => {
     c.now = 30_000;
     await c.fetch(upstream.url);
     expect(upstream.received).toBe(2);
+  });
+
+  // Without a clock of the user's, a verdict reads the time only when a 429 or 503 asks to wait:
+  // the date must still be read against the real clock then.
+  it('an HTTP-date Retry-After is read against the real clock when no clock is given', async () => {
+    const date = new Date(Date.now() + 60_000).toUTCString();
+    const upstream = await startUpstream(status(429, { 'retry-after': date }));
+    const registry = new BreakerRegistry();
+    const fetch = withBreaker(globalThis.fetch, {
+      registry,
+      consecutiveFailures: 1,
+      openDurationMs: 1_000,
+    });
+    expect((await fetch(upstream.url)).status).toBe(429);
+    upstream.answer(ok);
+    const error = await rejection(fetch(upstream.url));
+    // The date has whole seconds: 59-60 s ahead, less what the test took (seconds at most).
+    expect(error).toMatchObject({ code: 'ERR_CIRCUIT_OPEN' });
+    expect((error as CircuitOpenError).retryAfterMs).toBeGreaterThan(50_000);
+    expect((error as CircuitOpenError).retryAfterMs).toBeLessThanOrEqual(60_000);
+    expect(upstream.received).toBe(1);
   });
 
   it('is cut to maxRetryAfterMs', async () => {
