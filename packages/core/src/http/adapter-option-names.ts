@@ -1,11 +1,11 @@
 import { InvalidOptionError } from '../errors.ts';
-import { optionNameList } from '../options.ts';
+import { type CircuitBreakerOptions, optionNameList } from '../options.ts';
 
 // The breaker options an adapter passes on to the breakers it creates, in core's order: every
 // option but those a registry sets itself (`name`, `fallback`, `store`) and those every adapter
 // replaces with a rule of its own (`isFailure`, `isResultFailure`) or leaves to the framework or
 // client (`timeoutMs`). Derived from core's list, so no adapter's check drifts from core.
-const notPassedOn: ReadonlySet<string> = new Set([
+const notPassedOn: ReadonlySet<string> = new Set<keyof CircuitBreakerOptions>([
   'name',
   'fallback',
   'store',

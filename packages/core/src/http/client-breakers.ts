@@ -64,6 +64,9 @@ const checkOptionNames = optionNamesChecker({
   meaningless: refusedOptions,
 });
 
+// Read when judging calls of breakers with no clock of the user's; made once.
+const wallNow = (): number => Date.now();
+
 /** What an HTTP client adapter needs from its options; see {@link httpClientBreakers}. */
 export interface HttpClientBreakers {
   /** The breaker for a key (an origin by default). */
@@ -71,15 +74,11 @@ export interface HttpClientBreakers {
   /** The `maxRetryAfterMs` to judge calls with. */
   readonly maxRetryAfterMs: number;
   /**
-   * The wall-clock time to judge calls at (an HTTP-date `Retry-After` is wall-clock): the
-   * breakers' clock's `wallNow()`, else its `now()`, else `Date.now()`.
-   */
-  now(): number;
-  /**
-   * What to judge a call with as `now` (see `judgeHttpCall`). Without a clock of the user's, a
-   * function that reads `Date.now()` only when a 429 or 503 asks to wait, so most calls read no
-   * clock; with one, its reading now, as {@link now} gives it, so that a clock that throws makes
-   * the call a failure whatever the response (see `judgeAndSettle`).
+   * The wall-clock time to judge a call at, as `judgeHttpCall`'s `now` (an HTTP-date
+   * `Retry-After` is wall-clock). With a clock of the user's, its reading now — its `wallNow()`,
+   * else its `now()` — so that a clock that throws makes the call a failure whatever the
+   * response (see `judgeAndSettle`). Without one, a function that reads `Date.now()`, which
+   * `judgeHttpCall` calls only when a 429 or 503 asks to wait: most calls read no clock.
    */
   judgingTime(): number | (() => number);
 }
@@ -109,14 +108,12 @@ export function httpClientBreakers(options: HttpClientBreakerOptions = {}): Http
   }
   checkOptionNames(breaker);
   const clock = breaker.clock;
-  const now =
-    clock === undefined
-      ? () => Date.now()
-      : () => (clock.wallNow === undefined ? clock.now() : clock.wallNow());
   return {
     breakerFor: keyedBreakers({ registry, maxBreakers, breaker }),
     maxRetryAfterMs,
-    now,
-    judgingTime: clock === undefined ? () => now : now,
+    judgingTime:
+      clock === undefined
+        ? () => wallNow
+        : () => (clock.wallNow === undefined ? clock.now() : clock.wallNow()),
   };
 }
