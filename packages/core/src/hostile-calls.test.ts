@@ -243,6 +243,26 @@ const hostileResults: Array<[string, () => unknown, 'fails with' | 'succeeds wit
     'constructor getter',
   ],
   [
+    'a promise of a subclass whose then builds something that is not a promise',
+    () => {
+      class Foreign<T> extends Promise<T> {
+        static override get [Symbol.species](): PromiseConstructor {
+          function NotAPromise(executor: (resolve: unknown, reject: unknown) => void) {
+            executor(
+              () => {},
+              () => {},
+            );
+            return {};
+          }
+          return NotAPromise as unknown as PromiseConstructor;
+        }
+      }
+      return Foreign.resolve('inside');
+    },
+    'succeeds with',
+    'inside',
+  ],
+  [
     'a proxy whose get trap throws',
     () =>
       new Proxy(
@@ -284,7 +304,7 @@ describe('what a function returns', () => {
         expect(() => {
           call = breaker.execute(make);
         }).not.toThrow();
-        // Awaited, not chained with .then(): the caller may get the function's own promise back.
+        // Awaited, not chained with .then(), as a caller would: what it awaits is the contract.
         const outcome = await (async () => {
           try {
             return { value: await call };

@@ -1,7 +1,10 @@
 /**
  * @internal What a called function returned, as a promise the breaker can observe: a native
  * promise as it is, a thenable adopted into a new promise, or undefined for a plain value —
- * judged as `await` would judge it, reading `then` once.
+ * judged as `await` would judge it, reading `then` once. As for `await`, a promise is taken as
+ * it is only when its `constructor` is `Promise`: a subclass's `then` builds its result through
+ * the subclass, which could hand back anything, so one is adopted like any other thenable and
+ * what the breaker chains on is always a plain `Promise`.
  *
  * It may throw — a `then` getter runs the function's owner's code — so call it where a throw
  * counts as the function's own. A thenable's `then` is called on a later microtask, as promise
@@ -25,13 +28,18 @@ export function promiseOf(value: unknown): Promise<unknown> | undefined {
   });
 }
 
-/** `instanceof Promise`, false for a proxy whose `getPrototypeOf` trap throws (as for `await`). */
+/**
+ * A native promise that `await` would take as it is. False for a proxy whose `getPrototypeOf`
+ * trap throws, as for `await`; a `constructor` getter that throws is the function's outcome.
+ */
 function isNativePromise(value: object): value is Promise<unknown> {
+  let native: boolean;
   try {
-    return value instanceof Promise;
+    native = value instanceof Promise;
   } catch {
     return false;
   }
+  return native && (value as Promise<unknown>).constructor === Promise;
 }
 
 const promiseThen = Promise.prototype.then;
@@ -39,8 +47,8 @@ const promiseThen = Promise.prototype.then;
 /**
  * @internal `promise.then(onValue, onError)` with `Promise.prototype.then` itself, not whatever
  * `then` the promise carries, so the handlers run once, later, whatever the promise's owner did
- * to it. It may throw (a subclass whose `constructor` getter throws), but then before attaching
- * anything.
+ * to it. For a promise from {@link promiseOf}, which is always a plain `Promise`, it returns a
+ * plain `Promise` too.
  */
 export function observe<T, V, E>(
   promise: Promise<T>,

@@ -1,0 +1,89 @@
+// A breaker stands between a caller and a failing function without hiding the failure from the
+// tools that find where it came from: the error's async stack trace still names the caller that
+// awaited the breaker, and a rejection the caller forgets to handle is still reported as
+// unhandled, as it would be without a breaker.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { CircuitBreaker, type CircuitBreakerOptions } from '../src/index.ts';
+
+/** A dependency that fails after its first await, as one that fails on I/O does. */
+async function failLater(): Promise<never> {
+  await Promise.resolve();
+  throw new Error('down');
+}
+
+/** The configurations whose calls return a promise chained to the function's own. */
+const chained: Array<[string, CircuitBreakerOptions]> = [
+  ['a breaker with the defaults', {}],
+  ['a breaker with a bulkhead', { bulkhead: { maxConcurrent: 2 } }],
+];
+
+/** A frame of `name` in a stack trace: `at async name (…)`, or `at name (…)` as vitest writes it. */
+function callerFrame(name: string): RegExp {
+  return new RegExp(`\\bat (async )?${name} `);
+}
+
+describe("an error the function throws after an await keeps its caller's frame", () => {
+  it.each(chained)('through execute() on %s', async (_label, options) => {
+    const breaker = new CircuitBreaker(options);
+    async function callerOfExecute(): Promise<unknown> {
+      return await breaker.execute(failLater);
+    }
+    const error = (await callerOfExecute().catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe('down');
+    expect(error.stack).toMatch(callerFrame('callerOfExecute'));
+  });
+
+  it.each(chained)('through a wrapped function on %s', async (_label, options) => {
+    const wrapped = new CircuitBreaker(options).wrap(failLater);
+    async function callerOfWrapped(): Promise<unknown> {
+      return await wrapped();
+    }
+    const error = (await callerOfWrapped().catch((e: unknown) => e)) as Error;
+    expect(error.stack).toMatch(callerFrame('callerOfWrapped'));
+  });
+});
+
+const core = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+
+// Each call fails and nobody handles its promise; the script lists what the process reported.
+const script = `
+import { CircuitBreaker } from ${JSON.stringify(core)};
+const reported = [];
+process.on('unhandledRejection', (error) => reported.push(error.message));
+process.on('exit', () => console.log(JSON.stringify(reported.sort())));
+const failLater = (message) => async () => {
+  await Promise.resolve();
+  throw new Error(message);
+};
+
+failLater('no breaker')();
+new CircuitBreaker().execute(failLater('execute'));
+new CircuitBreaker().wrap(failLater('wrap'))();
+new CircuitBreaker().execute(() => { throw new Error('sync throw'); });
+new CircuitBreaker({ bulkhead: { maxConcurrent: 1 } }).execute(failLater('bulkhead'));
+new CircuitBreaker({ timeoutMs: 60_000 }).execute(failLater('timeout'));
+new CircuitBreaker({ consecutiveFailures: 1 }).execute(failLater('opening'));
+`;
+
+it('reports a failed call whose caller never handles it as an unhandled rejection', async () => {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  onTestFinished(() => {
+    if (child.exitCode === null) child.kill();
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    output += chunk;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  expect(JSON.parse(output)).toEqual(
+    ['bulkhead', 'execute', 'no breaker', 'opening', 'sync throw', 'timeout', 'wrap'].sort(),
+  );
+  expect(code).toBe(0);
+});
