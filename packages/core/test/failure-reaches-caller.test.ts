@@ -65,6 +65,7 @@ new CircuitBreaker().execute(() => { throw new Error('sync throw'); });
 new CircuitBreaker({ bulkhead: { maxConcurrent: 1 } }).execute(failLater('bulkhead'));
 new CircuitBreaker({ timeoutMs: 60_000 }).execute(failLater('timeout'));
 new CircuitBreaker({ consecutiveFailures: 1 }).execute(failLater('opening'));
+new CircuitBreaker({ fallback: (error) => { throw error; } }).execute(failLater('fallback'));
 `;
 
 it('reports a failed call whose caller never handles it as an unhandled rejection', async () => {
@@ -83,7 +84,16 @@ it('reports a failed call whose caller never handles it as an unhandled rejectio
   });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   expect(JSON.parse(output)).toEqual(
-    ['bulkhead', 'execute', 'no breaker', 'opening', 'sync throw', 'timeout', 'wrap'].sort(),
+    [
+      'bulkhead',
+      'execute',
+      'fallback',
+      'no breaker',
+      'opening',
+      'sync throw',
+      'timeout',
+      'wrap',
+    ].sort(),
   );
   expect(code).toBe(0);
 });
