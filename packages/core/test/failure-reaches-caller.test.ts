@@ -2,10 +2,9 @@
 // tools that find where it came from: the error's async stack trace still names the caller that
 // awaited the breaker, and a rejection the caller forgets to handle is still reported as
 // unhandled, as it would be without a breaker.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CircuitBreaker, type CircuitBreakerOptions } from '../src/index.ts';
+import { coreEntry, runModuleScript } from './support/run-module-script.ts';
 
 /** A dependency that fails after its first await, as one that fails on I/O does. */
 async function failLater(): Promise<never> {
@@ -45,11 +44,9 @@ describe("an error the function throws after an await keeps its caller's frame",
   });
 });
 
-const core = fileURLToPath(new URL('../src/index.ts', import.meta.url));
-
 // Each call fails and nobody handles its promise; the script lists what the process reported.
 const script = `
-import { CircuitBreaker } from ${JSON.stringify(core)};
+import { CircuitBreaker } from ${JSON.stringify(coreEntry)};
 const reported = [];
 process.on('unhandledRejection', (error) => reported.push(error.message));
 process.on('exit', () => console.log(JSON.stringify(reported.sort())));
@@ -69,20 +66,7 @@ new CircuitBreaker({ fallback: (error) => { throw error; } }).execute(failLater(
 `;
 
 it('reports a failed call whose caller never handles it as an unhandled rejection', async () => {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  onTestFinished(() => {
-    if (child.exitCode === null) child.kill();
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    output += chunk;
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const { output, code } = await runModuleScript(script);
   expect(JSON.parse(output)).toEqual(
     [
       'bulkhead',

@@ -1,14 +1,11 @@
 // A breaker leaves nothing behind: a script that only creates and uses breakers — timeouts,
 // bulkhead queues, open circuits and listeners included — exits by itself, with no timer or
 // pending promise holding the event loop open and no unhandled rejection.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { expect, it, onTestFinished } from 'vitest';
-
-const core = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+import { expect, it } from 'vitest';
+import { coreEntry, runModuleScript } from './support/run-module-script.ts';
 
 const script = `
-import { BreakerRegistry, CircuitBreaker } from ${JSON.stringify(core)};
+import { BreakerRegistry, CircuitBreaker } from ${JSON.stringify(coreEntry)};
 process.on('unhandledRejection', (error) => { console.error('unhandled', error); process.exit(3); });
 
 const breaker = new CircuitBreaker({
@@ -35,21 +32,8 @@ console.log('done', breaker.state, registry.size);
 `;
 
 it('lets a process that only uses breakers exit by itself', async () => {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // If a leaked timer keeps it alive, the test hits its hang limit; do not leave the child behind.
-  onTestFinished(() => {
-    if (child.exitCode === null) child.kill();
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    output += chunk;
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  // If a leaked timer keeps it alive, the test hits its hang limit.
+  const { output, code } = await runModuleScript(script);
   expect(output.trim()).toBe('done open 100');
   expect(code).toBe(0);
 });
