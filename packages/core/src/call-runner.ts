@@ -279,6 +279,12 @@ function run(
  * the function's outcome, the timeout or the abort. A function that runs on after its caller
  * stopped waiting keeps its bulkhead slot until it settles, so `maxConcurrent` bounds what
  * runs, not what is awaited; the circuit's own accounting ends when the caller is answered.
+ *
+ * The function's outcome reaches the caller's promise through the promise of the one reaction
+ * on the function's, handed to the caller's `resolve` and `reject` themselves: a chain V8 can
+ * follow, so an error the function throws after an await keeps the caller's frames in its async
+ * stack trace. The timeout and the abort answer the caller at once, so an outcome that comes
+ * after them, passed on too, finds the caller's promise already resolved.
  */
 function runGuarded(
   circuit: Circuit,
@@ -329,18 +335,19 @@ function runGuarded(
         leave('timeout');
         controller.abort(error);
         permit.timeOut(error);
-        fallbackOrThrow(circuit, error, args).then(resolve, reject);
+        resolve(fallbackOrThrow(circuit, error, args));
       }, timeoutMs);
     }
-    const onValue = (value: unknown): void => {
-      if (answer()) {
-        settleValue(circuit, permit, value);
-        resolve(value);
-      } else settledLate(circuit, stoppedAt, cause);
-    };
-    const onError = (error: unknown): void => {
-      if (answer()) failOrFallBack(circuit, permit, error, args).then(resolve, reject);
+    // Each returns what the caller's promise is to follow: ignored once the caller is answered.
+    const onValue = (value: unknown): unknown => {
+      if (answer()) settleValue(circuit, permit, value);
       else settledLate(circuit, stoppedAt, cause);
+      return value;
+    };
+    const onError = (error: unknown): unknown => {
+      if (answer()) return failOrFallBack(circuit, permit, error, args);
+      settledLate(circuit, stoppedAt, cause);
+      return undefined;
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     let result: unknown;
@@ -353,17 +360,18 @@ function runGuarded(
           ? (fn as (signal: AbortSignal) => unknown)(controller?.signal ?? (signal as AbortSignal))
           : Reflect.apply(fn, self, args);
       promise = promiseOf(result);
-      // Never rejects: onValue and onError settle the call's own promise and guard the user
-      // callbacks they run.
-      if (promise !== undefined) void observe(promise, onValue, onError);
+      // onValue and onError guard the user callbacks they run: the reaction's promise settles
+      // only as the call's outcome says. The last promise never rejects: resolve and reject
+      // throw nothing.
+      if (promise !== undefined) void observe(observe(promise, onValue, onError), resolve, reject);
     } catch (error) {
       threw = true;
       result = error;
     }
     // Judged a microtask later, as a promise's outcome would be: a caller that aborts right
     // after execute() returns has stopped waiting, even for a function that returned at once.
-    if (threw) queueMicrotask(() => onError(result));
-    else if (promise === undefined) queueMicrotask(() => onValue(result));
+    if (threw) queueMicrotask(() => resolve(onError(result)));
+    else if (promise === undefined) queueMicrotask(() => resolve(onValue(result)));
   });
 }
 

@@ -664,6 +664,28 @@ describe('timeouts and cancellation', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('answers a timed-out call with the timeout even when the function settles in that turn', async () => {
+    // The function answers as soon as its signal aborts, inside the timer's callback: its value
+    // must not overtake the timeout, nor the fallback's answer, which comes microtasks later.
+    const settlesOnAbort = (signal: AbortSignal) =>
+      new Promise<string>((resolve) => signal.addEventListener('abort', () => resolve('late')));
+    const plain = new CircuitBreaker({ timeoutMs: 100 });
+    const refused = expect(plain.execute(settlesOnAbort)).rejects.toBeInstanceOf(
+      CircuitTimeoutError,
+    );
+    const withFallback = new CircuitBreaker({
+      timeoutMs: 100,
+      fallback: async () => {
+        await Promise.resolve();
+        return 'fallback';
+      },
+    });
+    const answered = expect(withFallback.execute(settlesOnAbort)).resolves.toBe('fallback');
+    await vi.advanceTimersByTimeAsync(100);
+    await refused;
+    await answered;
+  });
+
   it('clears the timer when the call settles first', async () => {
     const breaker = new CircuitBreaker({ timeoutMs: 1_000 });
     await expect(breaker.execute(ok)).resolves.toBe('ok');

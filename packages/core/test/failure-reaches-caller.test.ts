@@ -12,10 +12,23 @@ async function failLater(): Promise<never> {
   throw new Error('down');
 }
 
-/** The configurations whose calls return a promise chained to the function's own. */
+/** Each way a call can run: the plain path, and each of the runner's own. */
 const chained: Array<[string, CircuitBreakerOptions]> = [
   ['a breaker with the defaults', {}],
   ['a breaker with a bulkhead', { bulkhead: { maxConcurrent: 2 } }],
+  ['a breaker with a timeout', { timeoutMs: 60_000 }],
+  [
+    'a breaker with a bulkhead and a timeout',
+    { bulkhead: { maxConcurrent: 2 }, timeoutMs: 60_000 },
+  ],
+  [
+    'a breaker with a fallback that rethrows',
+    {
+      fallback: (error) => {
+        throw error;
+      },
+    },
+  ],
 ];
 
 /** A frame of `name` in a stack trace: `at async name (…)`, or `at name (…)` as vitest writes it. */
@@ -32,6 +45,15 @@ describe("an error the function throws after an await keeps its caller's frame",
     const error = (await callerOfExecute().catch((e: unknown) => e)) as Error;
     expect(error.message).toBe('down');
     expect(error.stack).toMatch(callerFrame('callerOfExecute'));
+  });
+
+  it('through execute() with a signal of the caller', async () => {
+    const breaker = new CircuitBreaker();
+    async function callerWithSignal(): Promise<unknown> {
+      return await breaker.execute(failLater, { signal: new AbortController().signal });
+    }
+    const error = (await callerWithSignal().catch((e: unknown) => e)) as Error;
+    expect(error.stack).toMatch(callerFrame('callerWithSignal'));
   });
 
   it.each(chained)('through a wrapped function on %s', async (_label, options) => {
