@@ -25,10 +25,31 @@ let sharedNeverAborted: AbortSignal | undefined;
 /**
  * @internal Calls that need no cancellation share one signal that never aborts, rather than an
  * AbortController each. Created on first use, not at import.
+ *
+ * A listener added to a signal stays for as long as the signal lives, and a call may add one it
+ * never removes (only an abort would): so a signal is shared only until something listens to
+ * it. Later calls get a new one, and the old one goes, listeners and all, with the calls that
+ * hold it. Calls that never listen keep sharing one.
  */
 export function neverAborted(): AbortSignal {
-  sharedNeverAborted ??= new AbortController().signal;
-  return sharedNeverAborted;
+  return sharedNeverAborted ?? newSharedSignal();
+}
+
+function newSharedSignal(): AbortSignal {
+  const signal = new AbortController().signal;
+  const addListener = signal.addEventListener;
+  // Every way Node.js and undici listen to a signal (`addAbortListener`, `events.once`, `fetch`)
+  // calls its `addEventListener`.
+  Object.defineProperty(signal, 'addEventListener', {
+    configurable: true,
+    writable: true,
+    value: function addEventListener(this: AbortSignal, ...args: unknown[]): void {
+      if (sharedNeverAborted === signal) sharedNeverAborted = undefined;
+      Reflect.apply(addListener, this, args);
+    },
+  });
+  sharedNeverAborted = signal;
+  return signal;
 }
 
 /** Settles `permit` for a call that returned `value`, judged by `isResultFailure` if set. */

@@ -1,3 +1,4 @@
+import { addAbortListener, getEventListeners, once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BreakerEventName, BreakerEvents } from './events.ts';
 import {
@@ -752,6 +753,29 @@ describe('timeouts and cancellation', () => {
     const breaker = new CircuitBreaker();
     const signal = await breaker.execute((s) => s);
     expect(signal.aborted).toBe(false);
+  });
+
+  it('keeps no listener a call added to its signal once the call is over', async () => {
+    // A call may listen to its signal and never stop (a listener that only an abort would
+    // remove): the signal must not outlive the calls that listened to it, or every call would
+    // leave a listener behind for good.
+    const breaker = new CircuitBreaker();
+    const listenTo: Array<(signal: AbortSignal) => void> = [
+      (signal) => signal.addEventListener('abort', () => {}),
+      (signal) => addAbortListener(signal, () => {}),
+      (signal) => void once(signal, 'abort'),
+    ];
+    let last: AbortSignal | undefined;
+    for (let i = 0; i < 1_200; i++) {
+      last = await breaker.execute((signal) => {
+        listenTo[i % listenTo.length]?.(signal);
+        return signal;
+      });
+    }
+    expect(getEventListeners(last as AbortSignal, 'abort')).toHaveLength(1);
+    // A signal nobody listened to is handed on as it is.
+    const first = await breaker.execute((signal) => signal);
+    await expect(breaker.execute((signal) => signal)).resolves.toBe(first);
   });
 });
 
