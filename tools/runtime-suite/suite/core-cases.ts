@@ -298,4 +298,22 @@ export const coreCases: Case[] = [
       );
     },
   },
+  {
+    name: "core: a call's signal that the call listened to is not handed to later calls",
+    async run() {
+      const breaker = new CircuitBreaker();
+      const first = await breaker.execute((signal) => signal);
+      equal(await breaker.execute((signal) => signal === first), true, 'shared while unheard');
+      let heard = 0;
+      const listened = await breaker.execute((signal) => {
+        signal.addEventListener('abort', () => heard++);
+        return signal;
+      });
+      equal(listened === first, true, 'the call that listens gets the shared signal');
+      const next = await breaker.execute((signal) => signal);
+      equal(next === first, false, 'the call after it gets a new signal');
+      equal(next.aborted || listened.aborted, false, 'neither signal aborts');
+      equal(heard, 0, 'no abort heard');
+    },
+  },
 ];
