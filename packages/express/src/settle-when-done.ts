@@ -4,8 +4,9 @@ import type { Request, Response } from 'express';
 /**
  * @internal Settles `permit` once the response is over. Node emits 'close' on every response:
  * after 'finish' when it was sent in full, or alone when the client went away first. So one
- * listener covers both, and a response closed before it finished is ignored: the client hung
- * up, which says nothing about the route's health.
+ * listener covers both. A response the route ended is judged by its status, even if the client
+ * left before all of it went out (the route's verdict was given); one closed before the route
+ * ended it is ignored: the client hung up, which says nothing about the route's health.
  */
 export function settleWhenDone(
   req: Request,
@@ -16,7 +17,7 @@ export function settleWhenDone(
   // on, not once: 'close' comes once per response, and once() would wrap the listener in
   // another function on every request. A second 'close' would find the permit settled.
   res.on('close', () => {
-    if (!res.writableFinished) {
+    if (!res.writableEnded) {
       permit.ignore();
       return;
     }

@@ -1,5 +1,6 @@
 // What the middleware records for each way a request can end: every path settles the permit
 // exactly once, judged by the status finally sent, and leaves nothing in flight.
+import { connect } from 'node:net';
 import { BreakerRegistry } from '@tripswitch/core';
 import { nextOutcome } from '@tripswitch/test-breakers';
 import type { Response } from 'express';
@@ -262,6 +263,29 @@ describe.each(expresses)('%s: outcomes', (label, express) => {
       inFlight: 0,
       totals: { successes: 0, failures: 0, ignored: 1 },
     });
+  });
+
+  it('judges a response the route ended by its status, though the client left before it all went out', async () => {
+    const app = protectedApp();
+    const ended = deferred();
+    app.get('/big', (_req, res) => {
+      // More than the sockets' buffers hold: most of it waits in the response until read.
+      res.status(500).end(Buffer.alloc(32 * 1024 * 1024));
+      ended.resolve();
+    });
+    const url = new URL(await serve(app));
+    // A client that asks and never reads.
+    const socket = connect(Number(url.port), url.hostname);
+    socket.on('error', () => {});
+    socket.pause();
+    socket.write(`GET /big HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`);
+    await ended.promise;
+    const outcome = nextOutcome(registry);
+
+    socket.destroy();
+
+    expect(await outcome).toMatchObject({ kind: 'failure' });
+    expect(breaker().stats()).toMatchObject({ inFlight: 0, totals: { failures: 1, ignored: 0 } });
   });
 
   it('takes no permit for a request whose client left before the middleware ran', async () => {
