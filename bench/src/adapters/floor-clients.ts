@@ -49,8 +49,9 @@ const handOn: HandlerFunction = (options, next) => next(options);
 /**
  * The floor of `breakerHooks`: options for `got.extend()` with one no-op hook of each kind
  * breakerHooks returns and a handler that only calls the next. `afterResponse` and
- * `beforeError` return what they are given, as got requires. Extend with these before the client's own options, as with
- * breakerHooks, so the hooks run before a `beforeRequest` hook that answers.
+ * `beforeError` return what they are given, as got requires. Extend with these before the
+ * client's own options, as with breakerHooks, so the hooks run before a `beforeRequest` hook
+ * that answers.
  */
 export function floorHooks(): ExtendOptions {
   return {

@@ -1,9 +1,5 @@
-import {
-  abortedByDeadline,
-  type HttpVerdict,
-  type JudgeHttpCallOptions,
-  judgeHttpCall,
-} from '@tripswitch/core/http';
+import { abortedByDeadline, type HttpVerdict, judgeHttpCall } from '@tripswitch/core/http';
+import type { ClientJudgingOptions } from '@tripswitch/core/internal';
 import { type AxiosResponse, type InternalAxiosRequestConfig, isCancel } from 'axios';
 import type { AxiosOutcome } from './options.ts';
 
@@ -13,11 +9,7 @@ export type SettledRequest =
   | { config: InternalAxiosRequestConfig; rejected: true; error: unknown };
 
 /** Options of {@link judgeAxiosCall}. */
-export interface JudgeAxiosCallOptions {
-  isFailure: ((outcome: AxiosOutcome) => boolean) | undefined;
-  now: JudgeHttpCallOptions['now'];
-  maxRetryAfterMs: number;
-}
+export type JudgeAxiosCallOptions = ClientJudgingOptions<AxiosOutcome>;
 
 /**
  * The core's verdict on an axios request. A rejected request whose caller cancelled it (an

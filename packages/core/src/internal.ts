@@ -28,7 +28,11 @@ export {
   combinedHealth,
   type HealthSource,
 } from './http/circuits-health.ts';
-export { type HttpClientBreakers, httpClientBreakers } from './http/client-breakers.ts';
+export {
+  type ClientJudgingOptions,
+  type HttpClientBreakers,
+  httpClientBreakers,
+} from './http/client-breakers.ts';
 export {
   type ClientOwnOptions,
   checkedKey,

@@ -1,9 +1,5 @@
-import {
-  abortedByDeadline,
-  type HttpJudgement,
-  type JudgeHttpCallOptions,
-  judgeHttpCall,
-} from '@tripswitch/core/http';
+import { abortedByDeadline, type HttpJudgement, judgeHttpCall } from '@tripswitch/core/http';
+import type { ClientJudgingOptions } from '@tripswitch/core/internal';
 import type { FetchOutcome } from './fetch-options.ts';
 
 /** How a call ended: `fetch` resolved with a response, or rejected. */
@@ -12,11 +8,7 @@ export type FetchCallEnd =
   | { readonly error: unknown; readonly signal: AbortSignal | null | undefined };
 
 /** Options of {@link judgeFetchCall}. */
-export interface JudgeFetchCallOptions {
-  isFailure: ((outcome: FetchOutcome) => boolean) | undefined;
-  now: JudgeHttpCallOptions['now'];
-  maxRetryAfterMs: number;
-}
+export type JudgeFetchCallOptions = ClientJudgingOptions<FetchOutcome>;
 
 /**
  * The core's verdict on a call. A response is judged by its status and `Retry-After` when its

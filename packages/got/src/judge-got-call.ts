@@ -1,8 +1,5 @@
-import {
-  type HttpJudgement,
-  type JudgeHttpCallOptions,
-  judgeHttpCall,
-} from '@tripswitch/core/http';
+import { type HttpJudgement, judgeHttpCall } from '@tripswitch/core/http';
+import type { ClientJudgingOptions } from '@tripswitch/core/internal';
 import type { PlainResponse, RequestError } from 'got';
 import type { GotOutcome } from './options.ts';
 
@@ -18,11 +15,7 @@ export type AttemptEnd =
   | { readonly kind: 'timed-out'; readonly reason: unknown };
 
 /** Options of {@link judgeGotCall}. */
-export interface JudgeGotCallOptions {
-  isFailure: ((outcome: GotOutcome) => boolean) | undefined;
-  now: JudgeHttpCallOptions['now'];
-  maxRetryAfterMs: number;
-}
+export type JudgeGotCallOptions = ClientJudgingOptions<GotOutcome>;
 
 const ignored: HttpJudgement = { verdict: { kind: 'ignore' }, error: undefined };
 

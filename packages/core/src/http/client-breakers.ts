@@ -3,7 +3,7 @@ import { InvalidOptionError } from '../errors.ts';
 import type { BreakerRegistry, RegistryBreakerOptions } from '../registry.ts';
 import { optionNamesChecker } from './adapter-option-names.ts';
 import { keyedBreakers } from './keys.ts';
-import { defaultMaxRetryAfterMs } from './outcome.ts';
+import { defaultMaxRetryAfterMs, type JudgeHttpCallOptions } from './outcome.ts';
 
 /**
  * Breaker options an HTTP client adapter applies to each per-origin breaker. `isFailure`,
@@ -66,6 +66,17 @@ const checkOptionNames = optionNamesChecker({
 
 // Read when judging calls of breakers with no clock of the user's; made once.
 const wallNow = (): number => Date.now();
+
+/**
+ * @internal What an HTTP client adapter's judge of a call takes besides the call: the user's
+ * `isFailure` for the client's outcome type, and the breakers' `judgingTime()` and
+ * `maxRetryAfterMs`.
+ */
+export interface ClientJudgingOptions<TOutcome> {
+  isFailure: ((outcome: TOutcome) => boolean) | undefined;
+  now: JudgeHttpCallOptions['now'];
+  maxRetryAfterMs: number;
+}
 
 /** What an HTTP client adapter needs from its options; see {@link httpClientBreakers}. */
 export interface HttpClientBreakers {

@@ -1,9 +1,5 @@
-import {
-  abortedByDeadline,
-  type HttpJudgement,
-  type JudgeHttpCallOptions,
-  judgeHttpCall,
-} from '@tripswitch/core/http';
+import { abortedByDeadline, type HttpJudgement, judgeHttpCall } from '@tripswitch/core/http';
+import type { ClientJudgingOptions } from '@tripswitch/core/internal';
 import type { UndiciOutcome, UndiciResponse } from './options.ts';
 
 /** How a request ended, as the dispatch handler told it. */
@@ -16,11 +12,7 @@ export type DispatchEnd =
     };
 
 /** Options of {@link judgeDispatch}. */
-export interface JudgeDispatchOptions {
-  isFailure: ((outcome: UndiciOutcome) => boolean) | undefined;
-  now: JudgeHttpCallOptions['now'];
-  maxRetryAfterMs: number;
-}
+export type JudgeDispatchOptions = ClientJudgingOptions<UndiciOutcome>;
 
 /**
  * The core's verdict on a request. A response is judged by its status and `Retry-After` when its
