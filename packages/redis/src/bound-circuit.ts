@@ -65,6 +65,11 @@ export class BoundCircuit {
     );
   }
 
+  /** Whether the breaker's state is a transition of its own that Redis has not yet confirmed. */
+  get unconfirmed(): boolean {
+    return this.#unconfirmed;
+  }
+
   /** Redis holds the breaker's state of version `version` at the fleet's version `fleetVersion`. */
   written(version: number, fleetVersion: number): void {
     this.#offset = shiftVersion(fleetVersion, -version);

@@ -4,7 +4,7 @@ import { type CountBatch, FleetCounts } from './fleet-counts.ts';
 import { compareVersions, shiftVersion } from './fleet-version.ts';
 import { type BreakerKeys, breakerKeys } from './keys.ts';
 import { replyNumber, replyString } from './reply.ts';
-import { putState, readState } from './scripts.ts';
+import { type PutMode, putModeArg, putState, readState } from './scripts.ts';
 import { decodeState, encodeStateBody, type FleetState, sameState } from './shared-state-codec.ts';
 import type { StoreContext } from './store-context.ts';
 import { StoreDataError } from './store-data-error.ts';
@@ -113,12 +113,16 @@ export class NameEntry {
 
   /** Publishes a breaker's own transition: a compare-and-set, or forced for an operator's. */
   publish(bound: BoundCircuit, state: SharedCircuitState, expectedVersion: number): void {
-    const forced = bound.transitioned(state);
+    const mode = bound.transitioned(state) ? 'operator' : 'transition';
     if (!this.#context.available()) return; // put back when Redis returns
-    void this.#put(bound, state, bound.fleetVersionOf(expectedVersion), forced);
+    void this.#put(bound, state, bound.fleetVersionOf(expectedVersion), mode);
   }
 
-  /** Puts the state of the breaker furthest ahead back in Redis, unless Redis has a newer one. */
+  /**
+   * Puts the state of the breaker furthest ahead back in Redis, unless Redis has a newer one. A
+   * state Redis once confirmed is a repair: it also yields to an operator's state, which may have
+   * landed since Redis was read; a transition not yet confirmed is published as one.
+   */
   #putOurs(): void {
     if (this.#putting) return;
     let newest: BoundCircuit | undefined;
@@ -137,7 +141,8 @@ export class NameEntry {
     if (newest === undefined) return;
     const state = newest.circuit.current();
     this.#putting = true;
-    void this.#put(newest, state, shiftVersion(newestVersion, -1), false).finally(() => {
+    const mode = newest.unconfirmed ? 'transition' : 'repair';
+    void this.#put(newest, state, shiftVersion(newestVersion, -1), mode).finally(() => {
       this.#putting = false;
     });
   }
@@ -146,7 +151,7 @@ export class NameEntry {
     bound: BoundCircuit,
     state: SharedCircuitState,
     expected: number,
-    forced: boolean,
+    mode: PutMode,
   ): Promise<void> {
     const { channel, settings } = this.#context;
     const reply = await this.#context.run(
@@ -159,7 +164,7 @@ export class NameEntry {
         channel,
         this.name,
         settings.stateTtlMs,
-        forced ? 1 : 0,
+        putModeArg[mode],
       ],
       this.name,
     );
@@ -167,9 +172,8 @@ export class NameEntry {
     if (replyNumber(reply[2]) === 1) this.reportBadData('state');
     if (replyNumber(reply[0]) === 1) {
       const version = replyNumber(reply[1]);
-      const written: FleetState = forced
-        ? { ...state, version, byOperator: true }
-        : { ...state, version };
+      const written: FleetState =
+        mode === 'operator' ? { ...state, version, byOperator: true } : { ...state, version };
       this.#known = written;
       // A breaker still in the state it published maps it to the version Redis gave it; one that
       // took on another state meanwhile (a read that crossed the write) is offered the write,

@@ -58,17 +58,34 @@ end
 `;
 
 /**
+ * @internal How {@link putState} writes: `'transition'` a breaker's own transition (or its state
+ * put back after one), `'repair'` a confirmed state put back over nothing or an older state,
+ * `'operator'` an operator's action.
+ */
+export type PutMode = 'transition' | 'repair' | 'operator';
+
+/** @internal The ARGV of each {@link PutMode}. */
+export const putModeArg: Readonly<Record<PutMode, string>> = {
+  transition: '0',
+  operator: '1',
+  repair: '2',
+};
+
+/**
  * Writes a breaker's state. KEYS: state, trials. ARGV: expected version, the state's JSON after
- * its version, kind, channel, name, state TTL (ms), forced ('1' or '0').
+ * its version, kind, channel, name, state TTL (ms), mode ({@link putModeArg}).
  *
  * Unforced (a transition the breaker made, or its state put back): a compare-and-set. The state
  * is written at the version after the expected one when Redis holds the expected version, an
  * older one, none, or something that is not a state; Redis's state wins when it is newer or
- * unrelated (see fleet-version.ts). Forced (an operator's isolate, disable or reset): always
- * written, at the version after the newer of the expected and the stored one, and marked as an
- * operator's, so that every process takes it, whatever was written before: a process whose
- * breaker stands at a newer version than the writer knew of (one it read before the stored
- * state was lost or overwritten) follows a marked state even when it is older.
+ * unrelated (see fleet-version.ts). A repair (a confirmed state put back over nothing or an
+ * older state, as last read) also yields to any operator's state: one that landed since the
+ * read, written by a process behind this one, is what every process follows. Forced (an
+ * operator's isolate, disable or reset): always written, at the version after the newer of the
+ * expected and the stored one, and marked as an operator's, so that every process takes it,
+ * whatever was written before: a process whose breaker stands at a newer version than the
+ * writer knew of (one it read before the stored state was lost or overwritten) follows a marked
+ * state even when it is older.
  *
  * Returns {1, version written, bad} or {0, stored JSON, bad}.
  */
@@ -78,11 +95,11 @@ export const putState: Script = script(
 local r, bad = hmget(KEYS[1], 'v', 'st', 's')
 local stored = stored_state(r[1], r[2], r[3])
 if stored == nil and some(r, 1, 3) then bad = 1 end
-local expected, forced, body = tonumber(ARGV[1]), ARGV[7] == '1', ARGV[2]
+local expected, forced, body = tonumber(ARGV[1]), ARGV[7] == '${putModeArg.operator}', ARGV[2]
 local version = next_version(expected)
 if stored ~= nil then
   local order = compare(stored, expected)
-  if order == 1 or order == 2 then
+  if order == 1 or order == 2 or (ARGV[7] == '${putModeArg.repair}' and by_operator(r[3])) then
     if not forced then return {0, r[3], bad} end
     version = next_version(stored)
   end

@@ -111,7 +111,9 @@ function sharedStateFrom(value: Record<string, unknown>): SharedCircuitState | u
 
 /**
  * @internal The same checks in Lua (after {@link luaVersionRules}): `stored_state(v, st, s)`
- * returns the version when the three fields of a state hash make a well-formed state, else nil.
+ * returns the version when the three fields of a state hash make a well-formed state, else nil;
+ * `by_operator(s)` whether a stored state's JSON is marked as an operator's, as decodeState
+ * reads it.
  */
 export const luaStateRules: string = `
 local KINDS = {closed = 1, ['forced-open'] = 1, disabled = 1, open = 2, ['half-open'] = 2}
@@ -130,5 +132,9 @@ local function stored_state(v, st, s)
     end
   end
   return version
+end
+local function by_operator(s)
+  local ok, t = pcall(cjson.decode, s)
+  return ok and type(t) == 'table' and t.by == 'operator'
 end
 `;

@@ -8,6 +8,8 @@ import { CircuitBreaker, type CircuitState } from '@tripswitch/core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { RedisBreakerStore, type RedisStoreEvents, StoreDataError } from '../src/index.ts';
+import { breakerKeys } from '../src/keys.ts';
+import { type PutMode, putModeArg, putState } from '../src/scripts.ts';
 import { adminClient } from './support/admin.ts';
 import { type ClientKind, connectClient } from './support/clients.ts';
 import { nextStateChange, until } from './support/waiting.ts';
@@ -209,6 +211,44 @@ describe.each(['ioredis 6', 'node-redis 6'] as const)('with %s', (kind) => {
     expect(breakers.map((x) => x.state)).toEqual(['closed', 'closed', 'closed']);
     a.isolate();
     await everywhere(breakers, key, 'forced-open');
+  });
+});
+
+describe("a state put back, against an operator's state that landed since Redis was read", () => {
+  // A process whose breaker is ahead (or that found nothing valid in Redis) puts its state back.
+  // Meanwhile an operator's action may land, written by a process behind it, at the version the
+  // put expects: found by the property test below (seed -1143018846), where the put wrote over
+  // the operator's disable and the fleet ended closed.
+  const { state: key, trials } = breakerKeys('versions:put-back:', 'payments');
+  const put = (mode: PutMode) =>
+    admin.eval(
+      putState.source,
+      2,
+      key,
+      trials,
+      24,
+      '"state":"closed"',
+      'closed',
+      'none',
+      'payments',
+      60_000,
+      putModeArg[mode],
+    ) as Promise<[number, unknown, number]>;
+  const storeDisabled = (mark: string) =>
+    admin.hset(key, 'v', '24', 'st', 'disabled', 's', `{"version":24,"state":"disabled"${mark}}`);
+
+  it("a repair yields to the operator's state", async () => {
+    await storeDisabled(',"by":"operator"');
+    expect((await put('repair'))[0]).toBe(0);
+    expect(await admin.hget(key, 'st')).toBe('disabled');
+  });
+
+  it('a repair writes over a state no operator marked, and a transition over either', async () => {
+    await storeDisabled('');
+    expect(await put('repair')).toEqual([1, 25, 0]);
+    await storeDisabled(',"by":"operator"');
+    expect(await put('transition')).toEqual([1, 25, 0]);
+    expect(await admin.hget(key, 'st')).toBe('closed');
   });
 });
 
