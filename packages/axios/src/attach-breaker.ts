@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '@tripswitch/core';
-import { httpClientBreakers, splitClientOptions } from '@tripswitch/core/internal';
+import { checkedKey, httpClientBreakers, splitClientOptions } from '@tripswitch/core/internal';
 import type { Axios, AxiosAdapter, AxiosStatic } from 'axios';
 import {
   type AdapterChoice,
@@ -8,7 +8,7 @@ import {
   passesThrough,
 } from './breaker-adapter.ts';
 import type { AxiosBreakerOptions } from './options.ts';
-import { checkedKey, originKey } from './request-key.ts';
+import { originKey } from './request-key.ts';
 
 /**
  * Puts circuit breakers in front of an axios instance: one breaker per origin by default, so a

@@ -42,10 +42,11 @@ export interface AxiosOutcome {
 export interface AxiosBreakerOptions extends HttpClientBreakerOptions {
   /**
    * The key, and name, of the breaker a request goes through. It receives the request's config
-   * as the adapter does, after every request interceptor has run.
+   * as the adapter does, after every request interceptor has run. `undefined` sends the request
+   * around the breaker, as `breaker: false` does: neither refused nor counted.
    * @defaultValue the origin (scheme, host, port) of the request's full URL, `baseURL` included
    */
-  key?: ((config: InternalAxiosRequestConfig) => string) | undefined;
+  key?: ((config: InternalAxiosRequestConfig) => string | undefined) | undefined;
   /**
    * Whether a request that was not cancelled failed, replacing the default rule: no response
    * (network error, timeout) or a status of 5xx or 429 is a failure; any other status, 4xx

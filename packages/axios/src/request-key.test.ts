@@ -1,6 +1,6 @@
 import axios, { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 import { describe, expect, it, vi } from 'vitest';
-import { checkedKey, originKey } from './request-key.ts';
+import { originKey } from './request-key.ts';
 
 const config = (extra: Partial<InternalAxiosRequestConfig>): InternalAxiosRequestConfig => ({
   headers: new AxiosHeaders(),
@@ -51,11 +51,5 @@ describe('originKey', () => {
     vi.stubGlobal('location', { href: 'https://app.example/dashboard' });
     expect(originKey(config({ url: '/api/items' }))).toBe('https://app.example');
     expect(originKey(config({ url: 'items', baseURL: '/api' }))).toBe('https://app.example');
-  });
-});
-
-describe('checkedKey', () => {
-  it.each(['', 42, undefined])('refuses a key of %j', (value) => {
-    expect(() => checkedKey(() => value as string)(config({}))).toThrow(/Invalid option "key"/);
   });
 });

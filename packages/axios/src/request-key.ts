@@ -1,4 +1,3 @@
-import { InvalidOptionError } from '@tripswitch/core';
 import { originOf } from '@tripswitch/core/http';
 import type { InternalAxiosRequestConfig } from 'axios';
 
@@ -32,17 +31,4 @@ export function originKey(config: InternalAxiosRequestConfig): string | undefine
 function pageUrl(): string | undefined {
   const href = (globalThis as { location?: { href?: unknown } }).location?.href;
   return typeof href === 'string' ? href : undefined;
-}
-
-/** A user's `key`, with its result checked: a breaker needs a non-empty name. */
-export function checkedKey(
-  key: (config: InternalAxiosRequestConfig) => string,
-): (config: InternalAxiosRequestConfig) => string {
-  return (config) => {
-    const value = key(config);
-    if (typeof value !== 'string' || value.length === 0) {
-      throw new InvalidOptionError('key', value, 'a function returning a non-empty string');
-    }
-    return value;
-  };
 }

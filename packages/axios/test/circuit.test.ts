@@ -173,6 +173,25 @@ describe('going around', () => {
     });
   });
 
+  it('a key that returns undefined sends the request around, even while open, and does not count it', async () => {
+    const upstream = await startUpstream(status(500));
+    const c = client({
+      minimumCalls: 1,
+      key: (config) => (config.url?.endsWith('/health') ? undefined : upstream.url),
+    });
+    await rejection(c.api.get(upstream.url));
+    expect(await rejection(c.api.get(upstream.url))).toBeInstanceOf(CircuitOpenError);
+    upstream.answer(ok);
+    await expect(c.api.get(`${upstream.url}/health`)).resolves.toMatchObject({ status: 200 });
+    expect(upstream.received).toBe(2);
+    expect(c.registry.size).toBe(1);
+    expect(c.breaker(upstream.url).stats()).toMatchObject({
+      state: 'open',
+      inFlight: 0,
+      totals: { successes: 0, failures: 1, rejected: 1 },
+    });
+  });
+
   it('breaker: false on the instance defaults sends every request around', async () => {
     const upstream = await startUpstream(status(500));
     const c = client({ minimumCalls: 1 }, { breaker: false });
