@@ -23,7 +23,8 @@ export interface DashboardHandler<Req extends IncomingMessage = IncomingMessage>
   /**
    * Ends every open data stream and refuses new ones (503), so that `server.close()` can finish:
    * a page's stream would otherwise hold its connection open for as long as the page is open.
-   * The page and the JSON snapshot are still served.
+   * A stream whose client has not read all it was sent is destroyed rather than ended, since it
+   * would never finish. The page and the JSON snapshot are still served.
    */
   close(): void;
 }

@@ -49,7 +49,10 @@ export class SnapshotBroadcast {
       this.#streams.delete(res);
       if (this.#streams.size === 0) this.#stop();
     });
-    this.#send(res, this.#latest ?? this.#build(this.#registry.stats(), undefined));
+    // Written whatever its size: the stream holds only its headers and `retry:` line, which
+    // node:http keeps in the corked socket until the next tick, so they would read as a backlog
+    // and drop at once every stream of a snapshot larger than `maxBufferBytes`.
+    res.write(this.#latest ?? this.#build(this.#registry.stats(), undefined));
   }
 
   /** The whole name of the breaker whose long name has id `id`, if there is one. */
@@ -62,9 +65,17 @@ export class SnapshotBroadcast {
     return undefined;
   }
 
-  /** Ends every stream. */
+  /**
+   * Ends every stream. One whose reader has not taken all it was sent is destroyed instead: its
+   * response would never finish, and its connection would hold `server.close()` (and this
+   * broadcast's timer) for as long as the client stays.
+   */
   close(): void {
-    for (const res of this.#streams) res.end();
+    for (const res of this.#streams) {
+      res.end();
+      // end() uncorks the socket and hands it the last chunk: what still waits is not being read.
+      if (res.writableLength > 0) res.destroy();
+    }
   }
 
   #start(): void {
