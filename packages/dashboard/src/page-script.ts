@@ -46,9 +46,10 @@ export const pageScript: string = `
     return value;
   }
 
-  // A long name arrives cut short, with an id: the full name is fetched when it is needed.
+  // A long name arrives cut short, with an id: the full name is fetched when it is needed. The
+  // two kinds of key cannot meet: a name may read like any id, even '#' and one.
   function keyOf(breaker) {
-    return breaker.id ? '#' + breaker.id : breaker.name;
+    return breaker.id ? 'id ' + breaker.id : 'name ' + breaker.name;
   }
 
   function fullName(breaker) {

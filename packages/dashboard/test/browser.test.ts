@@ -5,6 +5,7 @@ import { BreakerRegistry, type Permit } from '@tripswitch/core';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type DashboardOptions, dashboardHandler } from '../src/index.ts';
+import { nameId } from '../src/snapshot.ts';
 import { type Chromium, launchChromium } from './browser.ts';
 import { serve } from './serve.ts';
 
@@ -139,6 +140,34 @@ describe('the page in headless Chromium', { timeout: 30_000 }, () => {
       .waitFor();
     expect(registry.get(twin).state).toBe('forced-open');
     expect(registry.get(long).state).toBe('closed');
+  });
+
+  it('keeps a card for a short name written like the id of a long one', async () => {
+    const registry = new BreakerRegistry();
+    const long = `/api/${'segment/'.repeat(500)}end`;
+    // Names can come from requests: a short one can be made to read '#' and a long name's id.
+    const lookalike = `#${nameId(long)}`;
+    registry.get(long);
+    registry.get(lookalike);
+    const { page } = await open(
+      registry,
+      { intervalMs: 60_000, controls: true, authorize: () => true },
+      'accept',
+    );
+    await updates(page, 1);
+    expect(await page.locator('h2.name').allTextContents()).toEqual([
+      lookalike,
+      `${long.slice(0, 119)}\u2026`,
+    ]);
+    // Each card acts on its own breaker.
+    await page.locator('li.breaker').nth(1).getByRole('button', { name: 'Isolate' }).click();
+    await page
+      .locator('li.breaker')
+      .nth(1)
+      .and(page.locator('[data-state="forced-open"]'))
+      .waitFor();
+    expect(registry.get(long).state).toBe('forced-open');
+    expect(registry.get(lookalike).state).toBe('closed');
   });
 
   it('isolates a breaker from its button, and shows a refusal', async () => {
