@@ -1,5 +1,5 @@
-import { metrics } from '@opentelemetry/api';
 import type { BreakerRegistry } from '@tripswitch/core';
+import { checkedMeter } from './checked-meter.ts';
 import { observeBreakers } from './observe-breakers.ts';
 import { checkArguments, type InstrumentBreakersOptions } from './options.ts';
 import { recordDurations } from './record-durations.ts';
@@ -34,7 +34,8 @@ export const meterName = '@tripswitch/opentelemetry';
  * @param registry - the breakers to report, including those it creates later.
  * @returns the function that removes the callbacks and stops listening to the breakers (the
  * histogram stays with the meter, which has no way to remove an instrument).
- * @throws `InvalidOptionError` when an argument is invalid.
+ * @throws `InvalidOptionError` when an argument is invalid, or the meter `meterProvider` gives
+ * lacks a method the instruments need. Whatever it throws, nothing is left listening.
  *
  * @example
  * ```ts
@@ -51,18 +52,21 @@ export function instrumentBreakers(
   options: InstrumentBreakersOptions = {},
 ): () => void {
   const { meterProvider, buckets, spanEvents } = checkArguments(registry, options);
-  const meter = (meterProvider ?? metrics.getMeterProvider()).getMeter(meterName);
+  const meter = checkedMeter(meterProvider, meterName);
   const transitions = new TransitionCounts(registry);
-  const offs = [
-    registry.on('stateChange', (change) => transitions.record(change)),
-    observeBreakers(meter, registry, transitions),
-  ];
-  if (buckets !== false) offs.push(recordDurations(meter, registry, buckets));
-  if (spanEvents) offs.push(addRejectionEvents(registry));
-  let instrumenting = true;
-  return () => {
-    if (!instrumenting) return;
-    instrumenting = false;
-    for (const off of offs) off();
+  const offs: Array<() => void> = [];
+  const stop = (): void => {
+    for (const off of offs.splice(0)) off();
   };
+  try {
+    offs.push(registry.on('stateChange', (change) => transitions.record(change)));
+    offs.push(observeBreakers(meter, registry, transitions));
+    if (buckets !== false) offs.push(recordDurations(meter, registry, buckets));
+    if (spanEvents) offs.push(addRejectionEvents(registry));
+  } catch (error) {
+    // A meter that throws halfway (a provider of the caller's own) leaves nothing listening.
+    stop();
+    throw error;
+  }
+  return stop;
 }
