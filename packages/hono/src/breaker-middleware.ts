@@ -69,9 +69,11 @@ export function breakerMiddleware(options?: BreakerMiddlewareOptions): Middlewar
     } else {
       const k = key(c);
       if (k === undefined) {
-        // Around this breaker: a breaker middleware met later may guard the request.
+        // Around this breaker: a breaker middleware met later may guard the request. If one
+        // did, it answered a refusal thrown downstream already (its `onOpen`, its `problem`),
+        // and that answer stands.
         await next();
-        if (c.error !== undefined) await answerThrownRefusal(c, settings);
+        if (c.error !== undefined && !isGuarded(c)) await answerThrownRefusal(c, settings);
         return undefined;
       }
       breaker = breakerFor(k);

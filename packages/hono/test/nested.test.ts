@@ -5,6 +5,7 @@ import { BreakerRegistry } from '@tripswitch/core';
 import { Hono } from 'hono';
 import { expect, it } from 'vitest';
 import { breakerMiddleware } from '../src/index.ts';
+import { serve } from './serve.ts';
 
 const clock = { now: () => 0 };
 
@@ -41,4 +42,31 @@ it('leaves a request its key sends around to the next breaker middleware', async
   await app.request('/other');
   expect(registry.get('private').stats().calls).toBe(1);
   expect(registry.get('app').stats().calls).toBe(1);
+});
+
+it('leaves the answer of the middleware that guarded a request to a refusal thrown downstream', async () => {
+  // The first middleware's key sends the request around it, the second guards it: the second
+  // answers the downstream refusal its own way, and the first, which did not guard the request,
+  // must not answer it again with its own 503 over that answer.
+  const downstream = new BreakerRegistry().get('inventory');
+  downstream.isolate();
+  const app = new Hono();
+  app.use('*', breakerMiddleware({ key: () => undefined, registry: new BreakerRegistry() }));
+  app.use(
+    '*',
+    breakerMiddleware({
+      name: 'shop',
+      registry: new BreakerRegistry(),
+      onOpen: (c) => c.text('the shop is resting', 503, { 'retry-after': '30' }),
+    }),
+  );
+  app.get('/basket', () => {
+    throw downstream.openError();
+  });
+
+  const response = await serve(app).then((url) => fetch(`${url}/basket`));
+
+  expect(response.status).toBe(503);
+  expect(response.headers.get('retry-after')).toBe('30');
+  expect(await response.text()).toBe('the shop is resting');
 });
