@@ -20,6 +20,8 @@ import { reflectMetadata } from './reflect-metadata-api.ts';
  *   call is a success when it completes, a failure when it errors, and ignored when the
  *   subscriber unsubscribes first (a cancellation). Declare the return type (`Observable<T>`),
  *   so that even the first call is admitted at subscription.
+ * - With a bulkhead that has a queue (`maxQueue`), a promise method's call and an Observable
+ *   method's subscription wait for a slot; a synchronous method cannot, and is refused at once.
  *
  * Nest's own method decorators (`@Get`, `@UseGuards`, `@UsePipes`, `@UseInterceptors`...)
  * work above or below this one, and the method keeps its name.
@@ -30,7 +32,8 @@ import { reflectMetadata } from './reflect-metadata-api.ts';
  * and the configuration for that name, and apply when this method's instance creates the
  * breaker at start-up: a breaker's options are fixed when it is created, so for a name that
  * several methods share, or that `@InjectBreaker()` injects, give them in the configuration.
- * @throws `InvalidOptionError` for an invalid option, or a `TypeError` when not on a method.
+ * @throws `InvalidOptionError` for an invalid option or a name that another `@CircuitBreaker()`
+ * on the method gives already, or a `TypeError` when not on a method.
  *
  * @example
  * ```ts
@@ -96,6 +99,16 @@ export function CircuitBreaker(
       );
     }
     const breakerName = givenName ?? label;
+    if (breakerOfWrapper.get(method) === breakerName) {
+      // Each call would take two permits of one breaker: every call counted twice, and a
+      // half-open circuit with one trial slot refusing the inner call of every trial for good.
+      throw new InvalidOptionError(
+        'name',
+        breakerName,
+        `another breaker than that of the @CircuitBreaker() already on ${label}`,
+        breakerName,
+      );
+    }
     const { breakerOptions, fallback } = resolveMethodOptions(options, breakerName);
     const guarded: GuardedMethod = {
       name: breakerName,
@@ -111,9 +124,13 @@ export function CircuitBreaker(
       return callGuarded(guarded, this, args);
     };
     copyMethodIdentity(guarded.method, wrapper);
+    breakerOfWrapper.set(wrapper, breakerName);
     (descriptor as PropertyDescriptor).value = wrapper;
   };
 }
+
+/** The breaker each decorated method's wrapper calls through, to catch a second decorator on it. */
+const breakerOfWrapper = new WeakMap<object, string>();
 
 /** The shape the method's declared return type promises, from TypeScript's emitted metadata. */
 function declaredShape(target: object, propertyKey: string | symbol): ResultShape {

@@ -33,7 +33,8 @@ export interface BreakerPlan {
 const injectedKey = Symbol(
   'the BreakerRegistry of TripswitchModule.forRoot(), for @CircuitBreaker()',
 );
-const registryKey = Symbol('tripswitch.registry.value');
+// Beside the instance rather than on it: an instance from useValue may be frozen.
+const registries = new WeakMap<object, BreakerRegistry>();
 const plansKey = Symbol('tripswitch.plans');
 
 type Holder = Record<PropertyKey, unknown>;
@@ -54,10 +55,10 @@ export function registerPlan(prototype: object, plan: BreakerPlan): void {
   Object.defineProperty(prototype, injectedKey, {
     configurable: true,
     get(this: Holder): unknown {
-      return this[registryKey];
+      return registries.get(this);
     },
     set(this: Holder, registry: BreakerRegistry) {
-      Object.defineProperty(this, registryKey, { value: registry, configurable: true });
+      registries.set(this, registry);
       createBreakers(this, registry);
     },
   });
@@ -73,7 +74,7 @@ export function attachRegistry(instance: unknown, registry: BreakerRegistry): vo
     typeof instance === 'object' &&
     instance !== null &&
     injectedKey in instance &&
-    !Object.hasOwn(instance, registryKey)
+    !registries.has(instance)
   ) {
     (instance as Holder)[injectedKey] = registry;
   }
@@ -87,9 +88,9 @@ export function attachRegistry(instance: unknown, registry: BreakerRegistry): vo
 export function registryOf(instance: unknown, label: string): BreakerRegistry {
   const registry =
     (typeof instance === 'object' || typeof instance === 'function') && instance !== null
-      ? (instance as Holder)[registryKey]
+      ? registries.get(instance)
       : undefined;
-  if (registry !== undefined) return registry as BreakerRegistry;
+  if (registry !== undefined) return registry;
   throw new Error(
     `@CircuitBreaker() on ${label} has no breaker registry: call the method on a provider or ` +
       'controller of an application that imports TripswitchModule.forRoot(), once the ' +

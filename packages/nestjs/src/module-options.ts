@@ -117,7 +117,9 @@ export function resolveAsyncModuleOptions(
 /** @internal Checks what a `forRootAsync()` factory returned. */
 export function checkFactoryResult(value: unknown): BreakerRegistryOptions {
   for (const key of ['filter', 'problem']) {
-    if (typeof value === 'object' && value !== null && key in value) {
+    // Own keys only: what the factory wrote. An array inherits `filter`, and is the registry's
+    // to reject as no options object.
+    if (typeof value === 'object' && value !== null && Object.hasOwn(value, key)) {
       throw new InvalidOptionError(
         key,
         (value as Record<string, unknown>)[key],

@@ -14,6 +14,7 @@ import {
   type TripswitchModuleOptions,
 } from './module-options.ts';
 import { type RefusalSettings, refusalSettingsToken } from './refusal-settings.ts';
+import { BreakerReleaser } from './release-breakers.ts';
 
 const registryOptionsToken = Symbol('tripswitch.registry-options');
 
@@ -29,7 +30,9 @@ const registryOptionsToken = Symbol('tripswitch.registry-options');
  *   breaker unless `problem` puts the name in, and {@link BreakerRefusalInterceptor} as a global
  *   interceptor, which makes an HTTP request's refusal a `BreakerRefusalException` (an
  *   `HttpException` with status 503) and puts `Retry-After` on the response, so a catch-all
- *   filter of your own answers it with 503 too.
+ *   filter of your own answers it with 503 too;
+ * - when the application closes, the release of its breakers, so a `store` that outlives the
+ *   application lets go of them.
  *
  * @example
  * ```ts
@@ -145,6 +148,7 @@ function rootModule(
         inject: [registryOptionsToken],
       },
       RegistryAttacher,
+      BreakerReleaser,
       { provide: refusalSettingsToken, useValue: refusal },
       ...(filter
         ? [

@@ -1,5 +1,6 @@
 import { Controller, Get, Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { Test } from '@nestjs/testing';
 import type { BreakerStore } from '@tripswitch/core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -137,6 +138,15 @@ describe('TripswitchModule.forRootAsync() with ConfigService', () => {
     });
   });
 
+  it('says the factory returned no object when it returned an array, rather than blame filter', async () => {
+    // An array inherits `filter` from Array.prototype: not an option the factory gave.
+    await expect(
+      startApp({
+        imports: [TripswitchModule.forRootAsync({ useFactory: () => [{ defaults: {} }] as never })],
+      }),
+    ).rejects.toMatchObject({ name: 'InvalidOptionError', option: 'options' });
+  });
+
   it("shares the registry's breakers through forRoot's store", async () => {
     const bound: string[] = [];
     const store: BreakerStore = {
@@ -158,6 +168,39 @@ describe('TripswitchModule.forRootAsync() with ConfigService', () => {
     await expect(
       startApp({ imports: [TripswitchModule.forRoot({ store: { bind: 'no' } as never })] }),
     ).rejects.toMatchObject({ name: 'InvalidOptionError', option: 'store' });
+  });
+
+  it('lets go of its breakers when the application closes, so a store shared by applications does not keep them', async () => {
+    const bound = new Set<string>();
+    let binds = 0;
+    const store: BreakerStore = {
+      bind: (circuit) => {
+        const binding = `${circuit.name} #${++binds}`;
+        bound.add(binding);
+        return {
+          publish: () => {},
+          record: () => {},
+          fleetCounts: () => undefined,
+          takeTrial: () => undefined,
+          trialSettled: () => {},
+          unbind: () => bound.delete(binding),
+        };
+      },
+    };
+    // One store for the process, as a module declared once gives every application built from it.
+    const root = TripswitchModule.forRoot({ store });
+    for (let round = 0; round < 3; round++) {
+      const moduleRef = await Test.createTestingModule({
+        imports: [root],
+        providers: [Inventory],
+      }).compile();
+      const app = moduleRef.createNestApplication({ logger: false });
+      await app.init();
+      await app.get(Inventory).stock('abc');
+      expect([...bound]).toEqual([`inventory #${round + 1}`]);
+      await app.close();
+      expect(bound.size).toBe(0);
+    }
   });
 
   it('rejects bad module options when the module is declared', () => {

@@ -373,6 +373,23 @@ describe('@CircuitBreaker() names and options', () => {
     expect(registry.get('given').stats().totals.successes).toBe(1);
   });
 
+  it('gives the registry to a frozen instance (useValue) too', async () => {
+    @Injectable()
+    class Settled {
+      @CircuitBreaker('settled')
+      call(): string {
+        return 'settled';
+      }
+    }
+    const frozen = Object.freeze(new Settled());
+    const { app } = await startApp({
+      imports: [TripswitchModule.forRoot()],
+      providers: [{ provide: Settled, useValue: frozen }],
+    });
+    expect(frozen.call()).toBe('settled');
+    expect(app.get(BreakerRegistry).get('settled').stats().totals.successes).toBe(1);
+  });
+
   it('says what is missing when the instance was not created by Nest', () => {
     expect(() => new Catalog().list()).toThrow(
       /@CircuitBreaker\(\) on Catalog\.list has no breaker registry.*TripswitchModule\.forRoot\(\)/,
@@ -445,7 +462,7 @@ describe('@CircuitBreaker() names and options', () => {
     }
   });
 
-  it('rejects an empty name, a name given twice, a static method and a non-method', () => {
+  it('rejects an empty name, a name given twice, one breaker stacked twice on a method, a static method and a non-method', () => {
     expect(() => CircuitBreaker('')).toThrow(InvalidOptionError);
     expect(() => CircuitBreaker({} as never, {})).toThrow(/a string before the options/);
     expect(() => {
@@ -455,6 +472,23 @@ describe('@CircuitBreaker() names and options', () => {
       }
       return Static;
     }).toThrow(/Static\.call is static/);
+    expect(() => {
+      class Stacked {
+        @CircuitBreaker()
+        @CircuitBreaker()
+        async call(): Promise<void> {}
+      }
+      return Stacked;
+    }).toThrow(
+      /"name" of circuit "Stacked\.call".*another breaker than that of the @CircuitBreaker\(\) already on Stacked\.call/,
+    );
+    class Layered {
+      // Two breakers for one method — its own and a shared one — is fine.
+      @CircuitBreaker('payments-api')
+      @CircuitBreaker()
+      async call(): Promise<void> {}
+    }
+    expect(Layered).toBeTypeOf('function');
     const accessor = { get: () => 1, configurable: true };
     expect(() => CircuitBreaker()({}, 'value', accessor)).toThrow(/Object\.value is not a method/);
   });
