@@ -1,5 +1,6 @@
 import type { Metadata, StatusObject } from '@grpc/grpc-js';
 import type { Permit } from '@tripswitch/core';
+import { isCallerFault } from './caller-fault.ts';
 import { deadlinePassed } from './deadline.ts';
 import type { ChainCall, ChainListener, InterceptorOptions, NextCall } from './grpc-types.ts';
 import { settleByStatus } from './judge-status.ts';
@@ -24,10 +25,13 @@ const propagateDefaults = 0xffff;
  * final status passes on its way up, before the listeners above run, so none of them that throws
  * can keep the permit from settling:
  *
- * - ignored when the caller cancelled the call (`cancelWithStatus(CANCELLED)` from above: the
- *   client's `call.cancel()`), when its parent call's cancellation reached it, when its deadline
- *   passed before a unary request was complete (the request never fully left), or when the status
- *   is a refusal by another Tripswitch breaker further down;
+ * - ignored at once when the caller cancels the call (`cancelWithStatus(CANCELLED)` from above:
+ *   the client's `call.cancel()`), without waiting for a status that may never come;
+ * - ignored when its parent call's cancellation reached it, when its deadline passed before a
+ *   unary request was complete (the request never fully left), when grpc-js ended it for the
+ *   caller's own fault (a request it could not serialize or over the client's send limit, the
+ *   client closed before the call was sent: see `isCallerFault`), or when the status is a refusal
+ *   by another Tripswitch breaker further down;
  * - otherwise judged by the status (see `judgeStatus`);
  * - ignored when the call below throws as it is made or used (an interceptor beside ours): the
  *   throw goes on to the caller, as it would without this interceptor.
@@ -41,8 +45,6 @@ export class BreakerCall implements ChainCall {
   #permit: Permit | undefined;
   /** Refused, or ended before it started: the status is on its way; nothing goes below. */
   #refused = false;
-  /** The caller cancelled the call (with CANCELLED) on its way. */
-  #cancelled = false;
   #halfClosed = false;
   /** startRead() came before start(), as grpc-js allows: passed on once the call below exists. */
   #readPending = false;
@@ -150,7 +152,10 @@ export class BreakerCall implements ChainCall {
       this.#cancelledEarly ??= { code, details };
       return;
     }
-    if (code === grpcStatus.CANCELLED) this.#cancelled = true;
+    // The caller's cancel is ignored whatever follows, so the permit settles now, not when the
+    // status passes: a call below that is not started yet (an interceptor after ours fetching a
+    // token) ends unheard, and grpc-js reports that end to no one, then or once it is started.
+    if (code === grpcStatus.CANCELLED) this.#ignore();
     try {
       next.cancelWithStatus(code, details);
     } catch (error) {
@@ -216,7 +221,6 @@ export class BreakerCall implements ChainCall {
 
   /** Whether the call ended without an answer from the service worth judging. */
   #withoutVerdict(status: StatusObject): boolean {
-    if (this.#cancelled) return true;
     const code = status?.code;
     const options = this.#options;
     if (code === grpcStatus.CANCELLED) {
@@ -226,6 +230,7 @@ export class BreakerCall implements ChainCall {
     if (code === grpcStatus.DEADLINE_EXCEEDED) {
       return !this.#halfClosed && !options.method_definition.requestStream;
     }
+    if (isCallerFault(status)) return true;
     return code === grpcStatus.UNAVAILABLE && isRefusal(status);
   }
 

@@ -123,3 +123,28 @@ describe('settleByStatus', () => {
     expect(breaker.tryAcquire()).not.toBeNull();
   });
 });
+
+describe('settleByStatus, with details that cannot be made a string', () => {
+  const unprintable: Array<[string, () => StatusObject]> = [
+    ['an object without toString', () => ({ ...status(14), details: Object.create(null) })],
+    ['a symbol', () => ({ ...status(14), details: Symbol('details') as unknown as string })],
+    [
+      'a getter that throws',
+      () =>
+        Object.defineProperty(status(14), 'details', {
+          get() {
+            throw new Error('hostile details');
+          },
+        }),
+    ],
+  ];
+
+  it.each(unprintable)('(%s) still settles the failure, without throwing', (_what, make) => {
+    const breaker = new CircuitBreaker({ minimumCalls: 100 });
+    const failures: unknown[] = [];
+    breaker.on('failure', ({ error }) => failures.push(error));
+    expect(() => settleByStatus(breaker.tryAcquire()!, make(), rule)).not.toThrow();
+    expect(breaker.stats()).toMatchObject({ inFlight: 0, totals: { failures: 1 } });
+    expect(failures[0]).toBeInstanceOf(Error);
+  });
+});

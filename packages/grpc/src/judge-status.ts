@@ -41,14 +41,18 @@ export function judgeStatus(status: StatusObject, rule: StatusRule): StatusVerdi
  */
 export function settleByStatus(permit: Permit, status: StatusObject, rule: StatusRule): void {
   let verdict: StatusVerdict;
+  let error: Error | undefined;
   try {
     verdict = judgeStatus(status, rule);
-  } catch (error) {
-    permit.failure(error);
+    // Made here, inside the try: details that cannot be made a string must not keep the permit
+    // from settling (nor the status from reaching the caller).
+    if (verdict.kind === 'failure') error = statusError(status);
+  } catch (thrown) {
+    permit.failure(thrown);
     return;
   }
   if (verdict.kind === 'success') permit.success();
-  else permit.failure(statusError(status), { retryAfterMs: verdict.pushbackMs });
+  else permit.failure(error, { retryAfterMs: verdict.pushbackMs });
 }
 
 /**

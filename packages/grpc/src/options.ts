@@ -71,7 +71,9 @@ export interface GrpcBreakerOptions extends ServiceBreakerOptions {
    * `details`, trailing `metadata`), replacing the default rule: `UNAVAILABLE`,
    * `DEADLINE_EXCEEDED`, `RESOURCE_EXHAUSTED`, `INTERNAL`, `UNKNOWN`, `DATA_LOSS` and a `CANCELLED`
    * the caller did not ask for are failures; every other status, `OK` included, is a success. A
-   * rule that throws counts a failure (and logs the error).
+   * rule that throws counts a failure (and logs the error). It is not asked about a call grpc-js
+   * ended on the client for the caller's own fault (a request it could not serialize or over the
+   * client's send limit, the client closed before the call was sent): those are ignored.
    * @defaultValue the rule above
    */
   isFailure?: ((status: StatusObject) => boolean) | undefined;

@@ -7,6 +7,7 @@ export const grpcStatus = {
   OK: 0,
   CANCELLED: 1,
   DEADLINE_EXCEEDED: 4,
+  RESOURCE_EXHAUSTED: 8,
   INTERNAL: 13,
   UNAVAILABLE: 14,
 } as const;

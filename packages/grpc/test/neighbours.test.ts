@@ -198,4 +198,66 @@ describe('a neighbour that starts the call later (fetching a token, say)', () =>
     expect(server.received).toBe(0);
     expect(c.registry.size).toBe(0);
   });
+  // Placed after ours, it makes the call below as ours makes it, but starts it later. A cancel
+  // that comes first ends the call below before it has a listener: grpc-js reports that end to
+  // nobody, then or when the call is started. The caller's cancel is ignored whatever follows,
+  // so the permit settles at the cancel, not when a status passes that never will.
+  it.each([
+    ['never starts it', false],
+    ['starts it once cancelled', true],
+  ] as const)(
+    'placed after ours, which %s: the caller’s cancel frees the permit and the bulkhead slot',
+    async (_what, startLater) => {
+      const server = await startInventory(onTestFinished, ok);
+      const starts: Array<() => void> = [];
+      const later: Interceptor = (options, nextCall) =>
+        new grpc.InterceptingCall(nextCall(options), {
+          start(metadata, listener, next) {
+            starts.push(() => next(metadata, listener));
+          },
+        }) as InterceptingCall;
+      const c = inventoryClient(
+        server.address,
+        { bulkhead: { maxConcurrent: 1 } },
+        { after: [later] },
+      );
+      const pending = call(c.client, 'unary');
+      pending.surface.cancel();
+      if (startLater) for (const start of starts.splice(0)) start();
+      expect(c.breaker().stats()).toMatchObject({
+        inFlight: 0,
+        bulkhead: { active: 0 },
+        totals: { ignored: 1 },
+      });
+      // The slot is free: the next call is admitted (and waits for the neighbour, as the first).
+      const waiting = starts.length;
+      call(c.client, 'unary');
+      expect(starts).toHaveLength(waiting + 1);
+      expect(c.breaker().stats().totals.rejected).toBe(0);
+    },
+  );
+});
+
+describe('a neighbour that hands up a status whose details are not a string', () => {
+  // Placed after ours, it rewrites the status on its way up: an object with no toString, which
+  // no error message can be made of. The judge must settle the permit anyway, and let the
+  // status go on: grpc-js never prints an OK status's details, so the caller gets its answer.
+  it('placed after ours: the permit settles and the caller still gets its answer', async () => {
+    const server = await startInventory(onTestFinished, ok);
+    const rewriting: Interceptor = (options, nextCall) =>
+      new grpc.InterceptingCall(nextCall(options), {
+        start(metadata, _listener, next) {
+          next(metadata, {
+            onReceiveStatus(ended, nextStatus) {
+              nextStatus({ ...ended, details: Object.create(null) });
+            },
+          });
+        },
+      }) as InterceptingCall;
+    const c = inventoryClient(server.address, { isFailure: () => true }, { after: [rewriting] });
+    const { status: ended, messages } = await call(c.client, 'unary').ended;
+    expect(ended.code).toBe(status.OK);
+    expect(messages).toEqual([{ sku: 'a', level: expect.any(Number) }]);
+    expect(c.breaker().stats()).toMatchObject({ inFlight: 0, totals: { failures: 1 } });
+  });
 });
