@@ -17,6 +17,8 @@ import { admitRequests, permitSlot } from './request-hooks.ts';
  * - a status of 500 or more is a failure (`isFailure` to change), anything else a success —
  *   including the status Fastify's error handler (or yours) sends for a thrown error;
  * - a response that took at least `slowCallDurationMs` from admission is slow;
+ * - a response the server destroyed before ending it (a stream payload that failed mid-way) is
+ *   a failure;
  * - a request whose client hung up before the response was sent is ignored.
  *
  * One breaker, named `'fastify'`, guards the scope unless `name` or `key` say otherwise. A route

@@ -8,6 +8,8 @@ import type {
   HookHandlerDoneFunction,
   onRequestHookHandler,
 } from 'fastify';
+import { destroyedByServer } from './destroyed-by-server.ts';
+import { hookError } from './hook-error.ts';
 import type { Guard, Registration } from './registration.ts';
 import { sendRefusal } from './send-refusal.ts';
 
@@ -45,7 +47,7 @@ export function admitRequests(registration: Registration): onRequestHookHandler 
       }
       breaker = guard.breakerFor(request);
     } catch (error) {
-      done(error as Error);
+      done(hookError(error, 'key'));
       return;
     }
     if (breaker === undefined) {
@@ -71,7 +73,8 @@ export function admitRequests(registration: Registration): onRequestHookHandler 
  * `onResponse` and `onRequestAbort` hooks, which would cost every request of the app listeners
  * of their own. Node emits 'close' on every response: after it was sent, or alone when the
  * client went away first. A response the handler ended is judged by its status (`isFailure`);
- * one closed before that is ignored: the client hung up, which says nothing about the route's
+ * one the server destroyed before that (a stream payload that failed mid-way) is a failure; one
+ * closed under it otherwise is ignored: the client hung up, which says nothing about the route's
  * health. Ended, not finished: `inject()`'s responses are ended but never finish flushing.
  */
 function settleWhenDone(
@@ -86,8 +89,14 @@ function settleWhenDone(
   response.on('close', () => {
     slots(request)[permitSlot] = null;
     if (response.writableEnded) judge(permit, guard, request, response.statusCode);
+    else if (destroyedByServer(response)) permit.failure(abortedResponse());
     else permit.ignore();
   });
+}
+
+// Made only when it happens: a failure event carries it, and nothing else needs it.
+function abortedResponse(): Error {
+  return new Error('The server destroyed the response before it was ended');
 }
 
 function judge(permit: Permit, guard: Guard, request: FastifyRequest, status: number): void {
@@ -170,12 +179,12 @@ function refuse(
       // Inside the try: a hostile thenable's `then` may throw, here or on the queueing path.
       result.then(
         (value) => answer(reply, done, value, error, guard.problem),
-        (reason: unknown) => done((reason ?? new Error('onOpen rejected')) as Error),
+        (reason: unknown) => done(hookError(reason, 'onOpen')),
       );
       return;
     }
   } catch (thrown) {
-    done(thrown as Error);
+    done(hookError(thrown, 'onOpen'));
     return;
   }
   answer(reply, done, result, error, guard.problem);
@@ -195,7 +204,7 @@ function answer(
     if (value !== undefined) reply.send(value);
     else if (!reply.sent) sendRefusal(reply, error, problem);
   } catch (thrown) {
-    done(thrown as Error);
+    done(hookError(thrown, 'sending what onOpen returned'));
   }
 }
 
