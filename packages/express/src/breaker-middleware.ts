@@ -27,6 +27,8 @@ import { settleWhenDone } from './settle-when-done.ts';
  * - a status of 500 or more is a failure (`isFailure` to change), anything else a success;
  * - a response that took at least `slowCallDurationMs` from admission is slow;
  * - an error passed to `next(err)`, or thrown, counts by the status the error handler sends;
+ * - a response the server cut short after its headers went out (an error after the headers were
+ *   sent, a stream piped into it that failed) is a failure, whatever its status said;
  * - a request whose client hung up before the response was sent is ignored.
  *
  * With a bulkhead that has a queue (`bulkhead.maxQueue` > 0), a request waits for a slot; it
