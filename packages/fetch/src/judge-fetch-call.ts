@@ -1,20 +1,35 @@
-import { abortedByDeadline, type HttpJudgement, judgeHttpCall } from '@tripswitch/core/http';
+import {
+  abortedByDeadline,
+  type HttpJudgement,
+  type HttpVerdict,
+  judgeHttpCall,
+} from '@tripswitch/core/http';
 import type { ClientJudgingOptions } from '@tripswitch/core/internal';
-import type { FetchOutcome } from './fetch-options.ts';
+import type { FetchInput, FetchOutcome } from './fetch-options.ts';
+import { refusedUnsent } from './refused-unsent.ts';
 
 /** How a call ended: `fetch` resolved with a response, or rejected. */
 export type FetchCallEnd =
   | { readonly response: Response }
-  | { readonly error: unknown; readonly signal: AbortSignal | null | undefined };
+  | {
+      readonly error: unknown;
+      readonly signal: AbortSignal | null | undefined;
+      /** The call as the caller made it, to tell a call `fetch` refused to send. */
+      readonly input: FetchInput;
+      readonly init: RequestInit | undefined;
+    };
 
 /** Options of {@link judgeFetchCall}. */
 export type JudgeFetchCallOptions = ClientJudgingOptions<FetchOutcome>;
 
+const ignored: HttpVerdict = { kind: 'ignore' };
+
 /**
  * The core's verdict on a call. A response is judged by its status and `Retry-After` when its
- * headers arrive. A rejection is a cancellation — ignored — when the call's signal was aborted by
- * its caller, and a failure otherwise: a network error, or a deadline (`AbortSignal.timeout()`),
- * which the core tells from a cancellation.
+ * headers arrive. A rejection is ignored when the call's signal was aborted by its caller, or
+ * when `fetch` refused to send the call at all (see {@link refusedUnsent}); it is a failure
+ * otherwise: a network error, or a deadline (`AbortSignal.timeout()`), which the core tells
+ * from a cancellation.
  */
 export function judgeFetchCall(end: FetchCallEnd, options: JudgeFetchCallOptions): HttpJudgement {
   const { isFailure, now, maxRetryAfterMs } = options;
@@ -37,7 +52,10 @@ export function judgeFetchCall(end: FetchCallEnd, options: JudgeFetchCallOptions
       error: verdict.kind === 'failure' ? statusError(response) : undefined,
     };
   }
-  const { error, signal } = end;
+  const { error, signal, input, init } = end;
+  // Never sent: the caller's mistake, which says nothing about the service (and isFailure is not
+  // asked, as it is not about a cancelled call).
+  if (refusedUnsent(input, init, error)) return { verdict: ignored, error };
   const verdict = judgeHttpCall(
     { error, cancelled: signal?.aborted === true && !abortedByDeadline(signal) },
     {

@@ -23,8 +23,9 @@ import { keyRequest, originKey } from './request-key.ts';
  * response's headers arrive, so a body read slowly, or never, holds no permit. Failures are
  * network errors, a deadline that passed (`AbortSignal.timeout()`), and responses of 5xx or 429
  * (see `isFailure`); a 429 or 503 with `Retry-After` holds the circuit open at least that long.
- * A call its caller aborts is ignored. Redirects are followed by `fetch` and judged as one call,
- * by the final response, on the breaker of the URL first asked for.
+ * A call its caller aborts is ignored, and so is one `fetch` refuses to send (a forbidden
+ * method, a header value with a line break). Redirects are followed by `fetch` and judged as one
+ * call, by the final response, on the breaker of the URL first asked for.
  *
  * When the circuit is open — or half-open with every trial in flight, or a `bulkhead` is full —
  * the call rejects before any byte leaves the process, with the core's `CircuitOpenError` (or
@@ -103,16 +104,19 @@ export function withBreaker(
     try {
       pending = fetch(input, init);
     } catch (error) {
-      settle(permit, { error, signal });
+      settle(permit, { error, signal, input, init });
       return Promise.reject(error);
     }
+    // A fetch of the user's that returns no promise (a Response, a thenable, nothing) would
+    // otherwise throw at .then() with the permit held: what it returned is judged as it resolves.
+    if (!(pending instanceof Promise)) pending = Promise.resolve(pending);
     return pending.then(
       (response) => {
         settle(permit, { response });
         return response;
       },
       (error: unknown) => {
-        settle(permit, { error, signal });
+        settle(permit, { error, signal, input, init });
         throw error;
       },
     );

@@ -26,8 +26,9 @@ import type { UndiciBreakerOptions } from './options.ts';
  * headers arrive, so a body read slowly, or never, holds no permit. Failures are network errors,
  * undici's own timeouts, a deadline that passed (`AbortSignal.timeout()`), and responses of 5xx
  * or 429 (see `isFailure`); a 429 or 503 with `Retry-After` holds the circuit open at least that
- * long. A request its caller aborts is ignored. `fetch` follows redirects by sending a new request
- * for each hop, so each hop is judged on its own, on the breaker of the origin it goes to.
+ * long. A request its caller aborts is ignored, and so is one undici refuses to send (its
+ * `InvalidArgumentError`). `fetch` follows redirects by sending a new request for each hop, so
+ * each hop is judged on its own, on the breaker of the origin it goes to.
  *
  * When the circuit is open — or half-open with every trial in flight, or a `bulkhead` is full —
  * the request fails before any byte leaves the process with the core's `CircuitOpenError` (or

@@ -24,7 +24,9 @@ export interface UndiciOutcome {
    * The error undici reported instead of a response, if any: an error whose `code` is
    * `'ECONNREFUSED'`, `'ECONNRESET'`, `'ENOTFOUND'`, `'UND_ERR_SOCKET'`,
    * `'UND_ERR_HEADERS_TIMEOUT'` …, or a `TimeoutError` `DOMException` when an
-   * `AbortSignal.timeout()` deadline passed.
+   * `AbortSignal.timeout()` deadline passed. Or undici's `ResponseError`, when an interceptor
+   * closer to the agent (`interceptors.responseError()`) turned the response into one: then
+   * `response` is set too, and the request is judged by it.
    */
   error: Error | undefined;
 }
