@@ -134,7 +134,15 @@ export function breakerHooks(options?: GotBreakerOptions): BreakerHooks {
     );
   };
   const settleResponse = (response: PlainResponse): void => {
-    settle(attempts.take(response.request.options), { kind: 'response', response });
+    const permit = attempts.take(response.request.options);
+    // Answered by got's `cache`, the origin was never asked: its health is unknown, and a
+    // half-open trial closing the circuit on a kept response would end the wait for nothing.
+    if (response.isFromCache) permit?.ignore();
+    else settle(permit, { kind: 'response', response });
+  };
+  const settleOnResponse: AfterResponseHook = (response) => {
+    settleResponse(response);
+    return response;
   };
   const settleError = (error: Error): void => {
     const permit = attempts.take((error as { options?: unknown }).options);
@@ -176,6 +184,11 @@ export function breakerHooks(options?: GotBreakerOptions): BreakerHooks {
     if (hooks[0] !== settleAndUnwrap && hooks[0] !== settleFirst && !hooks.includes(settleFirst)) {
       hooks.unshift(settleFirst);
     }
+    // An afterResponse hook that calls retryWithMergedOptions() (a token refresh) makes got drop
+    // the afterResponse hooks of the attempt it starts (got 16: all; got 15: those from it on):
+    // without ours back, that attempt's response would settle nothing, and its permit leak.
+    const responseHooks = options.hooks.afterResponse;
+    if (!responseHooks.includes(settleOnResponse)) responseHooks.push(settleOnResponse);
   };
 
   // A permit not granted: the refusal goes to the caller, or the fallback's answer is returned
@@ -216,12 +229,7 @@ export function breakerHooks(options?: GotBreakerOptions): BreakerHooks {
     hooks: {
       beforeRequest: [beforeRequest],
       beforeRedirect: [(_next, response) => settleResponse(response)],
-      afterResponse: [
-        (response) => {
-          settleResponse(response);
-          return response;
-        },
-      ],
+      afterResponse: [settleOnResponse],
       beforeRetry: [settleError],
       beforeError: [settleAndUnwrap],
     },
