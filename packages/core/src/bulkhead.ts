@@ -87,6 +87,9 @@ export class Bulkhead {
    * the caller's; with `'timeout'` (`queueTimeoutMs`) or `'aborted'` (`signal`) it is not.
    */
   wait(signal: AbortSignal | undefined): Promise<WaitOutcome> {
+    // Already aborted — by a listener the admission ran (a stateChange listener, a throttle):
+    // its abort event is over, so a waiter that listened for it would wait for a slot in vain.
+    if (signal?.aborted) return Promise.resolve('aborted');
     return new Promise<WaitOutcome>((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const onAbort = (): void => {

@@ -218,9 +218,16 @@ export function callGuarded(
 ): Promise<unknown> {
   if (signal?.aborted) return cancel(circuit, signal.reason);
   if (circuit.bulkhead !== undefined) return callWhenAdmitted(circuit, fn, self, args, signal);
-  const ticket = circuit.admit();
-  if (ticket < 0) return refused(circuit, args);
-  return runWith(circuit, fn, self, args, newPermit(circuit, ticket), signal);
+  // Admitting, refusing and settling read the breaker's clock, which may throw: a rejection, as
+  // `execute` promises, not a throw. What the admission took, admittedAt gives back; a permit is
+  // settled by the time its settlement reads the clock.
+  try {
+    const ticket = circuit.admit();
+    if (ticket < 0) return refused(circuit, args);
+    return runWith(circuit, fn, self, args, newPermit(circuit, ticket), signal);
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 function newPermit(circuit: Circuit, ticket: number): BreakerPermit {
@@ -338,15 +345,18 @@ function runGuarded(
     /** The caller stops waiting while the function runs on: it keeps its slot till it settles. */
     const leave = (why: LateSettlementCause): void => {
       cause = why;
-      stoppedAt = circuit.clock.now();
       circuit.bulkhead?.linger();
+      stoppedAt = unthrown(circuit, () => circuit.clock.now(), Number.NaN);
     };
+    // The abort listener and the timer run where nobody could catch a throw (a throw there is an
+    // uncaught exception, and the caller would never be answered): what the breaker's clock
+    // throws while they settle the call is reported instead.
     const onAbort = (): void => {
       if (!answer()) return;
       const reason = (signal as AbortSignal).reason;
       leave('cancelled');
       controller?.abort(reason);
-      permit.cancel(reason, false);
+      unthrown(circuit, () => permit.cancel(reason, false), undefined);
       reject(reason);
     };
     if (controller !== undefined) {
@@ -355,7 +365,7 @@ function runGuarded(
         const error = new CircuitTimeoutError(circuit.name, timeoutMs as number);
         leave('timeout');
         controller.abort(error);
-        permit.timeOut(error);
+        unthrown(circuit, () => permit.timeOut(error), undefined);
         resolve(fallbackOrThrow(circuit, error, args));
       }, timeoutMs);
     }
@@ -391,16 +401,50 @@ function runGuarded(
     }
     // Judged a microtask later, as a promise's outcome would be: a caller that aborts right
     // after execute() returns has stopped waiting, even for a function that returned at once.
-    if (threw) queueMicrotask(() => resolve(onError(result)));
-    else if (promise === undefined) queueMicrotask(() => resolve(onValue(result)));
+    if (threw) queueMicrotask(() => answerWith(onError, result, resolve, reject));
+    else if (promise === undefined)
+      queueMicrotask(() => answerWith(onValue, result, resolve, reject));
   });
+}
+
+/**
+ * Answers the caller from `react(outcome)`, in a microtask of its own, where a throw would be an
+ * uncaught exception: what the settlement throws (the breaker's clock) rejects the call, as it
+ * does when the reaction runs on the function's promise.
+ */
+function answerWith(
+  react: (outcome: unknown) => unknown,
+  outcome: unknown,
+  resolve: (value: unknown) => void,
+  reject: (error: unknown) => void,
+): void {
+  try {
+    resolve(react(outcome));
+  } catch (error) {
+    reject(error);
+  }
+}
+
+/**
+ * Runs `fn`, a step of the breaker's own that reads its clock, where nothing could catch a throw;
+ * reports what it throws (as the `clock`'s: the one callback of the user's such a step does not
+ * guard itself) and returns `otherwise`.
+ */
+function unthrown<T>(circuit: Circuit, fn: () => T, otherwise: T): T {
+  try {
+    return fn();
+  } catch (error) {
+    circuit.report('clock', error);
+    return otherwise;
+  }
 }
 
 /** The function of a call its caller stopped waiting for has settled: its slot is free. */
 function settledLate(circuit: Circuit, stoppedAt: number, cause: LateSettlementCause): void {
   circuit.bulkhead?.releaseLingering();
   if (circuit.listens('settledLate')) {
-    const lateByMs = Math.max(0, circuit.clock.now() - stoppedAt);
+    // NaN when the clock threw as the caller stopped waiting: how late is then unknown.
+    const lateByMs = Math.max(0, circuit.clock.now() - stoppedAt) || 0;
     circuit.emit('settledLate', { name: circuit.name, lateByMs, cause });
   }
 }

@@ -455,10 +455,11 @@ export class Circuit implements Settler {
 
   succeed(ticket: number, startedAt: number, durationMs: number | undefined): void {
     this.#release(true);
+    // Counted before the clock is read: a clock that throws must not lose the call from the totals.
+    this.#successes++;
     const now = this.#settleTime(startedAt, durationMs);
     const duration = durationMs ?? elapsed(startedAt, now);
     const slow = this.#countSlow(duration, true);
-    this.#successes++;
     if (this.#listeners?.lists.success) {
       this.emit('success', { name: this.name, durationMs: duration });
     }
@@ -495,7 +496,15 @@ export class Circuit implements Settler {
     error: unknown,
     retryAfterMs: number | undefined,
   ): boolean {
-    if (retryAfterMs !== undefined && retryAfterMs > 0) this.#holdOpenFor(retryAfterMs);
+    if (retryAfterMs !== undefined && retryAfterMs > 0) {
+      // The permit is settled by now: a clock that throws here must not keep the call in flight
+      // (a bulkhead slot, a half-open trial) for good, so the call goes on to be recorded.
+      try {
+        this.#holdOpenFor(retryAfterMs);
+      } catch (error) {
+        this.report('clock', error);
+      }
+    }
     const isFailure = this.settings.isFailure;
     if (isFailure !== undefined && !this.ask('isFailure', isFailure, error, true)) {
       this.#ignore(ticket, startedAt, 'not-a-failure', error, durationMs, true);
@@ -513,14 +522,19 @@ export class Circuit implements Settler {
   /** Records a call that timed out; its bulkhead slot stays taken until its function settles. */
   timedOut(ticket: number, startedAt: number, error: CircuitTimeoutError): void {
     this.#timeouts++;
-    if (this.#listeners?.lists.timeout) {
-      this.emit('timeout', {
-        name: this.name,
-        durationMs: elapsed(startedAt, this.clock.now()),
-        timeoutMs: error.timeoutMs,
-      });
+    // Recorded even when the clock throws as the event is built: the permit is settled by now,
+    // so nothing else would ever take the call out of flight.
+    try {
+      if (this.#listeners?.lists.timeout) {
+        this.emit('timeout', {
+          name: this.name,
+          durationMs: elapsed(startedAt, this.clock.now()),
+          timeoutMs: error.timeoutMs,
+        });
+      }
+    } finally {
+      this.#fail(ticket, startedAt, undefined, error, undefined, false);
     }
-    this.#fail(ticket, startedAt, undefined, error, undefined, false);
   }
 
   /**
@@ -540,10 +554,10 @@ export class Circuit implements Settler {
     freeSlot: boolean,
   ): void {
     this.#release(freeSlot);
+    this.#failures++;
     const now = this.#settleTime(startedAt, durationMs);
     const duration = durationMs ?? elapsed(startedAt, now);
     const slow = this.#countSlow(duration, false);
-    this.#failures++;
     if (this.#listeners?.lists.failure) {
       this.emit(
         'failure',
@@ -574,8 +588,8 @@ export class Circuit implements Settler {
     freeSlot: boolean,
   ): void {
     this.#release(freeSlot);
-    const now = this.#settleTime(startedAt, durationMs);
     this.#ignored++;
+    const now = this.#settleTime(startedAt, durationMs);
     if (this.#listeners?.lists.ignored) {
       const duration = durationMs ?? elapsed(startedAt, now);
       this.emit(

@@ -159,8 +159,8 @@ export class BreakerPermit implements Permit {
     this.#settled = true;
     // No object for the bare duration: a failure is the breaker's busiest moment.
     const byObject = typeof options === 'object' && options !== null;
-    const durationMs = byObject ? options.durationMs : options;
-    const retryAfterMs = byObject ? options.retryAfterMs : undefined;
+    const durationMs = byObject ? detail(options, 'durationMs') : options;
+    const retryAfterMs = byObject ? detail(options, 'retryAfterMs') : undefined;
     return this.#settler.failOrIgnore(
       this.#ticket,
       this.#startedAt,
@@ -198,6 +198,18 @@ export class BreakerPermit implements Permit {
     if (this.#settled) return;
     this.#settled = true;
     this.#settler.ignore(this.#ticket, this.#startedAt, reason, freeSlot);
+  }
+}
+
+/**
+ * A detail of a failure, read once; one whose getter throws is treated as not given, as a value
+ * that is no duration is: the permit is settled already, and the call must still be recorded.
+ */
+function detail(options: FailureOptions, key: keyof FailureOptions): number | undefined {
+  try {
+    return options[key];
+  } catch {
+    return undefined;
   }
 }
 

@@ -34,7 +34,12 @@ export const closedPhase: Phase = { kind: 'closed' };
 export const disabledPhase: Phase = { kind: 'disabled' };
 export const forcedOpenPhase: Phase = { kind: 'forced-open' };
 
-/** A half-open phase that follows `open`; trials time out after `timeoutMs` or that open period. */
+/**
+ * A half-open phase that follows `open`; trials time out after `timeoutMs` or that open period,
+ * which counts as no longer than the longest duration: an open period restored from a snapshot
+ * or taken from the fleet may claim to have begun at any time, and a trial that hangs must not
+ * hold the circuit half-open for longer than any duration a breaker may be given.
+ */
 export function halfOpenAfter(
   open: { openedAt: number; until: number; attempt: number },
   timeoutMs: number | undefined,
@@ -44,7 +49,7 @@ export function halfOpenAfter(
     openedAt: open.openedAt,
     until: open.until,
     attempt: open.attempt,
-    timeoutMs: timeoutMs ?? open.until - open.openedAt,
+    timeoutMs: timeoutMs ?? Math.min(open.until - open.openedAt, limits.durationMs),
     succeeded: 0,
     trials: new Map(),
     fleetTrials: new Set(),

@@ -36,17 +36,18 @@ export function validateSnapshot(value: unknown, breakerName: string): BreakerSn
   if (typeof value !== 'object' || value === null) {
     throw new InvalidOptionError('initialState', value, expected, breakerName);
   }
-  const snapshot = value as Record<string, unknown>;
-  if (snapshot.version !== 1) {
-    throw new InvalidOptionError('initialState.version', snapshot.version, '1', breakerName);
+  // Each field is read once: a getter (or a proxy) may answer differently the second time, and
+  // what is returned must be what was checked.
+  const { version, state, openedAt, openUntil, attempt } = value as Record<string, unknown>;
+  if (version !== 1) {
+    throw new InvalidOptionError('initialState.version', version, '1', breakerName);
   }
-  switch (snapshot.state) {
+  switch (state) {
     case 'closed':
     case 'forced-open':
     case 'disabled':
-      return { version: 1, state: snapshot.state };
+      return { version: 1, state };
     case 'open': {
-      const { openedAt, openUntil, attempt } = snapshot;
       if (!isFiniteNumber(openedAt)) {
         throw new InvalidOptionError(
           'initialState.openedAt',
@@ -76,7 +77,7 @@ export function validateSnapshot(value: unknown, breakerName: string): BreakerSn
     default:
       throw new InvalidOptionError(
         'initialState.state',
-        snapshot.state,
+        state,
         "'closed', 'open', 'forced-open' or 'disabled'",
         breakerName,
       );
