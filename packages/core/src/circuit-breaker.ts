@@ -7,6 +7,7 @@ import {
   type ExecuteOptions,
   executeChecked,
   neverAborted,
+  type PlainCall,
 } from './call-runner.ts';
 import { Circuit } from './circuit.ts';
 import type { BulkheadFullError, CircuitOpenError } from './errors.ts';
@@ -96,7 +97,13 @@ export class CircuitBreaker<TFallback = never> {
       return executeChecked(circuit, fn, options) as Promise<Awaited<T> | TFallback>;
     }
     // The plain path; see admitPlainCall for why `fn` is called here and in `wrap`.
-    const permit = admitPlainCall(circuit);
+    let permit: PlainCall | undefined;
+    try {
+      permit = admitPlainCall(circuit);
+    } catch (error) {
+      // The breaker's clock, read to admit or refuse the call, threw: a rejection, never a throw.
+      return Promise.reject(error);
+    }
     if (permit === undefined) return circuit.refusal();
     let result: unknown;
     try {
@@ -129,7 +136,12 @@ export class CircuitBreaker<TFallback = never> {
         return callGuarded(circuit, fn, this, args, undefined) as Promise<Awaited<R> | TFallback>;
       }
       // The plain path, as in `execute`.
-      const permit = admitPlainCall(circuit);
+      let permit: PlainCall | undefined;
+      try {
+        permit = admitPlainCall(circuit);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       if (permit === undefined) return circuit.refusal();
       let result: unknown;
       try {
