@@ -269,6 +269,24 @@ describe('outcome rules', () => {
     expect(breaker.stats().failures).toBe(1);
     expect(reported).toEqual([['isFailure', 'predicate bug']]);
   });
+
+  it('reports an isResultFailure that answers a promise, rather than failing every result', async () => {
+    const { breaker } = setup({
+      isResultFailure: (async () => false) as unknown as (result: unknown) => boolean,
+    });
+    const reported: unknown[] = [];
+    breaker.on('callbackError', ({ callback, error }) =>
+      reported.push([callback, (error as Error).message]),
+    );
+    await expect(breaker.execute(ok)).resolves.toBe('ok');
+    expect(breaker.stats().totals).toMatchObject({ successes: 1, failures: 0 });
+    expect(reported).toEqual([
+      [
+        'isResultFailure',
+        expect.stringMatching(/^isResultFailure returned a promise; it must return a boolean/),
+      ],
+    ]);
+  });
 });
 
 describe('open', () => {

@@ -31,6 +31,7 @@ import {
   sharedStateOf,
   snapshotOf,
 } from './phase.ts';
+import { predicateAnswer } from './predicate-answer.ts';
 import type { BreakerSnapshot, CircuitState } from './snapshot.ts';
 import type { SharedCircuitState, StoreBinding, WindowCounts } from './store.ts';
 import { bindStore, noStore } from './store-binding.ts';
@@ -238,7 +239,10 @@ export class Circuit implements Settler {
     this.listeners().report(callback, error);
   }
 
-  /** Calls a user's predicate; if it throws, reports that and returns `otherwise`. */
+  /**
+   * Calls a user's predicate; if it throws (or answers a promise: see predicateAnswer), reports
+   * that and returns `otherwise`.
+   */
   ask(
     callback: string,
     predicate: (value: unknown) => boolean,
@@ -246,7 +250,7 @@ export class Circuit implements Settler {
     otherwise: boolean,
   ): boolean {
     try {
-      return Boolean(predicate(value));
+      return predicateAnswer(predicate(value), callback);
     } catch (error) {
       this.report(callback, error);
       return otherwise;
@@ -282,7 +286,7 @@ export class Circuit implements Settler {
     const now = this.clock.now();
     for (const { throttle, index } of throttles) {
       try {
-        if (throttle.shouldThrottle(now)) return true;
+        if (predicateAnswer(throttle.shouldThrottle(now), 'shouldThrottle')) return true;
       } catch (error) {
         this.report(`rules[${index}].throttle().shouldThrottle`, error);
       }
@@ -671,7 +675,9 @@ export class Circuit implements Settler {
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i] as TripRule;
       try {
-        if ((rule as Required<TripRule>).shouldOpen(counts)) return rule;
+        if (predicateAnswer((rule as Required<TripRule>).shouldOpen(counts), 'shouldOpen')) {
+          return rule;
+        }
       } catch (error) {
         this.report(`rules[${this.settings.rules.indexOf(rule)}].shouldOpen`, error);
       }

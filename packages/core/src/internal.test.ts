@@ -19,6 +19,7 @@ it('exports exactly these names, with no default export', () => {
     'isThenable',
     'keyedBreakers',
     'optionNamesChecker',
+    'predicateAnswer',
     'resolveFallbackResponse',
     'splitClientOptions',
   ]);

@@ -5,7 +5,7 @@
  * server adapter's `name`, `key`, `registry` and `maxKeys`, keyed breakers, a permit taken
  * without a promise when nothing can make the call wait, fallbacks delivered as a client's
  * response, finding a refusal in an error's `cause` chain, branding an adapter's error as a
- * Tripswitch error, recognising a thenable.
+ * Tripswitch error, recognising a thenable, reading a user predicate's answer.
  *
  * **Internal: no stability promise.** Anything here may change or go in any release, a patch
  * included, in step with the adapters released beside it. Authors of other adapters may use it,
@@ -47,4 +47,5 @@ export { findRefusal } from './http/find-refusal.ts';
 export { type KeyedBreakersOptions, keyedBreakers } from './http/keys.ts';
 export { checkRefusalProblem } from './http/refusal.ts';
 export { answerRefusal } from './http/refusal-fallback.ts';
+export { predicateAnswer } from './predicate-answer.ts';
 export { isThenable } from './thenable.ts';

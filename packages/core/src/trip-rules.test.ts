@@ -288,6 +288,17 @@ describe('the rules option', () => {
     expect(changes[0]).toMatchObject({ reason: 'failure-rate' });
   });
 
+  it('reports a rule that answers a promise (an async shouldOpen), and does not open for it', () => {
+    const { breaker, reported } = breakerOn({
+      rules: [{ name: 'async', shouldOpen: (async () => false) as unknown as () => boolean }],
+    });
+    settle(breaker, 'oo');
+    expect(breaker.state).toBe('closed');
+    expect(reported).toHaveLength(2);
+    expect(reported[0]).toMatchObject({ callback: 'rules[0].shouldOpen' });
+    expect(String(reported[0]?.error)).toMatch(/shouldOpen returned a promise/);
+  });
+
   it('never opens with an empty list, but still measures', () => {
     const { breaker } = breakerOn({ rules: [] });
     settle(breaker, 'ffffffffffffffffffff');

@@ -1,4 +1,5 @@
 import type { Permit } from '@tripswitch/core';
+import { predicateAnswer } from '@tripswitch/core/internal';
 import type { Request, Response } from 'express';
 import { cutByServer } from './cut-by-server.ts';
 
@@ -29,7 +30,7 @@ export function settleWhenDone(
     const status = res.statusCode;
     let failed: boolean;
     try {
-      failed = Boolean(isFailure(status, req));
+      failed = predicateAnswer(isFailure(status, req), 'isFailure');
     } catch (error) {
       // Runs in an event listener, where a throw would crash the process: count a failure, say so.
       console.error('[tripswitch] isFailure threw; the request counts as a failure', error);

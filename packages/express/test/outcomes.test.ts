@@ -215,6 +215,24 @@ describe.each(expresses)('%s: outcomes', (label, express) => {
     expect(breaker().inFlight).toBe(0);
   });
 
+  it('reports an isFailure that answers a promise (an async function), naming the mistake', async () => {
+    const report = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const app = protectedApp({ isFailure: (async () => false) as unknown as () => boolean });
+    app.get('/ok', (_req, res) => {
+      res.send('fine');
+    });
+    const url = await serve(app);
+    const outcome = nextOutcome(registry);
+
+    expect((await get(`${url}/ok`)).status).toBe(200);
+    const recorded = await outcome;
+    expect(recorded).toMatchObject({ kind: 'failure' });
+    expect(String(recorded.error)).toMatch(
+      /isFailure returned a promise; it must return a boolean/,
+    );
+    expect(report).toHaveBeenCalledWith(expect.stringContaining('isFailure threw'), recorded.error);
+  });
+
   it("counts a response as slow when it took slowCallDurationMs on the breaker's clock", async () => {
     const app = protectedApp({ slowCallDurationMs: 1_000 });
     app.get('/work/:ms', (req, res) => {

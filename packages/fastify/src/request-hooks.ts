@@ -1,7 +1,7 @@
 import type { BulkheadFullError, CircuitBreaker, CircuitOpenError, Permit } from '@tripswitch/core';
 import { isBulkheadFullError, isCircuitOpenError } from '@tripswitch/core';
 import type { RefusalProblemFunction } from '@tripswitch/core/http';
-import { isThenable } from '@tripswitch/core/internal';
+import { isThenable, predicateAnswer } from '@tripswitch/core/internal';
 import type {
   FastifyReply,
   FastifyRequest,
@@ -102,7 +102,7 @@ function abortedResponse(): Error {
 function judge(permit: Permit, guard: Guard, request: FastifyRequest, status: number): void {
   let failed: boolean;
   try {
-    failed = Boolean(guard.isFailure(status, request));
+    failed = predicateAnswer(guard.isFailure(status, request), 'isFailure');
   } catch (error) {
     permit.failure(error);
     logSafely(request, error);

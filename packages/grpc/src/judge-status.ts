@@ -1,5 +1,6 @@
 import type { Metadata, StatusObject } from '@grpc/grpc-js';
 import type { Permit } from '@tripswitch/core';
+import { predicateAnswer } from '@tripswitch/core/internal';
 import { isFailureCode, statusName } from './status-codes.ts';
 
 /** How calls are judged: the parts of the interceptor's options the judge reads. */
@@ -69,7 +70,7 @@ export function pushbackOf(metadata: Metadata | null | undefined, max: number): 
 // inside grpc-js's listener, where a throw would end up an uncaught exception.)
 function askIsFailure(isFailure: (status: StatusObject) => boolean, status: StatusObject): boolean {
   try {
-    return Boolean(isFailure(status));
+    return predicateAnswer(isFailure(status), 'isFailure');
   } catch (error) {
     console.error('[tripswitch] isFailure threw; the gRPC call counts as a failure', error);
     return true;

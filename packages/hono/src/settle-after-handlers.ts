@@ -1,5 +1,5 @@
 import type { Permit } from '@tripswitch/core';
-import { findRefusal } from '@tripswitch/core/internal';
+import { findRefusal, predicateAnswer } from '@tripswitch/core/internal';
 import type { Context } from 'hono';
 import { isClientGone } from './client-gone.ts';
 import type { MiddlewareSettings } from './options.ts';
@@ -42,7 +42,7 @@ export function settleAfterHandlers(
   const status = c.finalized ? c.res.status : 500;
   let failed: boolean;
   try {
-    failed = Boolean(isFailure(status, c));
+    failed = predicateAnswer(isFailure(status, c), 'isFailure');
   } catch (error) {
     // The response is made and sound; a broken predicate must not turn it into an error page.
     console.error('[tripswitch] isFailure threw; the request counts as a failure', error);

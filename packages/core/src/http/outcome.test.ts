@@ -90,6 +90,14 @@ describe('judgeHttpCall', () => {
     });
     expect(report).toHaveBeenCalledOnce();
   });
+  it('reports an isFailure that answers a promise, naming the mistake', () => {
+    const report = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const isFailure = (async () => false) as unknown as () => boolean;
+    expect(judgeHttpCall({ status: 200 }, { ...options, isFailure })).toMatchObject({
+      kind: 'failure',
+    });
+    expect(String(report.mock.calls[0]?.[1])).toMatch(/isFailure returned a promise/);
+  });
 });
 
 describe('abortedByDeadline', () => {

@@ -1,3 +1,5 @@
+import { predicateAnswer } from '../predicate-answer.ts';
+
 /** How an HTTP call through a breaker ended, in the terms every client adapter can fill in. */
 export interface HttpCallOutcome {
   /** The response status, when a response arrived (even one the client treats as an error). */
@@ -107,7 +109,7 @@ function askIsFailure(
   outcome: HttpCallOutcome,
 ): boolean {
   try {
-    return Boolean(isFailure(outcome));
+    return predicateAnswer(isFailure(outcome), 'isFailure');
   } catch (error) {
     console.error('[tripswitch] isFailure threw; the call counts as a failure', error);
     return true;
