@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { BreakerRegistry } from '@tripswitch/core';
+import { CountingRegistry } from '@tripswitch/test-breakers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dashboardHandler } from '../src/index.ts';
-import { CountingRegistry } from './counting-registry.ts';
 import { EventStreamReader } from './event-stream-reader.ts';
 import { send, serve } from './serve.ts';
 

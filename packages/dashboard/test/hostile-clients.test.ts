@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { BreakerRegistry } from '@tripswitch/core';
+import { CountingRegistry } from '@tripswitch/test-breakers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dashboardHandler } from '../src/index.ts';
-import { CountingRegistry } from './counting-registry.ts';
 import { EventStreamReader } from './event-stream-reader.ts';
 import { serve } from './serve.ts';
 

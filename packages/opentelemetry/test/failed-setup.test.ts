@@ -1,31 +1,11 @@
 // A MeterProvider that cannot give what the instrumentation needs: the call must fail naming the
 // option, and leave nothing behind on the registry or the meter.
 import type { Meter, MeterProvider } from '@opentelemetry/api';
-import {
-  type BreakerEventName,
-  type BreakerListener,
-  BreakerRegistry,
-  InvalidOptionError,
-} from '@tripswitch/core';
+import { InvalidOptionError } from '@tripswitch/core';
+import { CountingRegistry } from '@tripswitch/test-breakers';
 import { describe, expect, it } from 'vitest';
 import { instrumentBreakers } from '../src/index.ts';
 import { manualMeterProvider, pointsOf } from './collect.ts';
-
-/** A real registry that counts its live subscriptions (the core has no count of its own). */
-class CountingRegistry extends BreakerRegistry {
-  listeners = 0;
-
-  override on<K extends BreakerEventName>(event: K, listener: BreakerListener<K>): () => void {
-    const off = super.on(event, listener);
-    this.listeners++;
-    let subscribed = true;
-    return () => {
-      if (subscribed) this.listeners--;
-      subscribed = false;
-      off();
-    };
-  }
-}
 
 /** A provider whose meters are the real `meterProvider`'s, with `method` throwing. */
 function breakingMeter(meterProvider: MeterProvider, method: keyof Meter): MeterProvider {

@@ -1,7 +1,7 @@
 /**
  * @module
  * Breaker fixtures shared by the packages' tests: a clock the test moves by hand, registries on
- * it, and a wait for the next outcome a breaker records.
+ * it, a wait for the next outcome a breaker records, and a registry that counts its listeners.
  */
 import {
   type BreakerEventName,
@@ -108,4 +108,26 @@ export function nextOutcome(source: OutcomeSource): Promise<Outcome> {
       source.on('ignored', ({ name, durationMs }) => settle({ kind: 'ignored', name, durationMs })),
     );
   });
+}
+
+/**
+ * A real registry that counts its live subscriptions, so a test can see that what subscribed
+ * (a dashboard, an instrumentation) unsubscribed every listener it added. (The core has no
+ * listener count of its own.)
+ */
+export class CountingRegistry extends BreakerRegistry {
+  listeners = 0;
+
+  override on<K extends BreakerEventName>(event: K, listener: BreakerListener<K>): () => void {
+    const off = super.on(event, listener);
+    this.listeners++;
+    let subscribed = true;
+    return () => {
+      if (subscribed) {
+        subscribed = false;
+        this.listeners--;
+      }
+      off();
+    };
+  }
 }
