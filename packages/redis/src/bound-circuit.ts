@@ -86,7 +86,13 @@ export class BoundCircuit {
     const own = this.circuit.current();
     const order = compareVersions(fleet.version, this.fleetVersionOf(own.version));
     if (order === 'older' && (this.#unconfirmed || fleet.byOperator !== true)) return 'ahead';
-    if (order === 'same' && sameState(fleet, own)) return 'same';
+    if (order === 'same' && sameState(fleet, own)) {
+      // Redis holds the breaker's own state: confirmed, though the reply to its write was lost
+      // (a command past the timeout that Redis ran all the same). Left unconfirmed, the breaker
+      // would put it back over an operator's state written behind it.
+      this.#unconfirmed = false;
+      return 'same';
+    }
     const { byOperator: _, ...state } = fleet;
     this.circuit.adopt({ ...state, version: own.version + 1 } as SharedCircuitState);
     const now = this.circuit.current();

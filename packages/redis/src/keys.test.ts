@@ -39,6 +39,14 @@ describe('breakerKeys', () => {
     expect(new Set(names.map(hashTagOf)).size).toBe(names.length);
   });
 
+  it('keeps names distinct that differ only in a lone surrogate, in the bytes Redis gets', () => {
+    // A client sends keys as UTF-8, where every lone surrogate becomes U+FFFD.
+    const names = ['x\uD800', 'x\uDC00', 'x\uFFFD', 'x\uD83D', 'x%uD800', 'x\uD83D\uDCB3'];
+    const bytes = names.map((name) => Buffer.from(hashTagOf(name)).toString('hex'));
+    expect(new Set(bytes).size).toBe(names.length);
+    expect(hashTagOf('x\uD83D\uDCB3')).toBe('x\uD83D\uDCB3');
+  });
+
   it('publishes on one channel per prefix', () => {
     expect(channelOf('tripswitch:')).toBe('tripswitch:transitions');
   });

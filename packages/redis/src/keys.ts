@@ -27,13 +27,26 @@ export function channelOf(prefix: string): string {
   return `${prefix}transitions`;
 }
 
+/** A brace, `%`, or half of a surrogate pair without its other half. */
+const encodedInTag =
+  /[%{}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /**
  * A name as a hash tag. A brace in it would end the tag early (`}`) or leave it empty, scattering
  * the breaker's keys over several slots, so braces — and `%`, to keep distinct names distinct —
- * are percent-encoded. An empty name, which would make an empty tag, becomes a lone `%`, which no
- * encoded name can be.
+ * are percent-encoded. So is a lone surrogate (`%uD800`): the client sends keys as UTF-8, where
+ * every lone surrogate becomes U+FFFD, and names that differ only there would share one key. An
+ * empty name, which would make an empty tag, becomes a lone `%`, which no encoded name can be.
  */
 export function hashTagOf(name: string): string {
   if (name === '') return '%';
-  return name.replace(/[%{}]/g, (c) => (c === '%' ? '%25' : c === '{' ? '%7B' : '%7D'));
+  return name.replace(encodedInTag, (c) =>
+    c === '%'
+      ? '%25'
+      : c === '{'
+        ? '%7B'
+        : c === '}'
+          ? '%7D'
+          : `%u${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }

@@ -4,7 +4,7 @@ import { type CountBatch, FleetCounts } from './fleet-counts.ts';
 import { compareVersions, shiftVersion } from './fleet-version.ts';
 import { type BreakerKeys, breakerKeys } from './keys.ts';
 import { replyNumber, replyString } from './reply.ts';
-import { type PutMode, putModeArg, putState, readState } from './scripts.ts';
+import { nameArg, type PutMode, putModeArg, putState, readState } from './scripts.ts';
 import { decodeState, encodeStateBody, type FleetState, sameState } from './shared-state-codec.ts';
 import type { StoreContext } from './store-context.ts';
 import { StoreDataError } from './store-data-error.ts';
@@ -162,7 +162,7 @@ export class NameEntry {
         encodeStateBody(state),
         state.state,
         channel,
-        this.name,
+        nameArg(this.name),
         settings.stateTtlMs,
         putModeArg[mode],
       ],

@@ -38,21 +38,31 @@ local function some(r, i, j)
 end
 `;
 
+/**
+ * @internal A breaker's name as the scripts that publish it take it: as JSON, made here. Sent
+ * as it is, a name is UTF-8 to Redis, where a lone surrogate becomes U+FFFD, and the message
+ * would name no breaker of the process; JSON.stringify escapes it (`\ud800`) in ASCII.
+ */
+export function nameArg(name: string): string {
+  return JSON.stringify(name);
+}
+
 function script(name: string, body: string): Script {
   const source = `${prelude}${body}`;
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
 // A state write also clears the trial leases and successes of the state it replaces, refreshes
-// the expiry, and publishes the new state with the breaker's name. KEYS: state, trials.
+// the expiry, and publishes the new state with the breaker's name, which comes as JSON
+// ({@link nameArg}). KEYS: state, trials.
 const writeState = `
-local function write_state(version, kind, body, channel, name, ttl)
+local function write_state(version, kind, body, channel, name_json, ttl)
   local v = string.format('%d', version)
   local json = '{"version":' .. v .. ',' .. body .. '}'
   redis.call('HSET', KEYS[1], 'v', v, 'st', kind, 's', json, 'ok', 0)
   redis.call('PEXPIRE', KEYS[1], ttl)
   redis.call('DEL', KEYS[2])
-  redis.call('PUBLISH', channel, '{"n":' .. cjson.encode(name) .. ',"s":' .. json .. '}')
+  redis.call('PUBLISH', channel, '{"n":' .. name_json .. ',"s":' .. json .. '}')
   return json
 end
 `;
@@ -73,7 +83,7 @@ export const putModeArg: Readonly<Record<PutMode, string>> = {
 
 /**
  * Writes a breaker's state. KEYS: state, trials. ARGV: expected version, the state's JSON after
- * its version, kind, channel, name, state TTL (ms), mode ({@link putModeArg}).
+ * its version, kind, channel, name ({@link nameArg}), state TTL (ms), mode ({@link putModeArg}).
  *
  * Unforced (a transition the breaker made, or its state put back): a compare-and-set. The state
  * is written at the version after the expected one when Redis holds the expected version, an
@@ -169,10 +179,10 @@ return {1, id, bad}
 
 /**
  * Settles a trial lease. KEYS: state, trials. ARGV: version, lease id, outcome (success,
- * failure, ignored), halfOpenMaxCalls, channel, name, state TTL (ms). The lease is given back; a
- * success of the current half-open state is counted, and the one that brings the successes to
- * halfOpenMaxCalls writes and publishes `closed` at the next version: returns {1, its JSON}.
- * Otherwise returns {0, ''}.
+ * failure, ignored), halfOpenMaxCalls, channel, name ({@link nameArg}), state TTL (ms). The
+ * lease is given back; a success of the current half-open state is counted, and the one that
+ * brings the successes to halfOpenMaxCalls writes and publishes `closed` at the next version:
+ * returns {1, its JSON}. Otherwise returns {0, ''}.
  */
 export const settleTrial: Script = script(
   'settle-trial',

@@ -118,9 +118,33 @@ function sharedStateFrom(value: Record<string, unknown>): SharedCircuitState | u
 export const luaStateRules: string = `
 local KINDS = {closed = 1, ['forced-open'] = 1, disabled = 1, open = 2, ['half-open'] = 2}
 local function finite(x) return type(x) == 'number' and x == x and x ~= math.huge and x ~= -math.huge end
+-- Whether a token outside the strings of a JSON text is one JSON.parse takes: a number in JSON's
+-- own grammar, true, false or null.
+local function json_token(t)
+  if t == 'true' or t == 'false' or t == 'null' then return true end
+  local p = string.match(t, '^%-?0()') or string.match(t, '^%-?[1-9]%d*()')
+  if p == nil then return false end
+  p = string.match(t, '^%.%d+()', p) or p
+  p = string.match(t, '^[eE][%+%-]?%d+()', p) or p
+  return p == #t + 1
+end
+-- cjson reads more than JSON.parse, which decodeState uses: numbers in hex, with leading zeros,
+-- a '+' or a bare '.', inf and nan, control characters in strings. A state the scripts took and
+-- the store could not read would be neither followed nor written over (a newer version would
+-- freeze the breaker's sharing, unreported), so the scripts take only what JSON.parse takes (and
+-- no control character at all, not even as whitespace: the store writes none).
+local function plain_json(s)
+  if string.find(s, '%c') then return false end
+  local bare = string.gsub(string.gsub(s, [[\\.]], ''), '"[^"]*"', '')
+  for token in string.gmatch(bare, '[^ {}%[%]:,]+') do
+    if not json_token(token) then return false end
+  end
+  return true
+end
 local function stored_state(v, st, s)
   local version = version_of(v)
   if version == nil or type(st) ~= 'string' or type(s) ~= 'string' or #s > ${maxStateLength} then return nil end
+  if not plain_json(s) then return nil end
   local kind = KINDS[st]
   if kind == nil then return nil end
   local ok, t = pcall(cjson.decode, s)

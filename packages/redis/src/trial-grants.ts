@@ -2,7 +2,7 @@ import type { SharedCircuitState } from '@tripswitch/core';
 import type { BoundCircuit } from './bound-circuit.ts';
 import type { NameEntry } from './name-entry.ts';
 import { replyNumber, replyString } from './reply.ts';
-import { settleTrial, takeTrial } from './scripts.ts';
+import { nameArg, settleTrial, takeTrial } from './scripts.ts';
 import { decodeState } from './shared-state-codec.ts';
 import type { StoreContext } from './store-context.ts';
 
@@ -155,7 +155,7 @@ export class TrialGrants {
           outcome,
           this.#bound.circuit.halfOpenMaxCalls,
           channel,
-          this.#entry.name,
+          nameArg(this.#entry.name),
           settings.stateTtlMs,
         ],
         this.#entry.name,

@@ -64,6 +64,40 @@ const spoilers: [string, (admin: Redis, keys: Keys) => Promise<unknown>][] = [
         '{"version":3,"state":"open","openedAt":10,"openUntil":5,"attempt":1}',
       ),
   ],
+  // Lua's cjson reads all of these, JSON.parse none: a state the scripts took as valid and the
+  // store could not read was neither followed nor written over, and a newer version froze the
+  // breaker's sharing without a report.
+  [
+    'state JSON with a hex number, a version ahead',
+    (a, k) =>
+      a.hset(k.state, 'v', '1000', 'st', 'closed', 's', '{"version":0x3E8,"state":"closed"}'),
+  ],
+  [
+    'an open state with numbers JSON.parse refuses, a version ahead',
+    (a, k) =>
+      a.hset(
+        k.state,
+        'v',
+        '1000',
+        'st',
+        'open',
+        's',
+        '{"version":1000,"state":"open","openedAt":01,"openUntil":+2,"attempt":1.}',
+      ),
+  ],
+  [
+    'state JSON with a raw control character, a version ahead',
+    (a, k) =>
+      a.hset(
+        k.state,
+        'v',
+        '1000',
+        'st',
+        'disabled',
+        's',
+        '{"version":1000,"state":"disabled","x":"\t"}',
+      ),
+  ],
   ['an expiry mark that is no number', (a, k) => a.hset(k.state, 't', 'never')],
   [
     'count buckets of garbage and huge numbers',

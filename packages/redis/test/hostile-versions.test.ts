@@ -230,7 +230,7 @@ describe("a state put back, against an operator's state that landed since Redis 
       '"state":"closed"',
       'closed',
       'none',
-      'payments',
+      '"payments"',
       60_000,
       putModeArg[mode],
     ) as Promise<[number, unknown, number]>;
