@@ -117,18 +117,47 @@ async function admit(
   return admittedNow(permit, config);
 }
 
-/** A permit granted; the deprecated cancelToken, which cannot interrupt a wait, is honoured now. */
+/**
+ * A permit granted; what cannot interrupt a wait — the deprecated cancelToken, a signal that only
+ * looks like an AbortSignal — is honoured now. A signal whose `aborted` getter throws gives the
+ * permit back before the throw rejects the request.
+ */
 function admittedNow(permit: Permit, config: InternalAxiosRequestConfig): Permit {
-  if (wasCancelled(config)) {
+  let cancelled: boolean;
+  try {
+    cancelled = wasCancelled(config);
+  } catch (error) {
+    permit.ignore();
+    throw error;
+  }
+  if (cancelled) {
     permit.ignore();
     throw new CanceledError(undefined, config);
   }
   return permit;
 }
 
-// axios accepts any signal-like object; the bulkhead's queue needs one it can listen to.
+// AbortSignal's own `aborted` getter, which answers only for a real AbortSignal of this realm
+// (none in a runtime without AbortSignal, where there is nothing the queue could listen to).
+const abortedGetter =
+  typeof AbortSignal === 'function'
+    ? Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')?.get
+    : undefined;
+
+/**
+ * The request's signal when the bulkhead's queue can listen to it: a real AbortSignal. axios
+ * accepts any object with `aborted` and `addEventListener` (an AbortController polyfill's, or
+ * another realm's such as jsdom's), which the core refuses: such a request waits without one, and
+ * its signal is read when a permit is granted, as the cancelToken is.
+ */
 function abortSignalOf(signal: InternalAxiosRequestConfig['signal']): AbortSignal | undefined {
-  return typeof signal?.addEventListener === 'function' ? (signal as AbortSignal) : undefined;
+  if (signal === undefined || signal === null || abortedGetter === undefined) return undefined;
+  try {
+    abortedGetter.call(signal);
+    return signal as AbortSignal;
+  } catch {
+    return undefined;
+  }
 }
 
 function settle(permit: Permit, request: SettledRequest, context: BreakerAdapterContext): void {

@@ -1,12 +1,15 @@
 import { abortedByDeadline, type HttpVerdict, judgeHttpCall } from '@tripswitch/core/http';
 import type { ClientJudgingOptions } from '@tripswitch/core/internal';
 import { type AxiosResponse, type InternalAxiosRequestConfig, isCancel } from 'axios';
+import { endedByCaller } from './ended-by-caller.ts';
 import type { AxiosOutcome } from './options.ts';
 
 /** A request as the adapter left it: resolved with a response, or rejected. */
 export type SettledRequest =
   | { config: InternalAxiosRequestConfig; rejected: false; response: AxiosResponse }
   | { config: InternalAxiosRequestConfig; rejected: true; error: unknown };
+
+const ignored: HttpVerdict = { kind: 'ignore' };
 
 /** Options of {@link judgeAxiosCall}. */
 export type JudgeAxiosCallOptions = ClientJudgingOptions<AxiosOutcome>;
@@ -17,7 +20,9 @@ export type JudgeAxiosCallOptions = ClientJudgingOptions<AxiosOutcome>;
  * was a deadline (`AbortSignal.timeout()`), which is a timeout and a failure. A response is judged
  * by its status whether axios resolved it or `validateStatus` made it reject; a rejection that
  * carries a response `validateStatus` accepts (a body cut off mid-way) is judged as a request
- * with no response.
+ * with no response. A rejection with no response that the caller's side caused — axios or Node
+ * refused to send the request as asked, or the body stream it was given failed — is ignored too,
+ * without asking `isFailure` (see {@link endedByCaller}).
  */
 export function judgeAxiosCall(
   request: SettledRequest,
@@ -25,6 +30,10 @@ export function judgeAxiosCall(
 ): HttpVerdict {
   const response = request.rejected ? responseOf(request.error) : request.response;
   const error = request.rejected ? request.error : undefined;
+  // Never the service's doing: the caller's mistake, or its own client gone (see endedByCaller).
+  if (request.rejected && response === undefined && endedByCaller(request.config, error)) {
+    return ignored;
+  }
   const speaks =
     response !== undefined && (!request.rejected || refusedByStatus(request.config, response));
   const isFailure = options.isFailure;

@@ -17,7 +17,8 @@ declare module 'axios' {
 
 /**
  * How a request ended, as {@link AxiosBreakerOptions.isFailure} sees it. A request that was
- * cancelled never gets here: it is always ignored.
+ * cancelled, or that its caller's side ended unsent (axios or Node refused what it asked for, or
+ * its body stream failed), never gets here: it is always ignored.
  */
 export interface AxiosOutcome {
   /**
@@ -48,7 +49,8 @@ export interface AxiosBreakerOptions extends HttpClientBreakerOptions {
    */
   key?: ((config: InternalAxiosRequestConfig) => string | undefined) | undefined;
   /**
-   * Whether a request that was not cancelled failed, replacing the default rule: no response
+   * Whether a request that was not cancelled, nor ended unsent by its caller's side (see
+   * {@link AxiosOutcome}), failed, replacing the default rule: no response
    * (network error, timeout) or a status of 5xx or 429 is a failure; any other status, 4xx
    * included, is a success. A 429 or 503 judged a failure still holds the circuit open for its
    * `Retry-After`. Judged by the status whatever `validateStatus` says; a predicate that throws

@@ -47,6 +47,16 @@ describe('originKey', () => {
     expect(originKey(config(request))).toBe(fromAxios);
   });
 
+  it('reads a URL object for url as axios does: its origin alone, nothing behind a baseURL', () => {
+    const url = new URL('http://other.example:8080/x?y=1') as unknown as string;
+    expect(originKey(config({ url }))).toBe('http://other.example:8080');
+    // axios joins a baseURL only to a string, and rejects the request: there is no origin.
+    expect(originKey(config({ url, baseURL: 'https://api.example.com' }))).toBeUndefined();
+    expect(
+      originKey(config({ url, baseURL: 'https://api.example.com', allowAbsoluteUrls: false })),
+    ).toBeUndefined();
+  });
+
   it('reads a relative URL against the page in a browser', () => {
     vi.stubGlobal('location', { href: 'https://app.example/dashboard' });
     expect(originKey(config({ url: '/api/items' }))).toBe('https://app.example');

@@ -108,6 +108,25 @@ describe('which breaker', () => {
     expect(c.breaker(upstream.url).stats().totals.successes).toBe(2);
   });
 
+  it('a URL object for url, which axios sends as it sends the string: refused while its origin is open', async () => {
+    const upstream = await startUpstream(status(500));
+    const c = client({ minimumCalls: 1 });
+    // axios's types ask for a string, but its adapters take a URL as well: JavaScript callers pass one.
+    const url = new URL(`${upstream.url}/items`) as unknown as string;
+    await rejection(c.api.get(url));
+    expect(c.breaker(upstream.url).state).toBe('open');
+    expect(await rejection(c.api.get(url))).toBeInstanceOf(CircuitOpenError);
+    expect(upstream.received).toBe(1);
+  });
+
+  it('a URL object behind a baseURL, which axios cannot join: around the breaker, not a failure of the base', async () => {
+    const upstream = await startUpstream(ok);
+    const c = client({ minimumCalls: 1 }, { baseURL: upstream.url });
+    await rejection(c.api.get(new URL(`${upstream.url}/items`) as unknown as string));
+    expect(upstream.received).toBe(0);
+    expect(c.registry.has(upstream.url)).toBe(false);
+  });
+
   it('a custom key: one breaker per first path segment', async () => {
     const upstream = await startUpstream((request, response) => {
       (request.url?.startsWith('/payments') ? status(500) : ok)(request, response);
