@@ -94,14 +94,16 @@ export function attachBreaker(
   // permit is taken at dispatch (see breakerAdapter). Synchronous: it never awaits, and a chain
   // of synchronous interceptors stays synchronous.
   // The adapter made for the last adapter choice seen, reused while requests bring the same one
-  // (the instance's own, as a rule): it holds nothing of a request.
+  // (the instance's own, as a rule): it holds nothing of a request. The same, not the identical:
+  // axios copies an array of adapter names (its default, ['xhr', 'http', 'fetch']) into every
+  // request's config, so an identity check would build an adapter per request.
   let lastChoice: AdapterChoice;
   let lastAdapter: AxiosAdapter | undefined;
   const id = instance.interceptors.request.use(
     (config) => {
       const choice = config.adapter;
       if (config.breaker !== false && !passesThrough(choice, context)) {
-        if (lastAdapter === undefined || choice !== lastChoice) {
+        if (lastAdapter === undefined || !sameChoice(choice, lastChoice)) {
           lastChoice = choice;
           lastAdapter = breakerAdapter(choice, context);
         }
@@ -117,6 +119,14 @@ export function attachBreaker(
     attached = false;
     instance.interceptors.request.eject(id);
   };
+}
+
+/** Whether two adapter choices name the same adapters: the same value, or arrays of the same. */
+function sameChoice(a: AdapterChoice, b: AdapterChoice): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function isAxiosInstance(value: unknown): value is Axios {

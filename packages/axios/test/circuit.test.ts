@@ -127,6 +127,16 @@ describe('which breaker', () => {
     expect(c.registry.has(upstream.url)).toBe(false);
   });
 
+  it("builds the breaker's adapter once for the instance's default adapters, not per request", async () => {
+    // axios copies its default adapter list (an array) into each request's config.
+    const upstream = await startUpstream(ok);
+    const c = client();
+    const first = await c.api.get(upstream.url);
+    const second = await c.api.get(upstream.url);
+    expect(typeof first.config.adapter).toBe('function');
+    expect(second.config.adapter).toBe(first.config.adapter);
+  });
+
   it('a custom key: one breaker per first path segment', async () => {
     const upstream = await startUpstream((request, response) => {
       (request.url?.startsWith('/payments') ? status(500) : ok)(request, response);
