@@ -22,9 +22,16 @@ export const noArgs: readonly unknown[] = [];
 
 let sharedNeverAborted: AbortSignal | undefined;
 
+// Only Node.js is known to listen to a signal through its `addEventListener` (below), which is
+// what ends its sharing. Other runtimes' fetch listens natively, where a shared signal would
+// gather listeners unseen; and workerd ties a signal to the request that made it, so one shared
+// across requests makes every later request's fetch fail. There each call gets its own.
+const userAgent = (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent;
+const signalsShareable = typeof userAgent === 'string' && userAgent.startsWith('Node.js/');
+
 /**
  * @internal Calls that need no cancellation share one signal that never aborts, rather than an
- * AbortController each. Created on first use, not at import.
+ * AbortController each, on Node.js (see `signalsShareable`). Created on first use, not at import.
  *
  * A listener added to a signal stays for as long as the signal lives, and a call may add one it
  * never removes (only an abort would): so a signal is shared only until something listens to
@@ -37,6 +44,7 @@ export function neverAborted(): AbortSignal {
 
 function newSharedSignal(): AbortSignal {
   const signal = new AbortController().signal;
+  if (!signalsShareable) return signal;
   const addListener = signal.addEventListener;
   // Every way Node.js and undici listen to a signal (`addAbortListener`, `events.once`, `fetch`)
   // calls its `addEventListener`.

@@ -1,6 +1,9 @@
 import type { FetchInput } from './fetch-options.ts';
 import { keyRequest } from './request-key.ts';
 
+// Methods the Fetch standard forbids (compared in upper case).
+const forbiddenMethods = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
 /**
  * Whether `fetch` rejected the call itself, before sending anything, because the call asked for
  * something no request may be: a method it forbids or cannot read (`CONNECT`, a method from
@@ -20,11 +23,12 @@ export function refusedUnsent(
   error: unknown,
 ): boolean {
   if (!(error instanceof TypeError)) return false;
+  const method = String(init?.method ?? requestOf(input)?.method ?? 'GET').toUpperCase();
+  // Forbidden by the Fetch standard, whatever a runtime's own Request says: Bun sends them, and
+  // the reset a server answers CONNECT with must not count against the service.
+  if (forbiddenMethods.has(method)) return true;
   const { body } = init ?? {};
-  if (body !== undefined && body !== null) {
-    const method = (init?.method ?? requestOf(input)?.method ?? 'GET').toUpperCase();
-    if (method === 'GET' || method === 'HEAD') return true;
-  }
+  if (body !== undefined && body !== null && (method === 'GET' || method === 'HEAD')) return true;
   try {
     keyRequest(input, init);
     return false;

@@ -15,7 +15,7 @@ const version = Bun?.version ?? Deno?.version.deno ?? process?.version ?? 'unkno
 const upstream = args[0];
 if (upstream === undefined) throw new Error('usage: <runtime> entries/cli.ts <upstream URL>');
 
-const report = await runCases(cases, { upstream });
+const report = await runCases(cases, upstream);
 const modules = ['@tripswitch/core', '@tripswitch/fetch', '@tripswitch/hono'].map((name) =>
   import.meta.resolve(name),
 );

@@ -134,6 +134,9 @@ function runToEnd(executable: string, args: string[]): Promise<string> {
   });
 }
 
+/** The suite's worker, as miniflare names it (and as its `SELF` binding points back to it). */
+const workerName = 'runtime-suite';
+
 function workerdRuntime(name: string, compatibilityDate: string): Runtime {
   return {
     name,
@@ -151,7 +154,14 @@ function workerdRuntime(name: string, compatibilityDate: string): Runtime {
         logLevel: 'silent',
       });
       const script = bundle.outputFiles[0]?.text ?? '';
-      const worker = new Miniflare({ modules: true, script, compatibilityDate });
+      // SELF: the worker itself, for the steps a case runs in a request of their own.
+      const worker = new Miniflare({
+        name: workerName,
+        modules: true,
+        script,
+        compatibilityDate,
+        serviceBindings: { SELF: workerName },
+      });
       try {
         const response = await worker.dispatchFetch(
           `http://suite.test/?upstream=${encodeURIComponent(upstream)}`,

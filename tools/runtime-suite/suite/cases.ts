@@ -9,5 +9,15 @@ import { coreCases } from './core-cases.ts';
 import { fetchCases } from './fetch-cases.ts';
 import type { Case } from './harness.ts';
 import { honoCases } from './hono-cases.ts';
+import { requestScopeCases } from './request-scope-cases.ts';
+import { unhandledCases } from './unhandled-cases.ts';
+import { webApiCases } from './web-api-cases.ts';
 
-export const cases: readonly Case[] = [...coreCases, ...fetchCases, ...honoCases];
+export const cases: readonly Case[] = [
+  ...coreCases,
+  ...fetchCases,
+  ...honoCases,
+  ...webApiCases,
+  ...requestScopeCases,
+  ...unhandledCases,
+];

@@ -4,18 +4,7 @@
 import { BreakerRegistry, isCircuitOpenError } from '@tripswitch/core';
 import { withBreaker } from '@tripswitch/fetch';
 import { type Case, check, equal, manualClock, rejection } from './harness.ts';
-
-/** How many requests for `path` the upstream received (asked around the breaker). */
-async function received(upstream: string, path: string): Promise<number> {
-  const response = await fetch(`${upstream}/_count?path=${encodeURIComponent(path)}`);
-  return ((await response.json()) as { count: number }).count;
-}
-
-/** Resolves once the upstream has received a request for `path` (it answers when it has). */
-async function arrived(upstream: string, path: string): Promise<void> {
-  const response = await fetch(`${upstream}/_arrived?path=${encodeURIComponent(path)}`);
-  await response.text();
-}
+import { arrived, received } from './upstream-calls.ts';
 
 export const fetchCases: Case[] = [
   {

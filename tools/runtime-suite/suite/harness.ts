@@ -4,17 +4,39 @@
  * reports plain JSON that the driver (vitest, on Node.js) checks case by case.
  */
 
-/** What a case may use: where the local upstream server listens. */
+/** What a case may use: where the local upstream server listens, and requests of its own. */
 export interface SuiteContext {
   /** `http://127.0.0.1:<port>` of the driver's upstream server (see `src/upstream.ts`). */
   upstream: string;
+  /**
+   * Runs `step`, one of the running case's `steps`, as a request of its own where the runtime
+   * gives each request a context of its own (workerd: a request the worker makes to itself,
+   * through a service binding), or at once elsewhere; resolves with what the step resolved with.
+   * On workerd, what one request created may not be usable in another: a breaker built at
+   * module scope serves them all.
+   */
+  inRequest(step: string): Promise<unknown>;
 }
 
 /** One check of the suite. */
 export interface Case {
   name: string;
+  /**
+   * Where the case does not hold, by runtime (named as in src/runtimes.ts), and why: a defect
+   * of a package under test, which only that package may fix, or a limit of the runtime. The
+   * runtime still runs the case; the driver reports it skipped there.
+   */
+  skipOn?: Readonly<Record<string, string>>;
+  /** What the case runs through `context.inRequest(step)`, by name. */
+  steps?: Readonly<Record<string, (context: SuiteContext) => Promise<unknown>>>;
   run(context: SuiteContext): Promise<void>;
 }
+
+/**
+ * How a runtime runs a case's step in a request of its own; resolves with what the step
+ * resolved with, rejects with what it threw.
+ */
+export type StepRunner = (c: Case, step: string, context: SuiteContext) => Promise<unknown>;
 
 /** How one case ended on one runtime. */
 export interface CaseResult {
@@ -31,13 +53,21 @@ export interface SuiteReport {
   results: CaseResult[];
 }
 
-/** Runs the cases one after another, so no case's timers or sockets overlap another's. */
+/**
+ * Runs the cases one after another, so no case's timers or sockets overlap another's. A case's
+ * steps run through `runStep`: by default at once, in the same context as the case.
+ */
 export async function runCases(
   cases: readonly Case[],
-  context: SuiteContext,
+  upstream: string,
+  runStep: StepRunner = stepAtOnce,
 ): Promise<SuiteReport> {
   const results: CaseResult[] = [];
   for (const c of cases) {
+    const context: SuiteContext = {
+      upstream,
+      inRequest: (step) => runStep(c, step, context),
+    };
     try {
       await c.run(context);
       results.push({ name: c.name, ok: true });
@@ -48,6 +78,37 @@ export async function runCases(
     }
   }
   return { runtime: typeof navigator === 'undefined' ? 'unknown' : navigator.userAgent, results };
+}
+
+/** Runs a case's step in the context the case runs in: where requests share one context. */
+export async function stepAtOnce(c: Case, step: string, context: SuiteContext): Promise<unknown> {
+  return await stepOf(c, step)(context);
+}
+
+/** The step of `c` called `step`; throws when it has none. */
+export function stepOf(c: Case, step: string): (context: SuiteContext) => Promise<unknown> {
+  const run = c.steps?.[step];
+  if (run === undefined) throw new Error(`the case "${c.name}" has no step "${step}"`);
+  return run;
+}
+
+/**
+ * Builds a case's object when the suite is imported: on workerd, in the worker's global scope,
+ * where timers, I/O and random values are refused and `performance.now()` reads 0, as a user's
+ * module-scope app, breaker or wrapped fetch is built. Returns a getter; what `make` threw, the
+ * getter throws, so one case fails rather than the whole worker's start.
+ */
+export function atImport<T>(make: () => T): () => T {
+  try {
+    const made = make();
+    return () => made;
+  } catch (error) {
+    return () => {
+      throw new Error(`building it at import (global scope) threw: ${String(error)}`, {
+        cause: error,
+      });
+    };
+  }
 }
 
 /** Throws when `condition` is false. */
