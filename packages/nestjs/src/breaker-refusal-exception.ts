@@ -6,6 +6,7 @@ import {
   refusalResponse,
 } from '@tripswitch/core/http';
 import { brandTripswitchError } from '@tripswitch/core/internal';
+import { refusalAnswer } from './refusal-answer.ts';
 
 /**
  * A breaker's refusal as Nest's own kind of HTTP error: a `ServiceUnavailableException` (status
@@ -54,7 +55,8 @@ export class BreakerRefusalException extends ServiceUnavailableException {
    * @param options - `problem` writes the response body instead of the default problem document.
    */
   constructor(refusal: CircuitOpenError | BulkheadFullError, options: RefusalResponseOptions = {}) {
-    const { body, headers } = refusalResponse(refusal, options);
+    // A body JSON can carry: a catch-all filter sends getResponse() as it is.
+    const { body, headers } = refusalAnswer(refusal, options.problem);
     super(body, { cause: refusal });
     this.refusal = refusal;
     this.code = refusal.code;

@@ -1,9 +1,10 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { BulkheadFullError, CircuitOpenError } from '@tripswitch/core';
-import { type RefusalProblemFunction, refusalResponse } from '@tripswitch/core/http';
+import type { RefusalProblemFunction } from '@tripswitch/core/http';
 import { type Observable, throwError } from 'rxjs';
 import { BreakerRefusalException } from './breaker-refusal-exception.ts';
+import { refusalAnswer } from './refusal-answer.ts';
 import { type RefusalSettings, refusalSettingsToken } from './refusal-settings.ts';
 
 /** The part of Node's `ServerResponse` the filter writes with (Express's response is one). */
@@ -68,12 +69,12 @@ export class BreakerRefusalFilter implements ExceptionFilter<CircuitOpenError | 
     if (type !== 'http') return error;
     const response: unknown = host.switchToHttp().getResponse();
     const refusal = error instanceof BreakerRefusalException ? error.refusal : error;
-    const { status, headers, body } = refusalResponse(refusal, { problem: this.#problem });
+    const { status, headers, json } = refusalAnswer(refusal, this.#problem);
     if (isNodeResponse(response)) {
       // Written with Node's own API, so the bytes are those of every Tripswitch server adapter:
       // Express's helpers would add a charset to the media type, and an ETag.
       if (response.headersSent) response.end();
-      else response.writeHead(status, headers).end(JSON.stringify(body));
+      else response.writeHead(status, headers).end(json);
       return undefined;
     }
     const adapter = this.#adapterHost.httpAdapter;
@@ -83,7 +84,7 @@ export class BreakerRefusalFilter implements ExceptionFilter<CircuitOpenError | 
     }
     for (const [name, value] of Object.entries(headers)) adapter.setHeader(response, name, value);
     // As bytes: given an object or a string, Fastify adds a charset to the media type.
-    adapter.reply(response, Buffer.from(JSON.stringify(body)), status);
+    adapter.reply(response, Buffer.from(json), status);
     return undefined;
   }
 }

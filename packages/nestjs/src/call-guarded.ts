@@ -6,6 +6,7 @@ import type { GuardedMethod } from './guarded-method.ts';
 import { guardObservable } from './guarded-observable.ts';
 import { registryOf } from './instance-registry.ts';
 import { mayWait } from './may-wait.ts';
+import { breakerFor } from './retired-breakers.ts';
 
 /**
  * @internal One call of a decorated method. The permit is taken before the method runs, so a
@@ -15,7 +16,8 @@ import { mayWait } from './may-wait.ts';
  * breaker's bulkhead has a queue; one that may answer synchronously cannot wait.
  */
 export function callGuarded(guarded: GuardedMethod, self: unknown, args: unknown[]): unknown {
-  const breaker = registryOf(self, guarded.label).get(guarded.name, guarded.breakerOptions);
+  const registry = registryOf(self, guarded.label);
+  const breaker = breakerFor(registry, guarded.name, guarded.breakerOptions);
   const call = (): unknown => guarded.method.apply(self, args);
   if (guarded.shape === 'observable') return guardObservable(guarded, breaker, self, args, call);
   if (guarded.shape === 'promise' && mayWait(breaker)) {

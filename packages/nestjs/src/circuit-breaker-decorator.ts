@@ -99,7 +99,8 @@ export function CircuitBreaker(
       );
     }
     const breakerName = givenName ?? label;
-    if (breakerOfWrapper.get(method) === breakerName) {
+    const inner = breakersOfWrapper.get(method);
+    if (inner?.has(breakerName) === true) {
       // Each call would take two permits of one breaker: every call counted twice, and a
       // half-open circuit with one trial slot refusing the inner call of every trial for good.
       throw new InvalidOptionError(
@@ -124,13 +125,16 @@ export function CircuitBreaker(
       return callGuarded(guarded, this, args);
     };
     copyMethodIdentity(guarded.method, wrapper);
-    breakerOfWrapper.set(wrapper, breakerName);
+    breakersOfWrapper.set(wrapper, new Set(inner).add(breakerName));
     (descriptor as PropertyDescriptor).value = wrapper;
   };
 }
 
-/** The breaker each decorated method's wrapper calls through, to catch a second decorator on it. */
-const breakerOfWrapper = new WeakMap<object, string>();
+/**
+ * The breakers each decorated method's wrapper calls through — its own and those of the
+ * decorators below it — to catch a decorator that names one of them again, however deep.
+ */
+const breakersOfWrapper = new WeakMap<object, ReadonlySet<string>>();
 
 /** The shape the method's declared return type promises, from TypeScript's emitted metadata. */
 function declaredShape(target: object, propertyKey: string | symbol): ResultShape {

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { BreakerRegistry, InvalidOptionError } from '@tripswitch/core';
 import type { MethodBreakerOptions } from './method-options.ts';
+import { breakerFor, isRetired } from './retired-breakers.ts';
 
 /** @internal What the application needs to know of one decorated method at start-up. */
 export interface BreakerPlan {
@@ -28,7 +29,8 @@ export interface BreakerPlan {
  *
  * Nest injects nothing into an instance it did not create (`useValue`, `useFactory`), so the
  * module also gives the registry to those when the application initialises (see
- * attach-registry.ts), before any module's `onModuleInit` but its own and other global ones.
+ * attach-registry.ts), before any module's `onModuleInit` but its own and other global ones, and
+ * to those a request-scoped or transient factory builds later (see factory-instances.ts).
  */
 const injectedKey = Symbol(
   'the BreakerRegistry of TripswitchModule.forRoot(), for @CircuitBreaker()',
@@ -66,16 +68,15 @@ export function registerPlan(prototype: object, plan: BreakerPlan): void {
 }
 
 /**
- * @internal Gives `registry` to an instance with decorated methods that has none yet: one Nest
- * did not create. Anything else is left alone.
+ * @internal Gives `registry` to an instance with decorated methods that has none yet, or only
+ * that of an application that has closed: one Nest did not create, such as an instance a test
+ * file provides with `useValue` to the application of each of its tests in turn, which must not
+ * go on calling through the first one's breakers. Anything else is left alone.
  */
 export function attachRegistry(instance: unknown, registry: BreakerRegistry): void {
-  if (
-    typeof instance === 'object' &&
-    instance !== null &&
-    injectedKey in instance &&
-    !registries.has(instance)
-  ) {
+  if (typeof instance !== 'object' || instance === null || !(injectedKey in instance)) return;
+  const current = registries.get(instance);
+  if (current === undefined || (current !== registry && isRetired(current))) {
     (instance as Holder)[injectedKey] = registry;
   }
 }
@@ -107,7 +108,7 @@ function createBreakers(instance: Holder, registry: BreakerRegistry): void {
   ) {
     if (!Object.hasOwn(prototype, plansKey)) continue;
     for (const plan of (prototype as Holder)[plansKey] as BreakerPlan[]) {
-      registry.get(plan.name, plan.breakerOptions);
+      breakerFor(registry, plan.name, plan.breakerOptions);
       const { fallback } = plan;
       if (typeof fallback === 'string' && typeof instance[fallback] !== 'function') {
         throw new InvalidOptionError(

@@ -38,7 +38,8 @@ export interface TripswitchModuleAsyncOptions {
   inject?: FactoryProvider['inject'];
   /**
    * Returns the registry's options (or a promise of them): `{ defaults, breakers, maxBreakers,
-   * store }`.
+   * store }`, `{}` for none. One that returns nothing fails the application's start with an
+   * `InvalidOptionError`, as a lost `return` would otherwise drop the configuration unseen.
    */
   useFactory: (
     ...providers: never[]
@@ -116,6 +117,15 @@ export function resolveAsyncModuleOptions(
 
 /** @internal Checks what a `forRootAsync()` factory returned. */
 export function checkFactoryResult(value: unknown): BreakerRegistryOptions {
+  // The registry takes no options as its defaults; from a factory, nothing is far more often a
+  // block body that lost its `return`, which would drop the whole configuration unseen.
+  if (value === undefined) {
+    throw new InvalidOptionError(
+      'useFactory',
+      value,
+      'a function that returns the registry options { defaults, breakers, maxBreakers, store } ({} for none); it returned nothing',
+    );
+  }
   for (const key of ['filter', 'problem']) {
     // Own keys only: what the factory wrote. An array inherits `filter`, and is the registry's
     // to reject as no options object.

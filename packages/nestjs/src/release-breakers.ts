@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { BreakerRegistry } from '@tripswitch/core';
+import { retireBreakers } from './retired-breakers.ts';
 
 /**
  * @internal Lets go of the application's breakers when it closes. A `store` (`redisStore()`)
@@ -7,7 +8,8 @@ import { BreakerRegistry } from '@tripswitch/core';
  * every application of the process, as the tests of a suite build them — and holds each breaker
  * bound to it until the breaker is deleted: without this, a closed application's breakers would
  * go on following the fleet, and piling up in the store, for the life of the process. A provider
- * of `TripswitchModule`; the last hook Nest runs, so every `onModuleDestroy` may still call.
+ * of `TripswitchModule`; the last hook Nest runs, so every `onModuleDestroy` may still call. Calls
+ * that outlive the close keep the breakers they had, let go of the store (see retired-breakers.ts).
  */
 @Injectable()
 export class BreakerReleaser implements OnApplicationShutdown {
@@ -18,6 +20,6 @@ export class BreakerReleaser implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    for (const breaker of this.#registry.list()) this.#registry.delete(breaker.name);
+    retireBreakers(this.#registry);
   }
 }

@@ -17,8 +17,9 @@ import {
 } from '@nestjs/common';
 import { ExternalContextCreator, Reflector } from '@nestjs/core';
 import { lastValueFrom, map, type Observable } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
+  BreakerRefusalException,
   BreakerRefusalFilter,
   BreakerRegistry,
   CircuitBreaker,
@@ -214,6 +215,10 @@ async function start(options: TripswitchModuleOptions = {}) {
 
 const allowed = { headers: { 'x-allow': 'yes' } };
 
+function fail(): never {
+  throw new Error('no JSON for this');
+}
+
 describe('@CircuitBreaker() on controller routes', () => {
   it.each([
     ['get-guard-breaker', 'getGuardBreaker'],
@@ -352,6 +357,48 @@ describe('the refusal filter', () => {
       breaker: 'async-route',
     });
   });
+
+  it.each([
+    ['a BigInt', (problem: object) => ({ ...problem, count: 1n })],
+    [
+      'a cycle',
+      (problem: object) => {
+        const body: Record<string, unknown> = { ...problem };
+        body.self = body;
+        return body;
+      },
+    ],
+    ['a toJSON that throws', (problem: object) => ({ ...problem, toJSON: () => fail() })],
+    ['a toJSON that gives nothing', (problem: object) => ({ ...problem, toJSON: () => undefined })],
+  ])(
+    'sends the default document, and says so, when problem returns %s, which JSON cannot carry',
+    async (_what, shape) => {
+      const reported = vi.spyOn(console, 'error').mockImplementation(() => {});
+      const { get, registry } = await start({ problem: (_error, problem) => shape(problem) });
+      registry.isolate('async-route');
+      const refused = await get('/other/async/a');
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('content-type')).toBe('application/problem+json');
+      expect(await refused.json()).toEqual({
+        type: 'about:blank',
+        title: 'Service Unavailable',
+        status: 503,
+        detail: 'A circuit breaker refused the call: it is held open',
+        code: 'ERR_CIRCUIT_OPEN',
+      });
+      expect(reported).toHaveBeenCalledWith(
+        expect.stringMatching(/refusal problem function returned a body JSON cannot carry/),
+        expect.anything(),
+      );
+      // What a catch-all filter of yours sends, too.
+      const exception = new BreakerRefusalException(registry.get('async-route').openError(), {
+        problem: (_error, problem) => shape(problem),
+      });
+      expect(JSON.parse(JSON.stringify(exception.getResponse()))).toMatchObject({
+        code: 'ERR_CIRCUIT_OPEN',
+      });
+    },
+  );
 
   it('is left out with filter: false, and applies where @UseFilters() puts it, with problem', async () => {
     const { get, registry } = await start({

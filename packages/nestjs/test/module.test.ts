@@ -147,6 +147,24 @@ describe('TripswitchModule.forRootAsync() with ConfigService', () => {
     ).rejects.toMatchObject({ name: 'InvalidOptionError', option: 'options' });
   });
 
+  it('fails the start when the factory returns nothing, rather than drop the configuration', async () => {
+    // A block body that forgot its `return`: every breaker would silently run on the defaults.
+    await expect(
+      startApp({
+        imports: [
+          TripswitchModule.forRootAsync({
+            useFactory: () => {
+              ({ breakers: { payments: { openDurationMs: 60_000 } } });
+            },
+          } as never),
+        ],
+      }),
+    ).rejects.toMatchObject({ name: 'InvalidOptionError', option: 'useFactory' });
+    await expect(
+      startApp({ imports: [TripswitchModule.forRootAsync({ useFactory: async () => ({}) })] }),
+    ).resolves.toBeDefined();
+  });
+
   it("shares the registry's breakers through forRoot's store", async () => {
     const bound: string[] = [];
     const store: BreakerStore = {

@@ -482,6 +482,16 @@ describe('@CircuitBreaker() names and options', () => {
     }).toThrow(
       /"name" of circuit "Stacked\.call".*another breaker than that of the @CircuitBreaker\(\) already on Stacked\.call/,
     );
+    expect(() => {
+      class ThreeDeep {
+        // The same breaker again, with another one between them.
+        @CircuitBreaker('payments-api')
+        @CircuitBreaker()
+        @CircuitBreaker('payments-api')
+        async call(): Promise<void> {}
+      }
+      return ThreeDeep;
+    }).toThrow(/another breaker than that of the @CircuitBreaker\(\) already on ThreeDeep\.call/);
     class Layered {
       // Two breakers for one method — its own and a shared one — is fine.
       @CircuitBreaker('payments-api')

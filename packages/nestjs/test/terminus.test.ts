@@ -3,7 +3,7 @@ import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminu
 import { describe, expect, it } from 'vitest';
 import { BreakerRegistry, CircuitBreaker, TripswitchModule } from '../src/index.ts';
 import { CircuitsHealthIndicator } from '../src/terminus.ts';
-import { startApp } from './nest-app.ts';
+import { manualClock, startApp } from './nest-app.ts';
 
 @Injectable()
 class Mailer {
@@ -88,6 +88,56 @@ describe('CircuitsHealthIndicator (@tripswitch/nestjs/terminus)', () => {
         },
       },
     });
+  });
+
+  it('says down for an open or half-open circuit, up for a disabled one, whatever the names', async () => {
+    const clock = manualClock();
+    const { app, get } = await startApp({
+      imports: [
+        TripswitchModule.forRoot({
+          defaults: { clock, minimumCalls: 1, openDurationMs: 1_000, halfOpenMaxCalls: 1 },
+        }),
+        HealthModule,
+      ],
+      providers: [Mailer],
+    });
+    const registry = app.get(BreakerRegistry);
+    const odd = ['__proto__', 'constructor', 'a'.repeat(2_000), 'ünïcødé "quoted" <tag>'];
+    for (const name of odd) registry.get(name);
+    const status = async () => {
+      const response = await get('/health');
+      const body = (await response.json()) as Record<string, { circuits?: { breakers: unknown } }>;
+      return {
+        code: response.status,
+        breakers: (body.error?.circuits ?? body.info?.circuits)?.breakers,
+      };
+    };
+
+    registry.get('smtp').disable();
+    expect(await status()).toEqual({
+      code: 200,
+      breakers: [
+        breakerHealth('smtp', 'disabled'),
+        ...odd.map((name) => breakerHealth(name, 'closed')),
+      ],
+    });
+
+    const failing = registry.get('__proto__');
+    failing.tryAcquire()?.failure(new Error('down'));
+    expect(failing.state).toBe('open');
+    expect((await status()).code).toBe(503);
+
+    clock.advance(1_000);
+    const trial = failing.tryAcquire(); // the trial call, still out
+    expect(failing.state).toBe('half-open');
+    expect(await status()).toMatchObject({
+      code: 503,
+      breakers: expect.arrayContaining([breakerHealth('__proto__', 'half-open')]),
+    });
+
+    trial?.success();
+    expect(failing.state).toBe('closed');
+    expect((await status()).code).toBe(200);
   });
 
   it('reports under the key it is given', async () => {
