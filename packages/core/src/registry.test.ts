@@ -469,6 +469,29 @@ describe('maxBreakers', () => {
     expect(['a', 'b', 'c', 'd'].filter((name) => registry.has(name))).toEqual(['a', 'c', 'd']);
   });
 
+  it('never evicts a breaker whose name is configured, though it is closed and quiet', () => {
+    const registry = newRegistry({ maxBreakers: 3, breakers: { payments: {} } });
+    const payments = registry.get('payments');
+    for (let i = 0; i < 100; i++) registry.get(`key-${i}`);
+    expect(registry.size).toBe(3);
+    expect(registry.get('payments')).toBe(payments);
+    // reset() through the registry keeps it where it is, too.
+    registry.reset('payments');
+    for (let i = 100; i < 200; i++) registry.get(`key-${i}`);
+    expect(registry.get('payments')).toBe(payments);
+    expect(registry.has('key-198') && registry.has('key-199')).toBe(true);
+  });
+
+  it('serves a new name unkept when configured breakers fill it', () => {
+    const registry = newRegistry({ maxBreakers: 1, breakers: { payments: {} } });
+    const payments = registry.get('payments');
+    const unkept = registry.get('key');
+    expect(registry.has('key')).toBe(false);
+    expect(registry.overflows).toBe(1);
+    expect(unkept).not.toBe(payments);
+    expect(registry.get('payments')).toBe(payments);
+  });
+
   it('lists its breakers in the order they were created, however they are used', () => {
     const registry = newRegistry({ maxBreakers: 3 });
     registry.get('a');

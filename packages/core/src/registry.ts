@@ -27,6 +27,10 @@ export interface BreakerRegistryOptions {
    * kind first. A breaker that is open, half-open, forced open or disabled is never evicted.
    * When every breaker is one of those, a breaker for a new name is built for the caller but
    * not kept: its calls are served, unguarded, and counted in {@link BreakerRegistry.overflows}.
+   * A breaker whose name is configured in `breakers` is never evicted either, whatever its
+   * state: it is a dependency the application knows, and code that holds it (`get()` once at
+   * start-up, an injected breaker) must go on seeing the registry's breaker; it counts toward
+   * the bound.
    * @defaultValue 1000
    */
   maxBreakers?: number;
@@ -74,7 +78,7 @@ interface Subscription {
 interface Entry {
   readonly name: string;
   readonly breaker: CircuitBreaker<unknown>;
-  /** The order the entry is in: unsorted, one of the ranks, or pinned. */
+  /** The order the entry is in: unsorted, one of the ranks, pinned, or configured. */
   order: Map<string, Entry>;
 }
 
@@ -119,6 +123,8 @@ export class BreakerRegistry {
    * amortised per new name.
    */
   readonly #unsorted = new Map<string, Entry>();
+  /** The breakers of the names configured in `breakers`: never evicted, never reordered. */
+  readonly #configured = new Map<string, Entry>();
   // Indexed by rank; nothing stays in the quiet one (a quiet entry is evicted when found).
   readonly #ranks: ReadonlyArray<Map<string, Entry>> = [
     new Map(),
@@ -208,7 +214,7 @@ export class BreakerRegistry {
     }
     const existing = this.#entries.get(name);
     if (existing !== undefined) {
-      this.#moveTo(existing, this.#unsorted);
+      if (existing.order !== this.#configured) this.#moveTo(existing, this.#unsorted);
       this.#mostRecent = existing;
       return existing.breaker as CircuitBreaker<TFallback>;
     }
@@ -218,9 +224,10 @@ export class BreakerRegistry {
     if (options?.name !== undefined && options.name !== name) {
       throw new InvalidOptionError('name', options.name, `the registry name "${name}" or nothing`);
     }
+    const configured = Object.hasOwn(this.#perName, name);
     const merged = {
       ...this.#defaults,
-      ...(Object.hasOwn(this.#perName, name) ? this.#perName[name] : undefined),
+      ...(configured ? this.#perName[name] : undefined),
       ...options,
       name,
     } as CircuitBreakerOptions<TFallback>;
@@ -235,9 +242,10 @@ export class BreakerRegistry {
     const breaker = new CircuitBreaker<TFallback>(
       this.#store === undefined ? merged : { ...merged, store: this.#store },
     ) as CircuitBreaker<unknown>;
-    const entry: Entry = { name, breaker, order: this.#unsorted };
+    const order = configured ? this.#configured : this.#unsorted;
+    const entry: Entry = { name, breaker, order };
     this.#entries.set(name, entry);
-    this.#unsorted.set(name, entry);
+    order.set(name, entry);
     this.#mostRecent = entry;
     for (const subscription of this.#subscriptions) this.#subscribe(subscription, breaker);
     return breaker as CircuitBreaker<TFallback>;
@@ -341,7 +349,9 @@ export class BreakerRegistry {
 
   /** Sends an entry whose breaker changed to be ranked again (at the end: the next to look at). */
   #rerank(entry: Entry): void {
-    if (entry.order !== this.#unsorted) this.#moveTo(entry, this.#unsorted);
+    if (entry.order !== this.#unsorted && entry.order !== this.#configured) {
+      this.#moveTo(entry, this.#unsorted);
+    }
   }
 
   /** Moves an entry to the end of `order`. */
