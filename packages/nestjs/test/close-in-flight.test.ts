@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { BreakerStore } from '@tripswitch/core';
 import { describe, expect, it } from 'vitest';
 import {
   BreakerRegistry,
@@ -8,27 +7,7 @@ import {
   TripswitchModule,
 } from '../src/index.ts';
 import { deferred, startApp } from './nest-app.ts';
-
-/** A store that only keeps track of the breakers bound to it and not let go of yet. */
-function trackingStore(): BreakerStore & { readonly bound: Set<string> } {
-  const bound = new Set<string>();
-  let binds = 0;
-  return {
-    bound,
-    bind: (circuit) => {
-      const binding = `${circuit.name} #${++binds}`;
-      bound.add(binding);
-      return {
-        publish: () => {},
-        record: () => {},
-        fleetCounts: () => undefined,
-        takeTrial: () => undefined,
-        trialSettled: () => {},
-        unbind: () => bound.delete(binding),
-      };
-    },
-  };
-}
+import { trackingStore } from './tracking-store.ts';
 
 /** A background job that goes on calling its dependency, a step at a time. */
 @Injectable()

@@ -13,6 +13,7 @@ import {
   TripswitchModule,
 } from '../src/index.ts';
 import { manualClock, startApp } from './nest-app.ts';
+import { trackingStore } from './tracking-store.ts';
 
 const clock = manualClock();
 
@@ -189,22 +190,8 @@ describe('TripswitchModule.forRootAsync() with ConfigService', () => {
   });
 
   it('lets go of its breakers when the application closes, so a store shared by applications does not keep them', async () => {
-    const bound = new Set<string>();
-    let binds = 0;
-    const store: BreakerStore = {
-      bind: (circuit) => {
-        const binding = `${circuit.name} #${++binds}`;
-        bound.add(binding);
-        return {
-          publish: () => {},
-          record: () => {},
-          fleetCounts: () => undefined,
-          takeTrial: () => undefined,
-          trialSettled: () => {},
-          unbind: () => bound.delete(binding),
-        };
-      },
-    };
+    const store = trackingStore();
+    const { bound } = store;
     // One store for the process, as a module declared once gives every application built from it.
     const root = TripswitchModule.forRoot({ store });
     for (let round = 0; round < 3; round++) {
