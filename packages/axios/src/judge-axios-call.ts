@@ -1,5 +1,5 @@
 import { abortedByDeadline, type HttpVerdict, judgeHttpCall } from '@tripswitch/core/http';
-import type { ClientJudgingOptions } from '@tripswitch/core/internal';
+import { type ClientJudgingOptions, ignoredVerdict } from '@tripswitch/core/internal';
 import { type AxiosResponse, type InternalAxiosRequestConfig, isCancel } from 'axios';
 import { endedByCaller } from './ended-by-caller.ts';
 import type { AxiosOutcome } from './options.ts';
@@ -8,8 +8,6 @@ import type { AxiosOutcome } from './options.ts';
 export type SettledRequest =
   | { config: InternalAxiosRequestConfig; rejected: false; response: AxiosResponse }
   | { config: InternalAxiosRequestConfig; rejected: true; error: unknown };
-
-const ignored: HttpVerdict = { kind: 'ignore' };
 
 /** Options of {@link judgeAxiosCall}. */
 export type JudgeAxiosCallOptions = ClientJudgingOptions<AxiosOutcome>;
@@ -32,7 +30,7 @@ export function judgeAxiosCall(
   const error = request.rejected ? request.error : undefined;
   // Never the service's doing: the caller's mistake, or its own client gone (see endedByCaller).
   if (request.rejected && response === undefined && endedByCaller(request.config, error)) {
-    return ignored;
+    return ignoredVerdict;
   }
   const speaks =
     response !== undefined && (!request.rejected || refusedByStatus(request.config, response));

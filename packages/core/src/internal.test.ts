@@ -16,6 +16,7 @@ it('exports exactly these names, with no default export', () => {
     'combinedHealth',
     'findRefusal',
     'httpClientBreakers',
+    'ignoredVerdict',
     'isThenable',
     'keyedBreakers',
     'optionNamesChecker',

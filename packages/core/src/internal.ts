@@ -45,6 +45,7 @@ export {
 } from './http/fallback-response.ts';
 export { findRefusal } from './http/find-refusal.ts';
 export { type KeyedBreakersOptions, keyedBreakers } from './http/keys.ts';
+export { ignoredVerdict } from './http/outcome.ts';
 export { checkRefusalProblem } from './http/refusal.ts';
 export { answerRefusal } from './http/refusal-fallback.ts';
 export { predicateAnswer } from './predicate-answer.ts';

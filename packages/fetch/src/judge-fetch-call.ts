@@ -1,10 +1,5 @@
-import {
-  abortedByDeadline,
-  type HttpJudgement,
-  type HttpVerdict,
-  judgeHttpCall,
-} from '@tripswitch/core/http';
-import type { ClientJudgingOptions } from '@tripswitch/core/internal';
+import { abortedByDeadline, type HttpJudgement, judgeHttpCall } from '@tripswitch/core/http';
+import { type ClientJudgingOptions, ignoredVerdict } from '@tripswitch/core/internal';
 import type { FetchInput, FetchOutcome } from './fetch-options.ts';
 import { refusedUnsent } from './refused-unsent.ts';
 
@@ -21,8 +16,6 @@ export type FetchCallEnd =
 
 /** Options of {@link judgeFetchCall}. */
 export type JudgeFetchCallOptions = ClientJudgingOptions<FetchOutcome>;
-
-const ignored: HttpVerdict = { kind: 'ignore' };
 
 /**
  * The core's verdict on a call. A response is judged by its status and `Retry-After` when its
@@ -55,7 +48,7 @@ export function judgeFetchCall(end: FetchCallEnd, options: JudgeFetchCallOptions
   const { error, signal, input, init } = end;
   // Never sent: the caller's mistake, which says nothing about the service (and isFailure is not
   // asked, as it is not about a cancelled call).
-  if (refusedUnsent(input, init, error)) return { verdict: ignored, error };
+  if (refusedUnsent(input, init, error)) return { verdict: ignoredVerdict, error };
   const verdict = judgeHttpCall(
     { error, cancelled: signal?.aborted === true && !abortedByDeadline(signal) },
     {

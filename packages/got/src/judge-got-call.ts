@@ -1,5 +1,5 @@
 import { type HttpJudgement, judgeHttpCall } from '@tripswitch/core/http';
-import type { ClientJudgingOptions } from '@tripswitch/core/internal';
+import { type ClientJudgingOptions, ignoredVerdict } from '@tripswitch/core/internal';
 import type { PlainResponse, RequestError } from 'got';
 import type { GotOutcome } from './options.ts';
 
@@ -17,7 +17,7 @@ export type AttemptEnd =
 /** Options of {@link judgeGotCall}. */
 export type JudgeGotCallOptions = ClientJudgingOptions<GotOutcome>;
 
-const ignored: HttpJudgement = { verdict: { kind: 'ignore' }, error: undefined };
+const ignored: HttpJudgement = { verdict: ignoredVerdict, error: undefined };
 
 // Errors about the transport, raised even after a response arrived: the status does not count.
 const transportErrors = new Set(['ReadError', 'TimeoutError', 'UploadError']);

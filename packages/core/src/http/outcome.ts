@@ -47,7 +47,9 @@ export interface JudgeHttpCallOptions {
 
 // Verdicts without details are shared, not made for every call; frozen, since callers get them.
 const succeeded: HttpVerdict = Object.freeze({ kind: 'success' });
-const ignored: HttpVerdict = Object.freeze({ kind: 'ignore' });
+/** @internal The verdict on a call that says nothing of the dependency: one, shared and frozen. */
+export const ignoredVerdict: HttpVerdict = Object.freeze({ kind: 'ignore' });
+const ignored = ignoredVerdict;
 
 /** The longest `Retry-After` adapters honour by default: 10 minutes. */
 export const defaultMaxRetryAfterMs = 600_000;

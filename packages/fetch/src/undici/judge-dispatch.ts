@@ -1,10 +1,5 @@
-import {
-  abortedByDeadline,
-  type HttpJudgement,
-  type HttpVerdict,
-  judgeHttpCall,
-} from '@tripswitch/core/http';
-import type { ClientJudgingOptions } from '@tripswitch/core/internal';
+import { abortedByDeadline, type HttpJudgement, judgeHttpCall } from '@tripswitch/core/http';
+import { type ClientJudgingOptions, ignoredVerdict } from '@tripswitch/core/internal';
 import type { UndiciOutcome, UndiciResponse } from './options.ts';
 
 /** How a request ended, as the dispatch handler told it. */
@@ -18,8 +13,6 @@ export type DispatchEnd =
 
 /** Options of {@link judgeDispatch}. */
 export type JudgeDispatchOptions = ClientJudgingOptions<UndiciOutcome>;
-
-const ignored: HttpVerdict = { kind: 'ignore' };
 
 /**
  * The core's verdict on a request. A response is judged by its status and `Retry-After` when its
@@ -43,7 +36,7 @@ export function judgeDispatch(end: DispatchEnd, options: JudgeDispatchOptions): 
   // bad method or content-length). The caller's mistake says nothing about the origin, and
   // counting it would let whoever puts such values in a request open a healthy origin's circuit.
   if ((error as { code?: unknown } | null)?.code === 'UND_ERR_INVALID_ARG') {
-    return { verdict: ignored, error };
+    return { verdict: ignoredVerdict, error };
   }
   // The controller has the two members abortedByDeadline reads from a signal: aborted, reason.
   const cancelled = controller?.aborted === true && !abortedByDeadline(controller);
