@@ -2,7 +2,7 @@
 // server that never answers. Deadlines are grpc-js timers: each test here uses a server that never
 // answers, so the call ends with DEADLINE_EXCEEDED however fast or slow the machine is.
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { call, kinds, startBeforeDeadline } from './support/calls.ts';
+import { call, kinds, reachedServer, startBeforeDeadline } from './support/calls.ts';
 import { inventoryClient, service } from './support/client.ts';
 import { grpc } from './support/grpc.ts';
 import { fail, hang, held, ok, startInventory } from './support/inventory-server.ts';
@@ -14,7 +14,7 @@ describe.each(kinds)('a %s call', (kind) => {
     const server = await startInventory(onTestFinished, hang);
     const c = inventoryClient(server.address);
     const pending = call(c.client, kind);
-    await server.arrivals(1);
+    await reachedServer(server.arrivals(1), pending);
     pending.surface.cancel();
     const { status: ended } = await pending.ended;
     expect(ended).toMatchObject({ code: status.CANCELLED, details: 'Cancelled on client' });
@@ -83,7 +83,7 @@ describe('a server that never answers', () => {
     server.answer(hang);
     c.clock.advance(1_000);
     const trial = call(c.client, 'server-streaming');
-    await server.arrivals(2);
+    await reachedServer(server.arrivals(2), trial);
     expect((await call(c.client, 'unary').ended).error?.cause).toMatchObject({
       reason: 'half-open-full',
     });
@@ -110,7 +110,7 @@ describe('a server that never answers', () => {
     server.answer(answer.answer);
     c.clock.advance(1_000);
     const trial = call(c.client, 'bidi');
-    await server.arrivals(2);
+    await reachedServer(server.arrivals(2), trial);
     trial.surface.cancel();
     await trial.ended;
     server.answer(ok);

@@ -9,7 +9,7 @@ import {
   CircuitOpenError,
   isBulkheadFullError,
 } from '../src/index.ts';
-import { call, type Ended, kinds } from './support/calls.ts';
+import { call, type Ended, kinds, reachedServer } from './support/calls.ts';
 import { inventoryClient, service } from './support/client.ts';
 import { grpc } from './support/grpc.ts';
 import { fail, held, ok, startInventory } from './support/inventory-server.ts';
@@ -153,7 +153,7 @@ describe('the bulkhead', () => {
     server.answer(answer.answer);
     const c = inventoryClient(server.address, { bulkhead: { maxConcurrent: 1 } });
     const first = call(c.client, 'server-streaming');
-    await server.arrivals(1);
+    await reachedServer(server.arrivals(1), first);
     const { status: ended, error } = await call(c.client, 'unary').ended;
     expect(ended.code).toBe(status.UNAVAILABLE);
     expect(ended.details).toMatch(/Bulkhead of circuit "\/shop.Inventory" is full/);

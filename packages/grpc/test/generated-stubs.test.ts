@@ -18,6 +18,7 @@ import type {
 } from '@grpc/grpc-js';
 import { expect, it, onTestFinished } from 'vitest';
 import { BreakerRegistry, breakerInterceptor, isCircuitOpenError } from '../src/index.ts';
+import { ownConnection } from './support/client.ts';
 import { grpc, grpcVersion } from './support/grpc.ts';
 
 interface Item {
@@ -97,6 +98,7 @@ it('puts the calls of a generated-style client through one breaker for its servi
   let now = 0;
   const registry = new BreakerRegistry();
   const client = new CatalogClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    ...ownConnection,
     interceptors: [
       breakerInterceptor({
         registry,

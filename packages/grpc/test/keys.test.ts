@@ -4,7 +4,7 @@ import type { Client, ServiceError, StatusObject } from '@grpc/grpc-js';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { BreakerRegistry, breakerInterceptor, type GrpcBreakerOptions } from '../src/index.ts';
 import { call } from './support/calls.ts';
-import { inventoryClient, service } from './support/client.ts';
+import { inventoryClient, ownConnection, service } from './support/client.ts';
 import { grpc } from './support/grpc.ts';
 import { fail, ok, startInventory } from './support/inventory-server.ts';
 
@@ -38,6 +38,7 @@ function callPath(client: Client, path: string): Promise<PathEnd> {
  */
 function genericClient(address: string, options: GrpcBreakerOptions): Client {
   const client = new grpc.Client(address, grpc.credentials.createInsecure(), {
+    ...ownConnection,
     interceptors: [breakerInterceptor({ clock: { now: () => 0 }, ...options })],
   });
   onTestFinished(() => client.close());

@@ -1,7 +1,7 @@
 // What the breaker records for each kind of call and each class of status, counted at a real
 // server.
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { call, kinds } from './support/calls.ts';
+import { call, kinds, reachedServer } from './support/calls.ts';
 import { inventoryClient } from './support/client.ts';
 import { grpc } from './support/grpc.ts';
 import { fail, hang, ok, startInventory } from './support/inventory-server.ts';
@@ -95,7 +95,7 @@ describe('isFailure', () => {
     const isFailure = vi.fn(() => true);
     const c = inventoryClient(server.address, { isFailure });
     const pending = call(c.client, 'unary');
-    await server.arrivals(1);
+    await reachedServer(server.arrivals(1), pending);
     pending.surface.cancel();
     await pending.ended;
     expect(isFailure).not.toHaveBeenCalled();

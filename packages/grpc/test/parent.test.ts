@@ -4,7 +4,7 @@
 import type { ServerUnaryCall, ServiceError, StatusObject, sendUnaryData } from '@grpc/grpc-js';
 import { expect, it, onTestFinished, vi } from 'vitest';
 import type { InventoryClient } from './support/calls.ts';
-import { inventoryClient, service, type TestClient } from './support/client.ts';
+import { inventoryClient, ownConnection, service, type TestClient } from './support/client.ts';
 import { grpc, grpcVersion, loadShop } from './support/grpc.ts';
 import { hang, ok, startInventory } from './support/inventory-server.ts';
 
@@ -53,7 +53,11 @@ async function startGateway(
 
 /** A client of the gateway (no breaker of its own). */
 function gatewayClient(address: string) {
-  const client = new (loadShop().Prices)(address, grpc.credentials.createInsecure()) as unknown as {
+  const client = new (loadShop().Prices)(
+    address,
+    grpc.credentials.createInsecure(),
+    ownConnection,
+  ) as unknown as {
     GetPrice(
       request: { sku: string },
       metadata: InstanceType<typeof grpc.Metadata>,

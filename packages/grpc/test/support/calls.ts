@@ -112,6 +112,22 @@ export function call(
   return { surface, ended };
 }
 
+/**
+ * Resolves once `arrival` does (the server's news that the calls reached it); rejects at once,
+ * naming the status, if one of `calls` ends first — a call that cannot reach the server would
+ * otherwise leave the test waiting until it times out, with nothing said about why.
+ */
+export function reachedServer(arrival: Promise<void>, ...calls: Call[]): Promise<void> {
+  const endedFirst = calls.map(({ ended }) =>
+    ended.then(({ status }) => {
+      throw new Error(
+        `the call ended (${status.code}: ${status.details}) before the server saw it arrive`,
+      );
+    }),
+  );
+  return Promise.race([arrival, ...endedFirst]);
+}
+
 function readAll<T extends ClientReadableStream<unknown>>(
   stream: T,
   messages: unknown[],

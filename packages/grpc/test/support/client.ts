@@ -29,6 +29,15 @@ export interface Neighbours {
   channelOptions?: ChannelOptions;
 }
 
+/**
+ * Channel options that give a client connections of its own. grpc-js shares connections between
+ * the clients of one process that name the same address, and keeps a closed client's for a while:
+ * a test's server can get the port an earlier test's server had, and its client would then start
+ * on that earlier, dropped connection, its first call failing UNAVAILABLE without ever reaching
+ * the new server.
+ */
+export const ownConnection = { 'grpc.use_local_subchannel_pool': 1 } as const;
+
 /** A client of the server at `address`; closed when the test finishes. */
 export function inventoryClient(
   address: string,
@@ -39,6 +48,7 @@ export function inventoryClient(
   const registry = options.registry ?? new BreakerRegistry();
   const interceptor = breakerInterceptor({ clock, ...options, registry });
   const client = new (loadShop().Inventory)(address, grpc.credentials.createInsecure(), {
+    ...ownConnection,
     ...neighbours.channelOptions,
     interceptors: [...(neighbours.before ?? []), interceptor, ...(neighbours.after ?? [])],
   }) as unknown as InventoryClient;
