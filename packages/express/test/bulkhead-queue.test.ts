@@ -117,6 +117,9 @@ describe.each(expresses)('%s: bulkhead queue', (_label, express: CreateApp) => {
     });
     const url = await serve(app);
     const failing = get(`${url}/fail`);
+    // The first request must hold the slot before the second is sent: two connections opened at
+    // once can reach the server in either order.
+    await attempted(1);
     const queued = get(`${url}/fail`);
     await attempted(2);
     expect(breaker().stats().bulkhead).toEqual({ active: 1, queued: 1, lingering: 0 });

@@ -96,6 +96,9 @@ describe('bulkhead queue', () => {
     });
     const url = await serve(app);
     const failing = get(`${url}/fail`);
+    // The first request must hold the slot before the second is sent: two connections opened at
+    // once can reach the server in either order.
+    await tracker.attempted(1);
     const queued = get(`${url}/fail`);
     await tracker.attempted(2);
     expect(breaker().stats().bulkhead).toMatchObject({ active: 1, queued: 1 });
