@@ -30,6 +30,21 @@ export const hangLimits = {
   teardownTimeout: 120_000,
 } as const;
 
+// Set by scripts/test-under-load.sh: every server a test starts on port 0 takes the port one
+// closed earlier in its process (see vitest.recycle-ports.ts).
+const recyclePorts = process.env.TRIPSWITCH_RECYCLE_PORTS === '1';
+
+const ioTurn = new URL('./vitest.io-turn.ts', import.meta.url).pathname;
+
+/** `test`, with our setup files first: vitest.io-turn.ts, and the port recycler when asked. */
+function withSetup(test: NonNullable<ViteUserConfig['test']>): NonNullable<ViteUserConfig['test']> {
+  const own = test.setupFiles === undefined ? [] : [test.setupFiles].flat();
+  const ours = recyclePorts
+    ? [ioTurn, new URL('./vitest.recycle-ports.ts', import.meta.url).pathname]
+    : [ioTurn];
+  return { ...test, setupFiles: [...ours, ...own] };
+}
+
 /**
  * The vitest configuration every package extends. With `TRIPSWITCH_TEST_BUILDS=1` the workspace
  * packages resolve to their builds, and so do the package's own entry points where its
@@ -47,7 +62,7 @@ export function packageTests(overrides: ViteUserConfig['test'] = {}): ViteUserCo
         externalConditions: [...conditions, ...defaultExternalConditions],
       },
     },
-    test: {
+    test: withSetup({
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       restoreMocks: true,
       ...hangLimits,
@@ -56,7 +71,7 @@ export function packageTests(overrides: ViteUserConfig['test'] = {}): ViteUserCo
       // against the builds resolves them differently, so it neither reads nor writes that cache.
       ...(againstBuilds ? { fsModuleCache: false } : {}),
       ...overrides,
-    },
+    }),
   });
 }
 
@@ -66,7 +81,11 @@ export function packageTests(overrides: ViteUserConfig['test'] = {}): ViteUserCo
  */
 export function appTests(overrides: ViteUserConfig['test'] = {}): ViteUserConfig {
   return defineConfig({
-    test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], ...hangLimits, ...overrides },
+    test: withSetup({
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      ...hangLimits,
+      ...overrides,
+    }),
   });
 }
 
