@@ -13,6 +13,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+export { closedPort } from './closed-port.ts';
 export { deadline } from './deadline.ts';
 export { until } from './until.ts';
 export { armsTrap, type UserCodeTrap, userCodeTrap } from './user-code-trap.ts';
@@ -124,15 +125,4 @@ export function held(): RequestListener & { release(then?: RequestListener): voi
       for (const [request, response] of waiting.splice(0)) then(request, response);
     },
   });
-}
-
-/** The URL of a port nothing listens on: a server was opened there, then closed. */
-export async function closedPort(): Promise<string> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return `http://127.0.0.1:${port}`;
 }
