@@ -8,7 +8,7 @@ import {
   CircuitOpenError,
   isCircuitOpenError,
 } from '../src/index.ts';
-import { client, rejection } from './support/setup.ts';
+import { client, rejection, testAgent } from './support/setup.ts';
 import { held, ok, startUpstream, status } from './support/upstream.ts';
 
 describe('an open circuit', () => {
@@ -171,8 +171,8 @@ describe('which breaker', () => {
   it('a shared registry: two instances, one breaker per origin', async () => {
     const upstream = await startUpstream(status(500));
     const registry = new BreakerRegistry();
-    const first = axios.create();
-    const second = axios.create();
+    const first = axios.create({ httpAgent: testAgent() });
+    const second = axios.create({ httpAgent: testAgent() });
     onTestFinished(attachBreaker(first, { registry, minimumCalls: 1 }));
     onTestFinished(attachBreaker(second, { registry }));
     await rejection(first.get(upstream.url));

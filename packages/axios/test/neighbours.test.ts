@@ -13,7 +13,7 @@ import {
   CircuitOpenError,
   isBulkheadFullError,
 } from '../src/index.ts';
-import { client, rejection } from './support/setup.ts';
+import { client, rejection, testAgent } from './support/setup.ts';
 import { held, ok, startUpstream, status, until } from './support/upstream.ts';
 
 const interceptorBug = new Error('interceptor bug');
@@ -31,7 +31,7 @@ describe('a request interceptor that throws', () => {
   describe.each(Object.entries(throwing))('%s', (_how, interceptor) => {
     it('registered before attachBreaker: no request, no permit', async () => {
       const upstream = await startUpstream(ok);
-      const api = axios.create();
+      const api = axios.create({ httpAgent: testAgent() });
       api.interceptors.request.use(interceptor);
       const registry = new BreakerRegistry();
       onTestFinished(attachBreaker(api, { registry }));
@@ -58,7 +58,7 @@ describe('a request interceptor that throws', () => {
       if (throwing === side) throw interceptorBug;
       return config;
     };
-    const api = axios.create();
+    const api = axios.create({ httpAgent: testAgent() });
     api.interceptors.request.use(maybeThrow('before'));
     const registry = new BreakerRegistry();
     let now = 0;

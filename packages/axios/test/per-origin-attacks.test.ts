@@ -3,13 +3,13 @@
 import axios from 'axios';
 import { describe, expect, it } from 'vitest';
 import { attachBreaker, CircuitOpenError } from '../src/index.ts';
-import { rejection } from './support/setup.ts';
+import { rejection, testAgent } from './support/setup.ts';
 import { hang, startUpstream, status } from './support/upstream.ts';
 
 describe('per-origin breakers under attack', () => {
   it('never evict the open breaker of a failing origin, with maxBreakers requests hanging', async () => {
     const failing = await startUpstream(status(500));
-    const api = axios.create();
+    const api = axios.create({ httpAgent: testAgent() });
     attachBreaker(api, {
       maxBreakers: 10,
       minimumCalls: 2,

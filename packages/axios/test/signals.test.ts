@@ -2,7 +2,7 @@
 import { getEventListeners } from 'node:events';
 import axios, { isCancel } from 'axios';
 import { describe, expect, it } from 'vitest';
-import { client, rejection } from './support/setup.ts';
+import { client, rejection, testAgent } from './support/setup.ts';
 import { held, ok, startUpstream, until } from './support/upstream.ts';
 
 /**
@@ -48,7 +48,10 @@ class ThrowingSignal {
 describe('a signal that only looks like an AbortSignal', () => {
   it('is accepted as axios accepts it: the request is sent and counted', async () => {
     const upstream = await startUpstream(ok);
-    const without = await axios.get(upstream.url, { signal: lookAlike(new AbortController()) });
+    const without = await axios.get(upstream.url, {
+      httpAgent: testAgent(),
+      signal: lookAlike(new AbortController()),
+    });
     expect(without.status).toBe(200);
     const c = client();
     const response = await c.api.get(upstream.url, { signal: lookAlike(new AbortController()) });

@@ -1,7 +1,8 @@
+import { Agent } from 'node:http';
 import type { CircuitBreaker } from '@tripswitch/core';
 import got16, { type ExtendOptions, type Got } from 'got';
 import got15 from 'got15';
-import { expect } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { BreakerRegistry, breakerHooks, type GotBreakerOptions } from '../../src/index.ts';
 
 /**
@@ -25,7 +26,11 @@ export interface Client {
 
 /**
  * Extends `base` with `defaults` (retries off unless they say otherwise), then with the breaker
- * hooks, on a registry of the test's own and a clock it drives.
+ * hooks, on a registry of the test's own and a clock it drives. Its connections are its own, kept
+ * alive as Node's global agent keeps them, and destroyed when the test finishes: in the global
+ * agent they would outlive the test, and once its upstream closed, the client reads that close
+ * only some turns of the event loop later; a next test's upstream on the same port (the system
+ * hands a closed port out again now and then) would get its first request on that dead socket.
  */
 export function client(
   base: Got,
@@ -42,8 +47,10 @@ export function client(
     },
   };
   const hooks = breakerHooks({ clock: { now: () => state.now }, ...options, registry });
+  const agent = new Agent({ keepAlive: true });
+  onTestFinished(() => agent.destroy());
   return Object.assign(state, {
-    got: base.extend({ retry: { limit: 0 }, ...defaults }, hooks),
+    got: base.extend({ retry: { limit: 0 }, agent: { http: agent }, ...defaults }, hooks),
   });
 }
 
