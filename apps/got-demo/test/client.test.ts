@@ -1,3 +1,4 @@
+import { globalAgent } from 'node:http';
 import { BreakerRegistry, isCircuitOpenError } from '@tripswitch/core';
 import { startUpstream, type Upstream } from 'upstream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +14,11 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await upstream.close();
+  // The demo's got uses Node's global agent, which keeps connections alive. The agent reads that
+  // the upstream closed them only turns of the event loop later, and the next test's upstream may
+  // get the same port (the system hands a closed port out again now and then): its first request
+  // would go out on a dead connection, fail, and spend the retry. A test's connections end with it.
+  globalAgent.destroy();
 });
 
 describe('the got demo client', () => {

@@ -1,7 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, globalAgent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { BreakerRegistry, isInvalidOptionError } from '@tripswitch/core';
+import { closedPort } from '@tripswitch/test-upstream';
 import { startUpstream, type Upstream } from 'upstream';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createNestDemo, type ItemResponse } from '../src/index.ts';
@@ -18,7 +19,14 @@ beforeEach(async () => {
   now = 1_000_000;
   upstream = await startUpstream();
 });
-afterEach(() => upstream.close());
+afterEach(async () => {
+  await upstream.close();
+  // The demo's got uses Node's global agent, which keeps connections alive and reads that the
+  // upstream closed them only turns of the event loop later; should the next test's upstream get
+  // the same port (the system hands a closed port out again now and then), its first request
+  // would go out on a dead connection. A test's connections end with it.
+  globalAgent.destroy();
+});
 
 /** The demo, listening on 127.0.0.1, closed when the test ends. */
 async function startDemo(upstreamUrl = upstream.url) {
@@ -30,7 +38,9 @@ async function startDemo(upstreamUrl = upstream.url) {
   return {
     app,
     registry: app.get(BreakerRegistry),
-    get: (path: string) => fetch(`${base}${path}`),
+    // A connection per request: fetch's pool would keep connections to this port past the test,
+    // and a later test's demo or upstream may be given the same port once the demo closes.
+    get: (path: string) => fetch(`${base}${path}`, { headers: { connection: 'close' } }),
   };
 }
 
@@ -178,10 +188,7 @@ describe('the NestJS demo', () => {
   });
 
   it('counts an unreachable upstream as failures, and opens', async () => {
-    const closed = await startUpstream();
-    const url = closed.url;
-    await closed.close();
-    const { app, get } = await startDemo(url);
+    const { app, get } = await startDemo(await closedPort(onTestFinished));
     for (let i = 0; i < 5; i++) expect((await get('/items/1')).status).toBe(502);
     expect(breakerIn(app, 'upstream').state).toBe('open');
     expect(breakerIn(app, 'upstream').inFlight).toBe(0);
