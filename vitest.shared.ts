@@ -30,7 +30,7 @@ export const hangLimits = {
   teardownTimeout: 120_000,
 } as const;
 
-// Set by scripts/test-under-load.sh: every server a test starts on port 0 takes the port one
+// Set by scripts/test-under-load.sh (or by hand): every server a test starts on port 0 takes the port one
 // closed earlier in its process (see vitest.recycle-ports.ts).
 const recyclePorts = process.env.TRIPSWITCH_RECYCLE_PORTS === '1';
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the README's test command (`npm test`, turbo's cache off) while one CPU-bound process per
 # core keeps the machine busy, as a shared CI runner or a laptop building something else would.
-# A test that races real time fails here. Usage: scripts/test-under-load.sh [runs [turbo args]]
+# A test that races real time fails here. It also sets TRIPSWITCH_RECYCLE_PORTS=1: every server a
+# test starts on port 0 takes the port its process closed last (vitest.recycle-ports.ts), so a
+# test that depends on its port being new fails here too. Usage: scripts/test-under-load.sh [runs [turbo args]]
 # Runs `runs` times in a row (1 by default) and stops at the first failure; further arguments go
 # to turbo (`scripts/test-under-load.sh 1 --filter=@tripswitch/got` for one package, `--continue`
 # to see every failure of a run). The busy processes
@@ -43,12 +45,12 @@ for _ in $(seq "$cores"); do
   ) &
   burners+=("$!")
 done
-echo "test-under-load: ${#burners[@]} CPU-bound processes (pids ${burners[*]}) beside npm test, $runs run(s)" >&2
+echo "test-under-load: ${#burners[@]} CPU-bound processes (pids ${burners[*]}) beside npm test, ports recycled, $runs run(s)" >&2
 
 for ((run = 1; run <= runs; run++)); do
   echo "test-under-load: run $run of $runs" >&2
   started=$SECONDS
-  if ! TURBO_FORCE=1 npm test -- "$@"; then
+  if ! TRIPSWITCH_RECYCLE_PORTS=1 TURBO_FORCE=1 npm test -- "$@"; then
     echo "test-under-load: run $run of $runs failed after $((SECONDS - started)) s" >&2
     exit 1
   fi
