@@ -6,8 +6,12 @@ afterEach(async () => {
   await upstream.close();
 });
 
+// Every request on a connection of its own: fetch's pool would keep one to a closed upstream's
+// port, and the next upstream (in the same test, or the next) may be given that port.
+const fresh = { connection: 'close' };
+
 async function get(path: string) {
-  const response = await fetch(upstream.url + path);
+  const response = await fetch(upstream.url + path, { headers: fresh });
   return {
     status: response.status,
     headers: response.headers,
@@ -18,7 +22,7 @@ async function get(path: string) {
 async function post(path: string, body?: unknown) {
   const response = await fetch(upstream.url + path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...fresh, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   return { status: response.status, body: (await response.json()) as { error?: string } };
@@ -32,7 +36,7 @@ describe('upstream', () => {
       body: { path: '/items/7', served: 1 },
     });
     await get('/chaos');
-    await fetch(`${upstream.url}/items/8`, { headers: { 'x-client': 'demo' } });
+    await fetch(`${upstream.url}/items/8`, { headers: { ...fresh, 'x-client': 'demo' } });
     expect((await get('/stats')).body).toEqual({ requests: 2, byClient: { unnamed: 1, demo: 1 } });
     expect(upstream.requestsFrom('demo')).toBe(1);
     expect(upstream.requestsFrom('nobody')).toBe(0);
