@@ -13,6 +13,7 @@ import {
   CircuitOpenError,
   isBulkheadFullError,
 } from '../src/index.ts';
+import { queuedBehindHeld } from './support/queued.ts';
 import { client, rejection, testAgent } from './support/setup.ts';
 import { held, ok, startUpstream, status, until } from './support/upstream.ts';
 
@@ -113,16 +114,9 @@ describe('a response interceptor that throws', () => {
 
 describe('the bulkhead', () => {
   it('a request cancelled while it waits in the queue leaves the queue, takes no slot and sends nothing', async () => {
-    const upstream = await startUpstream();
-    const answer = held();
-    upstream.answer(answer);
-    const c = client({ bulkhead: { maxConcurrent: 1, maxQueue: 5 } });
-    const first = c.api.get(`${upstream.url}/first`);
-    await upstream.arrivals(1);
-    const controller = new AbortController();
-    const queued = c.api.get(`${upstream.url}/queued`, { signal: controller.signal });
-    const breaker = c.breaker(upstream.url);
-    await until(() => breaker.stats().bulkhead?.queued === 1);
+    const { upstream, c, breaker, answer, first, queued, controller } = await queuedBehindHeld(
+      (controller) => controller.signal,
+    );
     expect(breaker.stats().bulkhead).toEqual({ active: 1, queued: 1, lingering: 0 });
     controller.abort();
     expect(isCancel(await rejection(queued))).toBe(true);

@@ -2,8 +2,9 @@
 import { getEventListeners } from 'node:events';
 import axios, { isCancel } from 'axios';
 import { describe, expect, it } from 'vitest';
+import { queuedBehindHeld } from './support/queued.ts';
 import { client, rejection, testAgent } from './support/setup.ts';
-import { held, ok, startUpstream, until } from './support/upstream.ts';
+import { ok, startUpstream } from './support/upstream.ts';
 
 /**
  * A signal from an AbortController polyfill (or another realm, such as jsdom's): axios accepts
@@ -63,16 +64,8 @@ describe('a signal that only looks like an AbortSignal', () => {
   });
 
   it('cancels a request in the bulkhead’s queue when it reaches the front, holding no permit', async () => {
-    const upstream = await startUpstream();
-    const answer = held();
-    upstream.answer(answer);
-    const c = client({ bulkhead: { maxConcurrent: 1, maxQueue: 5 } });
-    const first = c.api.get(`${upstream.url}/first`);
-    await upstream.arrivals(1);
-    const controller = new AbortController();
-    const queued = c.api.get(`${upstream.url}/queued`, { signal: lookAlike(controller) });
-    const breaker = c.breaker(upstream.url);
-    await until(() => breaker.stats().bulkhead?.queued === 1);
+    const { upstream, breaker, answer, first, queued, controller } =
+      await queuedBehindHeld(lookAlike);
     controller.abort();
     answer.release();
     await first;
