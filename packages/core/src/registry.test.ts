@@ -492,6 +492,74 @@ describe('maxBreakers', () => {
     expect(registry.get('payments')).toBe(payments);
   });
 
+  it('checks the options of a new name before it evicts anything for it', () => {
+    const registry = newRegistry({ maxBreakers: 2 });
+    const a = registry.get('a');
+    const b = registry.get('b');
+    expect(() => registry.get('c', { failureRateThreshold: 500 })).toThrow(InvalidOptionError);
+    expect(() => registry.keep('c', { timeoutMs: -1 })).toThrow(InvalidOptionError);
+    expect(registry.list()).toEqual([a, b]);
+  });
+
+  describe('keep', () => {
+    it('never evicts a kept breaker, though it is closed and quiet', () => {
+      const registry = newRegistry({ maxBreakers: 3 });
+      const inventory = registry.keep('inventory');
+      for (let i = 0; i < 100; i++) registry.get(`key-${i}`);
+      expect(registry.size).toBe(3);
+      expect(registry.get('inventory')).toBe(inventory);
+      expect(registry.keep('inventory')).toBe(inventory);
+      inventory.isolate();
+      registry.reset('inventory');
+      for (let i = 100; i < 200; i++) registry.get(`key-${i}`);
+      expect(registry.list()[0]).toBe(inventory);
+      expect(registry.has('key-198') && registry.has('key-199')).toBe(true);
+    });
+
+    it('takes a breaker it already holds out of the eviction order', () => {
+      const registry = newRegistry({ maxBreakers: 2 });
+      const inventory = registry.get('inventory');
+      expect(registry.keep('inventory')).toBe(inventory);
+      for (let i = 0; i < 10; i++) registry.get(`key-${i}`);
+      expect(registry.get('inventory')).toBe(inventory);
+    });
+
+    it('keeps a name even when every breaker it holds may not go, and counts no overflow', () => {
+      const registry = newRegistry({ maxBreakers: 2 });
+      registry.get('a').isolate();
+      registry.get('b').isolate();
+      const inventory = registry.keep('inventory');
+      expect(registry.size).toBe(3);
+      expect(registry.overflows).toBe(0);
+      expect(registry.get('inventory')).toBe(inventory);
+      // New names from input are still bounded: not kept while nothing may go.
+      registry.get('key');
+      expect(registry.has('key')).toBe(false);
+      expect(registry.overflows).toBe(1);
+    });
+
+    it('builds it as get() does: defaults, configured options, then options', () => {
+      const registry = newRegistry({
+        defaults: { consecutiveFailures: 9 },
+        breakers: { inventory: { consecutiveFailures: 4 } },
+      });
+      expect(tripsAfter(registry.keep('inventory'))).toBe(4);
+      expect(tripsAfter(registry.keep('orders', { consecutiveFailures: 2 }))).toBe(2);
+      expect(() => registry.keep('')).toThrow(InvalidOptionError);
+      expect(() => registry.keep('x', { name: 'y' })).toThrow(InvalidOptionError);
+    });
+
+    it('lets a kept breaker be deleted; its name is then like any other', () => {
+      const registry = newRegistry({ maxBreakers: 1 });
+      const inventory = registry.keep('inventory');
+      registry.delete('inventory');
+      const fresh = registry.get('inventory');
+      expect(fresh).not.toBe(inventory);
+      registry.get('key');
+      expect(registry.has('inventory')).toBe(false);
+    });
+  });
+
   it('lists its breakers in the order they were created, however they are used', () => {
     const registry = newRegistry({ maxBreakers: 3 });
     registry.get('a');
@@ -740,6 +808,8 @@ describe('maxBreakers under a flood of keys', () => {
   it('holds at most maxBreakers, and keeps every pinned one, under random traffic', () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('get'), key: fc.nat(40) }),
+      // A few names of the application's code, kept: beyond the bound, never evicted.
+      fc.record({ kind: fc.constant('keep'), key: fc.nat(2) }),
       fc.record({ kind: fc.constant('hold'), key: fc.nat(40) }),
       fc.record({
         kind: fc.constant('settle'),
@@ -760,6 +830,7 @@ describe('maxBreakers under a flood of keys', () => {
           defaults: { consecutiveFailures: 2, openDurationMs: 1_000, halfOpenMaxCalls: 1 },
         });
         const permits: Permit[] = [];
+        const kept = new Map<string, CircuitBreaker<unknown>>();
         let overflows = 0;
         for (const step of ops) {
           const name = 'key' in step ? `k${step.key}` : '';
@@ -773,7 +844,7 @@ describe('maxBreakers under a flood of keys', () => {
               if (!known && !registry.has(name)) {
                 // Not kept: only ever when the registry is full of breakers it may not evict.
                 overflows++;
-                expect(registry.size).toBe(max);
+                expect(registry.size).toBeGreaterThanOrEqual(max);
               } else {
                 expect(registry.get(name)).toBe(breaker);
               }
@@ -782,6 +853,12 @@ describe('maxBreakers under a flood of keys', () => {
                 const permit = breaker.tryAcquire();
                 if (permit !== null) permits.push(permit);
               }
+              break;
+            }
+            case 'keep': {
+              const breaker = registry.keep(name);
+              expect(kept.get(name) ?? breaker).toBe(breaker);
+              kept.set(name, breaker);
               break;
             }
             case 'settle': {
@@ -800,12 +877,14 @@ describe('maxBreakers under a flood of keys', () => {
               break;
             case 'delete':
               registry.delete(name);
+              kept.delete(name);
               break;
             case 'time':
               now += step.ms;
               break;
           }
-          expect(registry.size).toBeLessThanOrEqual(max);
+          expect(registry.size).toBeLessThanOrEqual(max + kept.size);
+          for (const breaker of kept.values()) expect(registry.list()).toContain(breaker);
           expect(registry.overflows).toBe(overflows);
           for (const breaker of pinnedBefore) {
             if (step.kind === 'delete' && breaker.name === name) continue;

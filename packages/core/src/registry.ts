@@ -123,7 +123,7 @@ export class BreakerRegistry {
    * amortised per new name.
    */
   readonly #unsorted = new Map<string, Entry>();
-  /** The breakers of the names configured in `breakers`: never evicted, never reordered. */
+  /** The breakers of the names configured in `breakers` or kept: never evicted, never reordered. */
   readonly #configured = new Map<string, Entry>();
   // Indexed by rank; nothing stays in the quiet one (a quiet entry is evicted when found).
   readonly #ranks: ReadonlyArray<Map<string, Entry>> = [
@@ -218,6 +218,40 @@ export class BreakerRegistry {
       this.#mostRecent = existing;
       return existing.breaker as CircuitBreaker<TFallback>;
     }
+    return this.#create(name, options, false);
+  }
+
+  /**
+   * The breaker named `name`, as {@link get} gives it, kept for as long as the registry lives:
+   * never evicted, whatever its state, as a name configured in `breakers` is. For a dependency
+   * the application's code names at run time — a breaker it holds on to, such as one injected by
+   * a framework — so that the code never calls through a breaker the registry has let go of,
+   * and {@link health} goes on reporting it. Never keep a key that comes from input: kept names
+   * are not bounded by `maxBreakers`. They count toward it, and one is kept even when the
+   * registry is full of breakers that may not go.
+   *
+   * @example
+   * ```ts
+   * // Held for the life of the client, whatever floods of keyed breakers share the registry.
+   * const inventory = registry.keep('inventory');
+   * ```
+   */
+  keep<TFallback = never>(
+    name: string,
+    options?: CircuitBreakerOptions<TFallback>,
+  ): CircuitBreaker<TFallback> {
+    const existing = this.#entries.get(name);
+    if (existing === undefined) return this.#create(name, options, true);
+    if (existing.order !== this.#configured) this.#moveTo(existing, this.#configured);
+    return existing.breaker as CircuitBreaker<TFallback>;
+  }
+
+  /** Builds the breaker for a name the registry does not hold, kept or in the eviction order. */
+  #create<TFallback>(
+    name: string,
+    options: CircuitBreakerOptions<TFallback> | undefined,
+    keep: boolean,
+  ): CircuitBreaker<TFallback> {
     if (typeof name !== 'string' || name.length === 0) {
       throw new InvalidOptionError('name', name, 'a non-empty string');
     }
@@ -231,18 +265,23 @@ export class BreakerRegistry {
       ...options,
       name,
     } as CircuitBreakerOptions<TFallback>;
-    if (this.#entries.size >= this.#maxBreakers && !this.#evictOne()) {
-      // Nothing may go: serve the call rather than refuse it, with a breaker nobody keeps. It
-      // shares no state through the store, which would otherwise hold on to it.
-      const { store: _shared, ...local } = merged;
-      const unkept = new CircuitBreaker<TFallback>(local);
-      this.#overflows++;
-      return unkept;
+    if (this.#entries.size >= this.#maxBreakers) {
+      // Checked before a breaker is evicted for it: a call with bad options must cost nothing.
+      // (The defaults and the configured options were checked when the registry was built.)
+      if (options !== undefined) checkBreakerOptions(merged as CircuitBreakerOptions<unknown>);
+      if (!this.#evictOne() && !keep) {
+        // Nothing may go: serve the call rather than refuse it, with a breaker nobody keeps. It
+        // shares no state through the store, which would otherwise hold on to it.
+        const { store: _shared, ...local } = merged;
+        const unkept = new CircuitBreaker<TFallback>(local);
+        this.#overflows++;
+        return unkept;
+      }
     }
     const breaker = new CircuitBreaker<TFallback>(
       this.#store === undefined ? merged : { ...merged, store: this.#store },
     ) as CircuitBreaker<unknown>;
-    const order = configured ? this.#configured : this.#unsorted;
+    const order = configured || keep ? this.#configured : this.#unsorted;
     const entry: Entry = { name, breaker, order };
     this.#entries.set(name, entry);
     order.set(name, entry);
