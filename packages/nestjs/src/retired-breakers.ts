@@ -41,7 +41,9 @@ export function breakerFor(
   options: MethodBreakerOptions | undefined,
 ): CircuitBreaker<unknown> {
   const kept = retired.get(registry);
-  if (kept === undefined) return registry.get(name, options);
+  // Kept: a method's name is the application's, never a key from input, and the breaker must not
+  // be evicted (its evidence lost, its health no longer reported) by a flood of keyed breakers.
+  if (kept === undefined) return registry.keep(name, options);
   let breaker = kept.get(name);
   if (breaker === undefined) {
     breaker = registry.get(name, options) as CircuitBreaker<unknown>;

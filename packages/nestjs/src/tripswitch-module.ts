@@ -169,7 +169,9 @@ function breakerProvider(name: string): {
 } {
   return {
     provide: breakerToken(name),
-    useFactory: (registry: BreakerRegistry) => registry.get(name),
+    // Kept: the consumer holds this breaker for the life of the application, so the registry
+    // must never evict it for the keys of other breakers.
+    useFactory: (registry: BreakerRegistry) => registry.keep(name),
     inject: [BreakerRegistry],
   };
 }
