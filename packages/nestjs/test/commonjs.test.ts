@@ -87,11 +87,11 @@ function node(file: string): ChildProcess {
   });
 }
 
+/** The first line `child` prints, as JSON; fails at once when its output ends without one. */
 async function firstLine(child: ChildProcess): Promise<Record<string, unknown>> {
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const [line] = (await once(lines, 'line')) as [string];
-  lines.close();
-  return JSON.parse(line) as Record<string, unknown>;
+  for await (const line of lines) return JSON.parse(line) as Record<string, unknown>;
+  throw new Error('the app ended its output without printing a line (its stderr is above)');
 }
 
 describe('a CommonJS Nest application consuming the built package', () => {
