@@ -102,6 +102,24 @@ describe('TimeWindow', () => {
     expect(at(window, 1_400)).toEqual({ calls: 1, failures: 0, slowCalls: 0 });
   });
 
+  it.each([
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['-Infinity', Number.NEGATIVE_INFINITY],
+  ])(
+    'counts a reading of %s from a broken clock into the current slice, losing nothing',
+    (_label, broken) => {
+      const window = new TimeWindow(1000, 10);
+      fail(window, 5_000); // slice 50
+      fail(window, broken);
+      fail(window, 5_050);
+      expect(at(window, 5_100)).toEqual({ calls: 3, failures: 3, slowCalls: 0 });
+      // They age out with slice 50, as the clock goes on from where it was.
+      expect(at(window, 5_999).calls).toBe(3);
+      expect(at(window, 6_000).calls).toBe(0);
+    },
+  );
+
   it('handles negative times and slices that are not whole milliseconds', () => {
     const window = new TimeWindow(1000, 3); // slices of 333.33 ms
     fail(window, -10); // slice -1

@@ -60,8 +60,9 @@ export class TimeWindow implements OutcomeWindow {
     const slice = Math.floor(now / this.#bucketMs);
     const current = this.#current;
     if (slice === current) return;
-    // A clock that stepped back keeps counting into the current slice.
-    if (slice < current) return;
+    // A clock that stepped back keeps counting into the current slice; so does a broken one that
+    // read NaN or ±Infinity, which would otherwise empty the window or stop its ageing for good.
+    if (slice < current || !Number.isFinite(slice)) return;
     if (Number.isNaN(current) || slice - current >= this.#buckets) {
       // Every slice has aged out; the slots' stamps are too old to count again.
       this.calls = 0;
