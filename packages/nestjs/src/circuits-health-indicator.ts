@@ -6,12 +6,18 @@ import { BreakerRegistry, type RegistryHealth } from '@tripswitch/core';
 export interface CircuitsHealthDetails {
   /** Every breaker of the application: name, state, rates, calls in the window, refusals. */
   breakers: RegistryHealth['breakers'];
+  /**
+   * Calls served unguarded by a breaker the registry could not keep, because every breaker it
+   * held was open, half-open, forced open or disabled (`maxBreakers`); 0 while it has room.
+   */
+  overflows: number;
 }
 
 /**
  * A `@nestjs/terminus` health indicator that reports every breaker of the application's
  * registry: `up` when every circuit is closed (or disabled), `down` when any is open, forced
- * open or half-open, with each breaker's state and rates (`BreakerRegistry.health()`).
+ * open or half-open, with each breaker's state and rates and the registry's overflows
+ * (`BreakerRegistry.health()`).
  *
  * Add it to the providers of the module that imports `TerminusModule`. Whether an open circuit
  * should fail a probe is yours to choose: a readiness check that reports it takes the instance
@@ -67,9 +73,10 @@ export class CircuitsHealthIndicator {
       status: 'up' | 'down';
     }
   > {
-    const { status, breakers } = this.#registry.health();
+    const { status, breakers, overflows } = this.#registry.health();
+    const details = { breakers, overflows } satisfies CircuitsHealthDetails;
     const session = this.#indicators.check(key);
-    return (status === 'ok' ? session.up({ breakers }) : session.down({ breakers })) as Record<
+    return (status === 'ok' ? session.up(details) : session.down(details)) as Record<
       Key,
       CircuitsHealthDetails & { status: 'up' | 'down' }
     >;

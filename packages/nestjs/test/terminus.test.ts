@@ -69,6 +69,7 @@ describe('CircuitsHealthIndicator (@tripswitch/nestjs/terminus)', () => {
         circuits: {
           status: 'up',
           breakers: [breakerHealth('smtp', 'closed'), breakerHealth('payments', 'closed')],
+          overflows: 0,
         },
       },
       error: {},
@@ -138,6 +139,22 @@ describe('CircuitsHealthIndicator (@tripswitch/nestjs/terminus)', () => {
     trial?.success();
     expect(failing.state).toBe('closed');
     expect((await status()).code).toBe(200);
+  });
+
+  it('reports the calls served unguarded when the registry could keep no breaker for them', async () => {
+    const { app, get } = await startApp({
+      imports: [TripswitchModule.forRoot({ maxBreakers: 1 }), HealthModule],
+      providers: [Mailer],
+    });
+    const registry = app.get(BreakerRegistry);
+    registry.isolate('smtp');
+    registry.get('tenant-a');
+    registry.get('tenant-b');
+    const response = await get('/health');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({
+      error: { circuits: { status: 'down', overflows: 2 } },
+    });
   });
 
   it('reports under the key it is given', async () => {
