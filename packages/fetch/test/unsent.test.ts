@@ -14,6 +14,14 @@ describe('withBreaker: a call fetch refuses to send', () => {
     ['a method with a space in it', { method: 'GET /admin' }],
     ['a header value with a line break, from a query string', { headers: { 'x-user': 'a\r\nb' } }],
     ['a GET with a body', { method: 'GET', body: 'x' }],
+    [
+      'a header only fetch sets, forwarded from a client',
+      { method: 'POST', body: 'x', headers: { 'transfer-encoding': 'chunked' } },
+    ],
+    [
+      'an Expect: 100-continue forwarded from a client uploading a large body',
+      { method: 'POST', body: 'x', headers: { expect: '100-continue' } },
+    ],
   ] as const)('%s: ignored, and the circuit stays closed', async (_what, init) => {
     const upstream = await startUpstream(ok);
     const c = client(trigger);
@@ -74,12 +82,18 @@ describe.each(undicis)('$name: a request undici refuses to send', ({ undici }) =
       'a content-length that is no number',
       { method: 'POST', body: 'x', headers: { 'content-length': 'x' } },
     ],
-  ] as const)('%s: ignored, and the circuit stays closed', async (_what, options) => {
+    ['a keep-alive header, which undici sets itself', { headers: { 'keep-alive': 'timeout=5' } }],
+    [
+      'an expect header, which undici does not support',
+      { method: 'POST', body: 'x', headers: { expect: '100-continue' } },
+      'UND_ERR_NOT_SUPPORTED',
+    ],
+  ] as const)('%s: ignored, and the circuit stays closed', async (_what, options, code?) => {
     const upstream = await startUpstream(ok);
     const c = undiciClient(undici, trigger);
 
     expect(await rejection(c.request(upstream.url, options as never))).toMatchObject({
-      code: 'UND_ERR_INVALID_ARG',
+      code: code ?? 'UND_ERR_INVALID_ARG',
     });
 
     expect(upstream.received).toBe(0);

@@ -1,5 +1,6 @@
 import { abortedByDeadline, type HttpJudgement, judgeHttpCall } from '@tripswitch/core/http';
 import { type ClientJudgingOptions, ignoredVerdict } from '@tripswitch/core/internal';
+import { undiciRefusedToSend } from '../undici-refused-to-send.ts';
 import type { UndiciOutcome, UndiciResponse } from './options.ts';
 
 /** How a request ended, as the dispatch handler told it. */
@@ -18,10 +19,10 @@ export type JudgeDispatchOptions = ClientJudgingOptions<UndiciOutcome>;
  * The core's verdict on a request. A response is judged by its status and `Retry-After` when its
  * headers arrive. An error is a cancellation — ignored — when a caller up the chain aborted the
  * request through its controller (fetch does so when its signal aborts), unless the abort's
- * reason is a deadline (`AbortSignal.timeout()`), which the core counts as a failure. undici's
- * `InvalidArgumentError` (`UND_ERR_INVALID_ARG`: options undici refused to send) is ignored
- * too, and its `ResponseError` (`UND_ERR_RESPONSE`) is judged by the response it carries. Any
- * other error is a failure.
+ * reason is a deadline (`AbortSignal.timeout()`), which the core counts as a failure. A request
+ * undici refused to send (`UND_ERR_INVALID_ARG`, `UND_ERR_NOT_SUPPORTED`) is ignored too, and
+ * undici's `ResponseError` (`UND_ERR_RESPONSE`) is judged by the response it carries. Any other
+ * error is a failure.
  */
 export function judgeDispatch(end: DispatchEnd, options: JudgeDispatchOptions): HttpJudgement {
   if ('response' in end) return judgeResponse(end.response, undefined, options);
@@ -32,12 +33,8 @@ export function judgeDispatch(end: DispatchEnd, options: JudgeDispatchOptions): 
   // and a 503 brings its Retry-After.
   const response = responseOf(error);
   if (response !== undefined) return judgeResponse(response, error, options);
-  // Never sent: undici refused the request's own options (a header value with a line break, a
-  // bad method or content-length). The caller's mistake says nothing about the origin, and
-  // counting it would let whoever puts such values in a request open a healthy origin's circuit.
-  if ((error as { code?: unknown } | null)?.code === 'UND_ERR_INVALID_ARG') {
-    return { verdict: ignoredVerdict, error };
-  }
+  // Never sent: undici refused the request's own options.
+  if (undiciRefusedToSend(error)) return { verdict: ignoredVerdict, error };
   // The controller has the two members abortedByDeadline reads from a signal: aborted, reason.
   const cancelled = controller?.aborted === true && !abortedByDeadline(controller);
   const verdict = judgeHttpCall(
