@@ -30,8 +30,8 @@ const propagateDefaults = 0xffff;
  * - ignored when its parent call's cancellation reached it, when its deadline passed before a
  *   unary request was complete (the request never fully left), when grpc-js ended it for the
  *   caller's own fault (a request it could not serialize or over the client's send limit, the
- *   client closed before the call was sent: see `isCallerFault`), or when the status is a refusal
- *   by another Tripswitch breaker further down;
+ *   client closed before the call was sent, call credentials that failed: see `isCallerFault`),
+ *   or when the status is a refusal by another Tripswitch breaker further down;
  * - otherwise judged by the status (see `judgeStatus`);
  * - ignored when the call below throws as it is made or used (an interceptor beside ours): the
  *   throw goes on to the caller, as it would without this interceptor.
@@ -221,6 +221,9 @@ export class BreakerCall implements ChainCall {
 
   /** Whether the call ended without an answer from the service worth judging. */
   #withoutVerdict(status: StatusObject): boolean {
+    // First: failed call credentials end a call with the code of their error's choosing,
+    // CANCELLED and DEADLINE_EXCEEDED included.
+    if (isCallerFault(status)) return true;
     const code = status?.code;
     const options = this.#options;
     if (code === grpcStatus.CANCELLED) {
@@ -230,7 +233,6 @@ export class BreakerCall implements ChainCall {
     if (code === grpcStatus.DEADLINE_EXCEEDED) {
       return !this.#halfClosed && !options.method_definition.requestStream;
     }
-    if (isCallerFault(status)) return true;
     return code === grpcStatus.UNAVAILABLE && isRefusal(status);
   }
 

@@ -1,10 +1,12 @@
 // Calls grpc-js ends on the client for a fault of the caller's own, before the service has the
-// request: a request message the client cannot serialize or larger than its own send limit, and
-// a client closed while its calls wait for a connection. Neither says anything about the service's health: ignored, never a
-// failure — or one caller's bug, or one client's shutdown, opens the circuit for every caller.
+// request: a request message the client cannot serialize or larger than its own send limit, a
+// client closed while its calls wait for a connection, and call credentials whose metadata
+// generator fails. None says anything about the service's health: ignored, never a failure — or
+// one caller's bug, one user's expired token, or one client's shutdown, opens the circuit for
+// every caller.
 import type { StatusObject } from '@grpc/grpc-js';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { call, kinds } from './support/calls.ts';
+import { call, kinds, reachedServer } from './support/calls.ts';
 import { inventoryClient, type TestClient } from './support/client.ts';
 import { grpc, grpcVersion } from './support/grpc.ts';
 import { fail, held, ok, startInventory } from './support/inventory-server.ts';
@@ -129,3 +131,90 @@ describe.runIf(closeEndsQueuedCalls)(
     });
   },
 );
+
+// grpc-js asks a call's credentials for their metadata once it has picked a connection, and ends
+// the call there if they fail: nothing is sent. The code is the generator's error's own (UNKNOWN
+// without one); the codes a control plane may not give (INVALID_ARGUMENT, NOT_FOUND …) become
+// INTERNAL, their details prefixed. Per-call credentials need no secure channel, from 1.8 to 1.14.
+describe('call credentials whose metadata generator fails', () => {
+  const plugin = 'Getting metadata from plugin failed with error: token revoked';
+
+  /** Per-call credentials whose generator fails with an error with `code`, if one is given. */
+  function failingCredentials(code?: number) {
+    return grpc.credentials.createFromMetadataGenerator((_params, callback) => {
+      const error = new Error('token revoked');
+      callback(code === undefined ? error : Object.assign(error, { code }));
+    });
+  }
+
+  it.each([
+    ['no code', undefined, status.UNKNOWN, plugin],
+    ['UNAUTHENTICATED', status.UNAUTHENTICATED, status.UNAUTHENTICATED, plugin],
+    ['UNAVAILABLE', status.UNAVAILABLE, status.UNAVAILABLE, plugin],
+    ['DEADLINE_EXCEEDED', status.DEADLINE_EXCEEDED, status.DEADLINE_EXCEEDED, plugin],
+    ['CANCELLED', status.CANCELLED, status.CANCELLED, plugin],
+    [
+      'NOT_FOUND',
+      status.NOT_FOUND,
+      status.INTERNAL,
+      `Invalid status from control plane: 5 NOT_FOUND ${plugin}`,
+    ],
+  ])('with %s is ignored: the server never had it', async (_name, errorCode, code, details) => {
+    const server = await startInventory(onTestFinished, ok);
+    const c = inventoryClient(server.address, options);
+    const credentials = failingCredentials(errorCode);
+    for (let i = 0; i < 3; i++) {
+      const ended = await call(c.client, 'unary', { credentials }).ended;
+      // The caller gets grpc-js's status as grpc-js made it.
+      expect(ended.status).toMatchObject({ code, details });
+      expect(ended.error).toMatchObject({ code, details });
+    }
+    expect(server.received).toBe(0);
+    expect(c.breaker().stats()).toMatchObject({
+      state: 'closed',
+      inFlight: 0,
+      totals: { failures: 0, ignored: 3 },
+    });
+    // The service, asked without those credentials, answers; and its own failure still counts.
+    expect((await call(c.client, 'unary').ended).status.code).toBe(status.OK);
+    server.answer(fail(status.UNAVAILABLE));
+    expect((await call(c.client, 'unary').ended).status.code).toBe(status.UNAVAILABLE);
+    expect(c.breaker().stats()).toMatchObject({ state: 'open', totals: { failures: 1 } });
+  });
+
+  it.each(kinds)('in a %s call is ignored', async (kind) => {
+    const server = await startInventory(onTestFinished, ok);
+    const c = inventoryClient(server.address, options);
+    const credentials = failingCredentials(status.UNAUTHENTICATED);
+    const ended = await call(c.client, kind, { credentials }).ended;
+    expect(ended.status).toMatchObject({ code: status.UNAUTHENTICATED, details: plugin });
+    expect(server.received).toBe(0);
+    expect(c.breaker().stats()).toMatchObject({
+      state: 'closed',
+      inFlight: 0,
+      totals: { failures: 0, ignored: 1 },
+    });
+  });
+
+  it('admitted as a half-open trial is ignored, and frees the trial slot', async () => {
+    const server = await startInventory(onTestFinished, fail(status.UNAVAILABLE));
+    const c = inventoryClient(server.address, options);
+    await halfOpen(c);
+    const trial = call(c.client, 'unary', { credentials: failingCredentials(status.UNAVAILABLE) });
+    expect((await trial.ended).status).toMatchObject({ code: status.UNAVAILABLE, details: plugin });
+    expect(server.received).toBe(1);
+    expect(c.breaker().stats()).toMatchObject({
+      state: 'half-open',
+      inFlight: 0,
+      totals: { failures: 1, ignored: 1 },
+    });
+    // The slot is free: the next call is the trial, reaches the service, and closes the circuit.
+    const answer = held();
+    server.answer(answer.answer);
+    const next = call(c.client, 'unary');
+    await reachedServer(server.arrivals(2), next);
+    answer.release(ok);
+    expect((await next.ended).status.code).toBe(status.OK);
+    expect(c.breaker().state).toBe('closed');
+  });
+});
