@@ -107,7 +107,15 @@ export function dashboardHandler<Req extends IncomingMessage = IncomingMessage>(
       });
     } else if (route.kind === 'events') {
       if (method !== 'GET') sendMethodNotAllowed(res, 'GET');
-      else if (closed || broadcast.size >= maxConnections) {
+      else if (res.socket === null) {
+        // Pipelined behind another response on the same connection (no browser does this): it
+        // could only start once that one ended, never if it is a stream, yet it would take a
+        // slot and pile up snapshots that cannot be sent; one connection could take them all.
+        // A short refusal also lets node:http stop reading a flood of them.
+        sendText(res, 503, 'The data stream needs a connection of its own', {
+          'retry-after': '5',
+        });
+      } else if (closed || broadcast.size >= maxConnections) {
         sendText(res, 503, 'Too many dashboard connections; try again later', {
           'retry-after': '5',
         });

@@ -51,7 +51,10 @@ export interface DashboardOptions<Req extends IncomingMessage = IncomingMessage>
   intervalMs?: number;
   /**
    * The most data streams (open pages) served at once; one more is answered 503 with
-   * `Retry-After`, so clients cannot tie up the process with streams.
+   * `Retry-After`, so clients cannot tie up the process with streams. A connection holds at most
+   * one: a stream asked for behind another response on the same connection (HTTP pipelining,
+   * which browsers do not do) could not start until that response ended, and is answered 503
+   * without taking a slot.
    * @defaultValue 100
    */
   maxConnections?: number;
@@ -66,7 +69,9 @@ export interface DashboardOptions<Req extends IncomingMessage = IncomingMessage>
   /**
    * The most bytes a data stream may have waiting to be sent. A reader that does not keep up is
    * dropped (its connection closed; the page reconnects) rather than growing the server's memory;
-   * a stream holds at most this much, or one snapshot when a snapshot is larger.
+   * a stream holds at most this much, or one snapshot when a snapshot is larger. What the
+   * operating system's socket buffers hold (several MB per connection on Linux) comes first and
+   * is not counted: a client that stops reading is seen falling behind only once they are full.
    * @defaultValue 1_048_576 (1 MiB)
    */
   maxBufferBytes?: number;

@@ -16,6 +16,8 @@ export interface Served {
    * own `close` listener ran (it was attached first).
    */
   streamsClosed(count: number): Promise<void>;
+  /** Resolves once the server has handed `count` requests to the listener, and it returned. */
+  requestsHandled(count: number): Promise<void>;
   /** Stops accepting connections; resolves when every connection is gone. */
   close(): Promise<void>;
 }
@@ -23,22 +25,16 @@ export interface Served {
 /** Serves `listener` on a free port of 127.0.0.1 until the test ends. */
 export async function serve(listener: Listener): Promise<Served> {
   const streams: ServerResponse[] = [];
-  let closedStreams = 0;
-  let waiters: Array<{ count: number; resolve: () => void }> = [];
+  const closedStreams = new Counter();
+  const handledRequests = new Counter();
   const server = createServer((req, res) => {
     listener(req, res);
+    handledRequests.add();
     // An event stream is answered 200 at once; a refused one gets another status.
     const isStream = /\/events(\?|$)/.test(req.url ?? '') && res.statusCode === 200;
     if (!isStream) return;
     streams.push(res);
-    res.once('close', () => {
-      closedStreams++;
-      waiters = waiters.filter((waiter) => {
-        if (waiter.count > closedStreams) return true;
-        waiter.resolve();
-        return false;
-      });
-    });
+    res.once('close', () => closedStreams.add());
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -54,13 +50,33 @@ export async function serve(listener: Listener): Promise<Served> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     streams,
-    streamsClosed: (count) =>
-      new Promise<void>((resolve) => {
-        if (closedStreams >= count) resolve();
-        else waiters.push({ count, resolve });
-      }),
+    streamsClosed: (count) => closedStreams.reached(count),
+    requestsHandled: (count) => handledRequests.reached(count),
     close,
   };
+}
+
+/** A count that can be waited for. */
+class Counter {
+  #value = 0;
+  #waiters: Array<{ count: number; resolve: () => void }> = [];
+
+  add(): void {
+    this.#value++;
+    this.#waiters = this.#waiters.filter((waiter) => {
+      if (waiter.count > this.#value) return true;
+      waiter.resolve();
+      return false;
+    });
+  }
+
+  /** Resolves once the count is at least `count`. */
+  reached(count: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.#value >= count) resolve();
+      else this.#waiters.push({ count, resolve });
+    });
+  }
 }
 
 /** A response read to the end. */
