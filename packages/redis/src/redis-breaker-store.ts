@@ -140,9 +140,12 @@ export class RedisBreakerStore implements BreakerStore {
     if (this.#status === 'up') entry.refresh();
     return storeBinding(entry, bound, this.#context, () => {
       bindingEntry.bound.delete(bound);
-      if (bindingEntry.bound.size === 0 && this.#entries.get(name) === bindingEntry) {
-        this.#entries.delete(name);
-      }
+      if (bindingEntry.bound.size > 0 || this.#entries.get(name) !== bindingEntry) return;
+      // The last breaker of the name left. The calls it recorded since the last flush happened
+      // all the same, and the fleet should count them: the name stays for the next flush (or
+      // close), which lets go of it (see #flush). While Redis is away they would be dropped,
+      // as every count then is, and nothing is kept.
+      if (this.#status !== 'up' || !bindingEntry.counts.hasPending) this.#entries.delete(name);
     });
   }
 
@@ -159,9 +162,9 @@ export class RedisBreakerStore implements BreakerStore {
   }
 
   /**
-   * Adds the counts still buffered to Redis (waiting at most `commandTimeoutMs`), then stops the
-   * timer and closes the store's own connection. Bound breakers go on alone. Your client stays
-   * open.
+   * Adds the counts still buffered to Redis (waiting at most `commandTimeoutMs`), those of
+   * breakers already disposed included, then stops the timer and closes the store's own
+   * connection. Bound breakers go on alone. Your client stays open.
    */
   async close(): Promise<void> {
     if (this.#status === 'closed') return;
@@ -258,9 +261,11 @@ export class RedisBreakerStore implements BreakerStore {
   #flush(monoNow: number, sync: boolean): Promise<boolean> {
     this.#lastFlush = monoNow;
     const flushes: NameFlush[] = [];
-    for (const entry of this.#entries.values()) {
+    for (const [name, entry] of this.#entries) {
       const flush = entry.takeFlush(monoNow, sync);
       if (flush !== undefined) flushes.push(flush);
+      // A name whose breakers all left stayed only for the counts they left, now on their way.
+      if (entry.bound.size === 0) this.#entries.delete(name);
     }
     if (flushes.length === 0) return Promise.resolve(true);
     const size = this.#connection.cluster ? 1 : namesPerScript;

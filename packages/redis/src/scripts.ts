@@ -138,9 +138,10 @@ return {'', bad}
  * state, halfOpenMaxCalls, lease (ms), state TTL (ms). A trial is granted while the leases live
  * now plus the successes stay below halfOpenMaxCalls; a lease counts only until it expires and
  * only if it expires within one lease from now, so leases written by anyone else cannot hold
- * the trials for longer. Returns {1, lease id, bad}, {0, '', bad} when the trials are all out,
- * {-1, '', bad} when there is no state, {-2, stored JSON, bad} when the stored state is not that
- * half-open one.
+ * the trials for longer, and successes of halfOpenMaxCalls or more (which no store leaves in a
+ * half-open state) count as none. Each lease gets an id no live lease has. Returns {1, lease id,
+ * bad}, {0, '', bad} when the trials are all out, {-1, '', bad} when there is no state, {-2,
+ * stored JSON, bad} when the stored state is not that half-open one.
  */
 export const takeTrial: Script = script(
   'take-trial',
@@ -152,7 +153,13 @@ if stored == nil then
   return {-1, '', bad}
 end
 if stored ~= tonumber(ARGV[1]) or r[2] ~= 'half-open' then return {-2, r[3], bad} end
+local max = tonumber(ARGV[2])
 local ok, seq = count_of(r[4]), count_of(r[5])
+-- Successes reach halfOpenMaxCalls only in the settle that closes the circuit, so more in a
+-- half-open state were written by someone else. Taken as they are, they would refuse every
+-- trial for as long as the state lasts: a circuit held half-open, refusing every call, with no
+-- trial to end it. Like any bad field, they are treated as absent.
+if ok ~= nil and ok >= max then ok = nil end
 if ok == nil or seq == nil then
   bad = 1
   ok, seq = ok or 0, seq or 0
@@ -166,12 +173,23 @@ if type(live) == 'table' and live.err then
   redis.call('DEL', KEYS[2])
   live, bad = 0, 1
 end
-if live + ok >= tonumber(ARGV[2]) then return {0, '', bad} end
+if live + ok >= max then return {0, '', bad} end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '(' .. (now + lease), '+inf')
-local id = string.format('%d', seq + 1)
+-- A lease id must be out once only: the sequence may have been set back (written by anyone, or
+-- reset above) behind leases still out, and a plain ZADD of a taken id would only move that
+-- lease's expiry — one trial more would go out than the leases count, and settling either
+-- would give back the other's. The leases left are the live ones, so of live + 1 ids in a row
+-- one is free. The sequence wraps below 2^53, where each id is still exact: past it,
+-- seq + 1 would round to seq.
+local id
+for _ = 0, live do
+  seq = seq % MAX_COUNT + 1
+  id = string.format('%d', seq)
+  if redis.call('ZADD', KEYS[2], 'NX', now + lease, id) == 1 then break end
+  bad = 1
+end
 redis.call('HSET', KEYS[1], 'seq', id)
-redis.call('ZADD', KEYS[2], now + lease, id)
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return {1, id, bad}
 `,

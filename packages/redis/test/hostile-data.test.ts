@@ -6,6 +6,8 @@ import { CircuitBreaker, type CircuitBreakerOptions } from '@tripswitch/core';
 import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { RedisBreakerStore, type RedisStoreEvents, StoreDataError } from '../src/index.ts';
+import { breakerKeys } from '../src/keys.ts';
+import { takeTrial } from '../src/scripts.ts';
 import { adminClient } from './support/admin.ts';
 import { connectClient } from './support/clients.ts';
 import { nextStateChange, until } from './support/waiting.ts';
@@ -114,8 +116,11 @@ const spoilers: [string, (admin: Redis, keys: Keys) => Promise<unknown>][] = [
   ['a state key that is a set', async (a, k) => a.multi().del(k.state).sadd(k.state, 'x').exec()],
 ];
 
-/** Ways to spoil what half-open trials are granted from. */
-const trialSpoilers: [string, (admin: Redis, keys: Keys) => Promise<unknown>][] = [
+/**
+ * Ways to spoil what half-open trials are granted from, and whether the store reports what they
+ * leave (a lease that never expires is one it does not count, not a fault).
+ */
+const trialSpoilers: [string, (admin: Redis, keys: Keys) => Promise<unknown>, boolean][] = [
   [
     'a thousand leases that never expire',
     (a, k) => {
@@ -123,10 +128,25 @@ const trialSpoilers: [string, (admin: Redis, keys: Keys) => Promise<unknown>][] 
       for (let i = 0; i < 1_000; i++) leases.push(Number.MAX_SAFE_INTEGER, `forged-${i}`);
       return a.zadd(k.trials, ...leases);
     },
+    false,
   ],
-  ['trial successes that are no number', (a, k) => a.hset(k.state, 'ok', 'many')],
-  ['a lease sequence past 2^53', (a, k) => a.hset(k.state, 'seq', '99999999999999999999')],
-  ['a trials key that is a string', (a, k) => a.set(k.trials, 'x')],
+  ['trial successes that are no number', (a, k) => a.hset(k.state, 'ok', 'many'), true],
+  // A number, but more than any store leaves in a half-open state: it held every trial, and the
+  // circuit refused every call, for as long as the state lasted.
+  ['trial successes past halfOpenMaxCalls', (a, k) => a.hset(k.state, 'ok', '1000'), true],
+  ['a lease sequence past 2^53', (a, k) => a.hset(k.state, 'seq', '99999999999999999999'), true],
+  ['a trials key that is a string', (a, k) => a.set(k.trials, 'x'), true],
+  ['a trials key that is a list', (a, k) => a.rpush(k.trials, 'x'), true],
+  [
+    'a state kind that does not exist, with leases out',
+    (a, k) =>
+      a
+        .multi()
+        .hset(k.state, 'st', 'ajar')
+        .zadd(k.trials, Date.now() + 60_000, '1')
+        .exec(),
+    true,
+  ],
 ];
 
 describe.each(['ioredis 6', 'node-redis 6'] as const)('with %s, a bad key', (kind) => {
@@ -204,10 +224,9 @@ describe.each(['ioredis 6', 'node-redis 6'] as const)('with %s, a bad key', (kin
     expect([...one.events, ...two.events].every((e) => e.name === bad)).toBe(true);
   });
 
-  it.each(trialSpoilers)('holding %s still grants one trial', async (_, spoil) => {
+  it.each(trialSpoilers)('holding %s still grants one trial', async (_, spoil, reported) => {
     const name = `trials-${names++}`;
-    let now = Date.now();
-    const clock = { now: () => now };
+    const clock = { now: () => 0 };
     const one = await newStore();
     const two = await newStore();
     const options = { clock, halfOpenMaxCalls: 1, openDurationMs: 5_000 };
@@ -217,8 +236,17 @@ describe.each(['ioredis 6', 'node-redis 6'] as const)('with %s, a bad key', (kin
     const opened = nextStateChange(b);
     a.tryAcquire()?.failure(boom);
     await opened;
-    await spoil(admin, { state: `${prefix}{${name}}:state`, trials: `${prefix}{${name}}:trials` });
-    now += 5_000;
+    // The spoiler goes to the half-open state, once both breakers follow it (they ask for no
+    // trial until a call comes): spoiled before, the trial fields would be cleared when the
+    // state is written. Written and announced here as another process would.
+    const keys = { state: `${prefix}{${name}}:state`, trials: `${prefix}{${name}}:trials` };
+    const open = JSON.parse((await admin.hget(keys.state, 's')) as string);
+    const version = open.version + 1;
+    const halfOpen = JSON.stringify({ ...open, version, state: 'half-open' });
+    await admin.hset(keys.state, 'v', version, 'st', 'half-open', 's', halfOpen, 'ok', 0);
+    await admin.publish(`${prefix}transitions`, `{"n":${JSON.stringify(name)},"s":${halfOpen}}`);
+    await until(() => expect([a.state, b.state]).toEqual(['half-open', 'half-open']));
+    await spoil(admin, keys);
     // A trial is granted all the same, to one of the two.
     let trial: ReturnType<CircuitBreaker['tryAcquire']> = null;
     await until(() => {
@@ -229,6 +257,120 @@ describe.each(['ioredis 6', 'node-redis 6'] as const)('with %s, a bad key', (kin
     (trial as ReturnType<CircuitBreaker['tryAcquire']>)?.success();
     await Promise.all(closed);
     expect([one.store.available, two.store.available]).toEqual([true, true]);
-    expect([...one.events, ...two.events].every((e) => e.name === name)).toBe(true);
+    const events = [...one.events, ...two.events];
+    expect(events.every((e) => e.name === name)).toBe(true);
+    expect(events.some((e) => e.error instanceof StoreDataError)).toBe(reported);
   });
+});
+
+describe('the trial script, on hostile half-open data', () => {
+  // The script itself, run the way the store runs it, on a half-open state whose trial fields
+  // and leases were spoiled after one honest grant: what matters is exact (how many trials are
+  // out, and whose), so no store and no timing stand between the data and the answer.
+  const { state: key, trials } = breakerKeys('hostile:trial-script:', 'payments');
+  const halfOpen = '{"version":7,"state":"half-open","openedAt":1,"openUntil":2,"attempt":1}';
+  const maxCalls = 3;
+  const leaseMs = 60_000;
+  const take = async () => {
+    const args = [7, maxCalls, leaseMs, 86_400_000];
+    const reply = (await admin.eval(takeTrial.source, 2, key, trials, ...args)) as unknown[];
+    return { code: reply[0], id: String(reply[1]), bad: reply[2] };
+  };
+  const redisNow = async () => {
+    const [seconds, micros] = await admin.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  };
+
+  /** Spoilers, and whether the script reports what they leave (an expired lease is no fault). */
+  const spoilers: [string, (now: number) => Promise<unknown>, boolean][] = [
+    ['trial successes that are negative', () => admin.hset(key, 'ok', '-1'), true],
+    ['trial successes that are a fraction', () => admin.hset(key, 'ok', '0.5'), true],
+    ['trial successes that are empty', () => admin.hset(key, 'ok', ''), true],
+    ['trial successes in exponent form', () => admin.hset(key, 'ok', '1e3'), true],
+    ['trial successes past 2^53', () => admin.hset(key, 'ok', '99999999999999999999'), true],
+    // Numbers, but more than any store leaves in a half-open state: they held every trial.
+    ['trial successes at halfOpenMaxCalls', () => admin.hset(key, 'ok', String(maxCalls)), true],
+    ['trial successes just below 2^53', () => admin.hset(key, 'ok', '9007199254740991'), true],
+    // Each made the next lease id one already out: two holders of one lease.
+    ['a lease sequence that is negative', () => admin.hset(key, 'seq', '-1'), true],
+    ['a lease sequence that is a fraction', () => admin.hset(key, 'seq', '1.5'), true],
+    ['a lease sequence that is empty', () => admin.hset(key, 'seq', ''), true],
+    ['a lease sequence past 2^53', () => admin.hset(key, 'seq', '99999999999999999999'), true],
+    ['a lease sequence set back to 0', () => admin.hset(key, 'seq', '0'), true],
+    [
+      'a lease sequence at 2^53 - 1 and a lease live on 2^53',
+      (now) =>
+        admin
+          .multi()
+          .hset(key, 'seq', '9007199254740991')
+          .zadd(trials, now + 1_000, '9007199254740992')
+          .exec(),
+      true,
+    ],
+    [
+      'a trials key that is a string',
+      () => admin.multi().del(trials).set(trials, 'x').exec(),
+      true,
+    ],
+    [
+      'a trials key that is a list',
+      () => admin.multi().del(trials).rpush(trials, 'x').exec(),
+      true,
+    ],
+    [
+      'a trials key that is a hash',
+      () => admin.multi().del(trials).hset(trials, 'x', '1').exec(),
+      true,
+    ],
+    ['leases scored +inf and -inf', () => admin.zadd(trials, '+inf', 'up', '-inf', 'down'), false],
+    [
+      'a lease that ends in 2^53 ms',
+      () => admin.zadd(trials, Number.MAX_SAFE_INTEGER, 'late'),
+      false,
+    ],
+    [
+      'fifty thousand leases, expired or far in the future',
+      async (now) => {
+        for (let batch = 0; batch < 10; batch++) {
+          const leases: (string | number)[] = [];
+          for (let i = 0; i < 5_000; i++) {
+            leases.push(i % 2 === 0 ? now - 1 - i : now + 10 * leaseMs + i, `forged-${batch}-${i}`);
+          }
+          await admin.zadd(trials, ...leases);
+        }
+      },
+      false,
+    ],
+  ];
+
+  it.each(spoilers)(
+    'holding %s, fills exactly halfOpenMaxCalls leases, each its own',
+    async (_, spoil, reported) => {
+      await admin.del(key, trials);
+      await admin.hset(key, 'v', '7', 'st', 'half-open', 's', halfOpen, 'ok', '0');
+      const honest = await take();
+      expect(honest).toMatchObject({ code: 1, id: '1', bad: 0 });
+      await spoil(await redisNow());
+      const granted: string[] = [];
+      let bad = 0;
+      for (let i = 0; i <= maxCalls; i++) {
+        const reply = await take();
+        if (reply.bad === 1) bad = 1;
+        if (reply.code !== 1) {
+          expect(reply.code).toBe(0);
+          break;
+        }
+        granted.push(reply.id);
+      }
+      // Every lease granted is one of its own, none the honest one's: settling it gives back no
+      // other ...
+      expect(new Set([honest.id, ...granted]).size).toBe(granted.length + 1);
+      for (const id of granted) expect(await admin.zscore(trials, id)).not.toBeNull();
+      // ... and trials go out until halfOpenMaxCalls leases are live, and no further (the honest
+      // lease counts, unless the spoiler threw it away with the key).
+      const now = await redisNow();
+      expect(await admin.zcount(trials, `(${now}`, now + leaseMs)).toBe(maxCalls);
+      expect(bad).toBe(reported ? 1 : 0);
+    },
+  );
 });

@@ -281,6 +281,33 @@ describe.each(clientKinds)('RedisBreakerStore with %s', (kind: ClientKind) => {
     expect(a.tryAcquire()).not.toBeNull();
   });
 
+  it('puts the counts of a breaker that leaves its registry into Redis with the next flush', async () => {
+    const name = `leave-counts-${names++}`;
+    const one = await newStore({ flushIntervalMs: 50 });
+    const registry = new BreakerRegistry({ store: one, defaults: { minimumCalls: 100 } });
+    const leaving = registry.get(name);
+    await availableNow(one);
+    // Recorded and let go of in one turn of the event loop: no flush between the two.
+    for (let i = 0; i < 7; i++) leaving.tryAcquire()?.success();
+    registry.delete(name);
+    await until(async () => expect(await storedCalls(name)).toBe(7));
+  });
+
+  it('puts the counts of a disposed breaker into Redis on close, once', async () => {
+    const name = `dispose-counts-${names++}`;
+    const one = await newStore({ flushIntervalMs: 60_000 });
+    const a = breakerIn(one, name, { minimumCalls: 100 });
+    await availableNow(one);
+    for (let i = 0; i < 7; i++) a.tryAcquire()?.success();
+    a.dispose();
+    // A breaker of the same name that comes before the flush adds to the same counts.
+    const b = breakerIn(one, name, { minimumCalls: 100 });
+    for (let i = 0; i < 3; i++) b.tryAcquire()?.success();
+    b.dispose();
+    await one.close();
+    expect(await storedCalls(name)).toBe(10);
+  });
+
   it('sets an expiry on every key it writes', async () => {
     const name = `ttl-${names++}`;
     let now = Date.now();
