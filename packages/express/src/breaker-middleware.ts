@@ -29,10 +29,13 @@ import { settleWhenDone } from './settle-when-done.ts';
  * - an error passed to `next(err)`, or thrown, counts by the status the error handler sends;
  * - a response the server cut short after its headers went out (an error after the headers were
  *   sent, a stream piped into it that failed) is a failure, whatever its status said;
- * - a request whose client hung up before the response was sent is ignored.
+ * - a request whose connection closed before the route ended the response — its client hung up,
+ *   or the server shut down (`server.close()` and `closeAllConnections()`) — is ignored, and so
+ *   is an answer the route gives once its connection is gone. A response the route had already
+ *   ended, or destroyed with an error, still counts.
  *
  * With a bulkhead that has a queue (`bulkhead.maxQueue` > 0), a request waits for a slot; it
- * leaves the queue when its client goes away.
+ * leaves the queue when its connection closes, and never reaches a route.
  *
  * Mount it before the routes it protects, and a health route such as {@link circuitsHealth}
  * before it, so the health route is neither refused nor counted.
@@ -109,8 +112,10 @@ function admitWhenSlotFree(
   breaker.acquire({ signal: controller.signal }).then(
     (permit) => {
       res.off('close', clientGone);
-      // Admitted in the same turn as the client left: nobody is waiting for the answer.
-      if (controller.signal.aborted) {
+      // Admitted in the same turn as the client left, or once the connection was cut but before
+      // Node reported it (a shutdown cuts every connection, and the first to close frees slots
+      // for the others): nobody is waiting for the answer, and the route must not run for it.
+      if (controller.signal.aborted || req.socket?.destroyed === true) {
         permit.ignore();
         return;
       }

@@ -1,34 +1,13 @@
 // With a bulkhead queue, a request waits for a slot (acquire) instead of being refused at once;
 // it leaves the queue when its client goes away, and is refused if the circuit opens meanwhile.
 import { BreakerRegistry } from '@tripswitch/core';
-import type { Express, NextFunction, Request, Response } from 'express';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { breakerMiddleware } from '../src/index.ts';
-import { type Deferred, deferred } from './deferred.ts';
+import { afterAdmissionAttempt } from './admission-attempts.ts';
+import { deferred } from './deferred.ts';
 import { type CreateApp, expresses } from './expresses.ts';
 import { holdingRoute } from './holding-route.ts';
 import { get, serve, startRequest } from './serve.ts';
-
-/**
- * Counts requests that have been through the breaker middleware's synchronous part: mounted
- * before it, it calls next() (which runs the breaker middleware at once) and then counts.
- */
-function afterAdmissionAttempt(app: Express) {
-  const responses: Response[] = [];
-  const waiters = new Map<number, Deferred<Response>>();
-  app.use((_req: Request, res: Response, next: NextFunction) => {
-    next();
-    responses.push(res);
-    waiters.get(responses.length)?.resolve(res);
-  });
-  return (n: number): Promise<Response> => {
-    const seen = responses[n - 1];
-    if (seen !== undefined) return Promise.resolve(seen);
-    const waiter = deferred<Response>();
-    waiters.set(n, waiter);
-    return waiter.promise;
-  };
-}
 
 describe.each(expresses)('%s: bulkhead queue', (_label, express: CreateApp) => {
   let registry: BreakerRegistry;

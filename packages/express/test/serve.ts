@@ -1,22 +1,38 @@
-import { createServer, request as httpRequest, type RequestListener } from 'node:http';
+import { once } from 'node:events';
+import { createServer, request as httpRequest, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
 
-/** Serves `app` on 127.0.0.1 with a free port until the test ends; returns the base URL. */
-export async function serve(app: RequestListener): Promise<string> {
+/** A server a test may shut down itself, as an application does on a deploy. */
+export interface Served {
+  /** The base URL: `http://127.0.0.1:<port>`. */
+  url: string;
+  server: Server;
+}
+
+/**
+ * Serves `app` on 127.0.0.1 with a free port until the test ends; returns the base URL and the
+ * server. A test may close the server itself: the teardown then waits for that close to finish.
+ */
+export async function startServer(app: RequestListener): Promise<Served> {
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Listened for now: the server emits 'close' once, and a test that closed it may have seen it go.
+  const closed = once(server, 'close');
+  onTestFinished(async () => {
+    server.closeAllConnections();
+    if (server.listening) server.close();
+    await closed;
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** Serves `app` on 127.0.0.1 with a free port until the test ends; returns the base URL. */
+export async function serve(app: RequestListener): Promise<string> {
+  return (await startServer(app)).url;
 }
 
 /** A response read to the end. */
