@@ -19,7 +19,10 @@ import { admitRequests, permitSlot } from './request-hooks.ts';
  * - a response that took at least `slowCallDurationMs` from admission is slow;
  * - a response the server destroyed before ending it (a stream payload that failed mid-way) is
  *   a failure;
- * - a request whose client hung up before the response was sent is ignored.
+ * - a request whose connection closed before the handler ended the response — its client hung
+ *   up, or `app.close()` cut it (`forceCloseConnections`) — is ignored, and so is an answer
+ *   given once its connection is gone. A response already ended, or destroyed with an error,
+ *   still counts.
  *
  * One breaker, named `'fastify'`, guards the scope unless `name` or `key` say otherwise. A route
  * opts out with `config: { breaker: false }`, and gets a breaker of its own with

@@ -8,7 +8,7 @@ import type {
   HookHandlerDoneFunction,
   onRequestHookHandler,
 } from 'fastify';
-import { destroyedByServer } from './destroyed-by-server.ts';
+import { destroyedByServer, isHttp1Response } from './destroyed-by-server.ts';
 import { hookError } from './hook-error.ts';
 import type { Guard, Registration } from './registration.ts';
 import { sendRefusal } from './send-refusal.ts';
@@ -72,10 +72,18 @@ export function admitRequests(registration: Registration): onRequestHookHandler 
  * Settles `permit` once the response is over, from one listener rather than Fastify's
  * `onResponse` and `onRequestAbort` hooks, which would cost every request of the app listeners
  * of their own. Node emits 'close' on every response: after it was sent, or alone when the
- * client went away first. A response the handler ended is judged by its status (`isFailure`);
+ * connection went first. A response the handler ended is judged by its status (`isFailure`);
  * one the server destroyed before that (a stream payload that failed mid-way) is a failure; one
- * closed under it otherwise is ignored: the client hung up, which says nothing about the route's
- * health. Ended, not finished: `inject()`'s responses are ended but never finish flushing.
+ * closed under it otherwise is ignored: the client hung up, or the server shut down
+ * (`forceCloseConnections`), which say nothing about the route's health. Ended, not finished:
+ * `inject()`'s responses are ended but never finish flushing.
+ *
+ * The handler may also end the response after its connection was cut, before Node reports the
+ * cut a turn later: an application that drops its connections and cancels the work in flight in
+ * one go has its handlers answer 500 in that gap. Such an answer reaches no one and may be the
+ * cut's own doing, so it counts as a cut before the end. 'prefinish' tells the two orders apart:
+ * Node's HTTP/1.1 response emits it when the end reaches the connection, and never for an end it
+ * throws away. The HTTP/2 one emits none, and is judged by its end alone, as before.
  */
 function settleWhenDone(
   request: FastifyRequest,
@@ -84,11 +92,16 @@ function settleWhenDone(
   guard: Guard,
 ): void {
   const response = reply.raw;
-  // on, not once: 'close' comes once per response, and once() would wrap the listener in
-  // another function on every request. A second 'close' would find the permit settled.
+  let answeredInTime = !isHttp1Response(response);
+  // on, not once: each comes once per response, and once() would wrap the listener in another
+  // function on every request. A second 'close' would find the permit settled.
+  response.on('prefinish', () => {
+    answeredInTime = response.socket?.destroyed !== true;
+  });
   response.on('close', () => {
     slots(request)[permitSlot] = null;
-    if (response.writableEnded) judge(permit, guard, request, response.statusCode);
+    if (response.writableEnded && answeredInTime)
+      judge(permit, guard, request, response.statusCode);
     else if (destroyedByServer(response)) permit.failure(abortedResponse());
     else permit.ignore();
   });
@@ -139,8 +152,10 @@ function admitWhenSlotFree(
   breaker.acquire({ signal: controller.signal }).then(
     (permit) => {
       reply.raw.off('close', clientGone);
-      // Admitted in the same turn as the client left: nobody is waiting for the answer.
-      if (controller.signal.aborted) {
+      // Admitted in the same turn as the client left, or once the connection was cut but before
+      // Node reported it (a shutdown cuts every connection, and the first to close frees slots
+      // for the others): nobody is waiting for the answer, and the handler must not run for it.
+      if (controller.signal.aborted || request.raw.socket?.destroyed === true) {
         permit.ignore();
         return;
       }

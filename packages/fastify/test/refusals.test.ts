@@ -1,5 +1,4 @@
 // What a refused request receives, and that no hook, parser or handler after the plugin runs for it.
-import type { ServerResponse } from 'node:http';
 import { BreakerRegistry, isCircuitOpenError } from '@tripswitch/core';
 import { refusalResponse } from '@tripswitch/core/http';
 import { nextOutcome } from '@tripswitch/test-breakers';
@@ -8,6 +7,7 @@ import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { type BreakerPluginOptions, breakerPlugin } from '../src/index.ts';
 import { type Client, clientOf, startRequest, transports } from './client.ts';
 import { deferred } from './deferred.ts';
+import { passedPlugin } from './passed-plugin.ts';
 
 /** A route whose requests wait in the handler until released, so they stay in flight. */
 function holdingRoute(app: FastifyInstance, path: string) {
@@ -354,17 +354,6 @@ describe.each(transports)('%s: refusals', (transport) => {
     held.release();
     expect((await first).status).toBe(200);
   });
-
-  /** Resolves with the raw response once a request for `url` has passed the plugin's hook. */
-  function passedPlugin(app: FastifyInstance, url: string) {
-    const passed = deferred<{ raw: ServerResponse }>();
-    // Added before the plugin, so it runs first; it resolves once the plugin's hook has run.
-    app.addHook('onRequest', (request, reply, done) => {
-      done();
-      if (request.url === url) passed.resolve({ raw: reply.raw });
-    });
-    return passed.promise;
-  }
 
   async function queueingApp() {
     const app = Fastify();
