@@ -5,6 +5,7 @@ import {
   type Permit,
 } from '@tripswitch/core';
 import type { Context, MiddlewareHandler, Next } from 'hono';
+import { isClientGone } from './client-gone.ts';
 import { isGuarded, markGuarded } from './guarded-request.ts';
 import { reportToHealth } from './health-sources.ts';
 import {
@@ -26,13 +27,16 @@ import { answerThrownRefusal, settleAfterHandlers, settleThrown } from './settle
  *   thrown error counts by the response `app.onError` makes of it (500 by default, an
  *   `HTTPException`'s own status);
  * - a response that took at least `slowCallDurationMs` from admission is slow;
- * - a request whose client went away (`c.req.raw.signal` aborted) is ignored;
+ * - a request whose client went away (`c.req.raw.signal` aborted), or whose connection the
+ *   server cut while shutting down (`@hono/node-server`: `server.close()` and
+ *   `closeAllConnections()`), is ignored, whatever its handler answers afterwards — also in the
+ *   turn of the cut, before Node reports it;
  * - a `CircuitOpenError` or `BulkheadFullError` thrown by a handler — a breaker downstream, such
  *   as `withBreaker(fetch)`'s — that `app.onError` answered with a 5xx is answered like the
  *   middleware's own refusals instead (`onOpen`, or the 503), and judged by that answer.
  *
  * With a bulkhead that has a queue (`bulkhead.maxQueue` > 0), a request waits for a slot; it
- * leaves the queue when its client goes away.
+ * leaves the queue when its client goes away, and never reaches a handler.
  *
  * A request is guarded by the first breaker middleware it reaches; any later one lets it pass
  * untouched, so mount a narrower breaker (`app.use('/payments/*', …)`) before a wider one.
@@ -114,6 +118,12 @@ async function admitWhenSlotFree(
     // The client left while the request waited (core gives back a slot granted in that turn).
     if (signal.aborted) return clientGone();
     throw error;
+  }
+  // Granted once the connection was cut but before Node reported it: a shutdown cuts every
+  // connection, and the first to close frees slots for the others. The handler must not run.
+  if (isClientGone(c)) {
+    permit.ignore();
+    return clientGone();
   }
   try {
     await next();

@@ -1,16 +1,16 @@
-import type { Context, Hono } from 'hono';
+import type { Context, Env, Hono } from 'hono';
 
 /** A request an outer middleware saw go into the breaker middleware. */
-export interface Tracked {
-  c: Context;
+export interface Tracked<E extends Env = Env> {
+  c: Context<E>;
   /** Resolves with the response once the breaker middleware, and what is behind it, are done. */
   done: Promise<Response>;
 }
 
 /** What an outer middleware saw of the requests through the breaker middleware. */
-export interface Tracker {
+export interface Tracker<E extends Env = Env> {
   /** Resolves when the `n`th request has been through the breaker middleware's synchronous part. */
-  attempted(n: number): Promise<Tracked>;
+  attempted(n: number): Promise<Tracked<E>>;
 }
 
 /**
@@ -18,8 +18,8 @@ export interface Tracker {
  * middleware's synchronous part at once: a bulkhead queue is joined there — and records each
  * request's progress, so a test waits for the event it depends on rather than for time.
  */
-export function track(app: Hono): Tracker {
-  const attempted = waitable<Tracked>();
+export function track<E extends Env>(app: Hono<E>): Tracker<E> {
+  const attempted = waitable<Tracked<E>>();
   app.use('*', async (c, next) => {
     const running = next();
     const done = Promise.withResolvers<Response>();
