@@ -90,6 +90,7 @@ export function observeBreakers(
         ['timeout', totals.timeouts],
         ['ignored', totals.ignored],
         ['rejected', totals.rejected],
+        ['cancelled', totals.cancelled],
       ];
       for (const [callResult, count] of byResult) {
         result.observe(calls, count, { ...breaker, [attributeKeys.callResult]: callResult });

@@ -133,7 +133,7 @@ describe('the returned function', () => {
     const stop = instrumentBreakers(registry, { meterProvider });
     const breaker = registry.get('a');
     settle(breaker, 1, 'success');
-    expect(pointsOf(await collect(), 'circuit_breaker.calls')).toHaveLength(5);
+    expect(pointsOf(await collect(), 'circuit_breaker.calls')).toHaveLength(6);
 
     stop();
     stop();

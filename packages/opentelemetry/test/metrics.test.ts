@@ -109,6 +109,9 @@ describe('instruments', () => {
     settle(breaker, 1, 'success', { clock, durationMs: 500 });
     settle(breaker, 2, 'failure', { clock, durationMs: 10 });
     settle(breaker, 1, 'ignore');
+    // Cancelled by its caller before it was admitted: a result of its own, not `ignored`.
+    const cancelled = breaker.execute(() => 1, { signal: AbortSignal.abort() });
+    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const call = breaker.execute(() => new Promise(() => {}));
     vi.advanceTimersByTime(50);
@@ -123,9 +126,9 @@ describe('instruments', () => {
         [name]: 'inventory',
         'circuit_breaker.call.result': result,
       });
-    expect(['success', 'failure', 'timeout', 'ignored', 'rejected'].map(calls)).toEqual([
-      4, 2, 1, 1, 1,
-    ]);
+    expect(
+      ['success', 'failure', 'timeout', 'ignored', 'rejected', 'cancelled'].map(calls),
+    ).toEqual([4, 2, 1, 1, 1, 1]);
     expect(pointValue(collected, 'circuit_breaker.slow_calls', { [name]: 'inventory' })).toBe(1);
     expect(pointValue(collected, 'circuit_breaker.fallbacks', { [name]: 'inventory' })).toBe(1);
     // The window: 4 successes (1 slow), 3 failures: 3/7 failed, 1/7 slow.

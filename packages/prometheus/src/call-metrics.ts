@@ -8,7 +8,7 @@ import type { MetricContext } from './metric-context.ts';
 export function callMetrics({ metricName, registers, snapshot }: MetricContext): void {
   new Counter({
     name: metricName('calls_total'),
-    help: 'Calls through the breaker by result: success, failure (timeouts excluded), timeout, ignored (neither success nor failure), rejected (refused by the circuit or the bulkhead).',
+    help: 'Calls through the breaker by result: success, failure (timeouts excluded), timeout, ignored (neither success nor failure), rejected (refused by the circuit or the bulkhead), cancelled (cancelled by its caller before it was admitted).',
     labelNames: ['name', 'result'],
     registers,
     collect() {
@@ -20,6 +20,7 @@ export function callMetrics({ metricName, registers, snapshot }: MetricContext):
         this.inc({ name, result: 'timeout' }, totals.timeouts);
         this.inc({ name, result: 'ignored' }, totals.ignored);
         this.inc({ name, result: 'rejected' }, totals.rejected);
+        this.inc({ name, result: 'cancelled' }, totals.cancelled);
       }
     },
   });

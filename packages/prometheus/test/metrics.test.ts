@@ -101,6 +101,9 @@ describe('calls', () => {
     settle(breaker, 3, 'success');
     settle(breaker, 1, 'failure');
     settle(breaker, 2, 'ignore');
+    // Cancelled by its caller before it was admitted: a result of its own, not `ignored`.
+    const cancelled = breaker.execute(() => 1, { signal: AbortSignal.abort() });
+    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
     // A timeout: the core's own timer aborts the call.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const timedOut = registry.get('slow', { timeoutMs: 50 });
@@ -125,12 +128,13 @@ describe('calls', () => {
       calls('inventory', 'timeout'),
       calls('inventory', 'ignored'),
       calls('inventory', 'rejected'),
-    ]).toEqual([3, 2, 0, 2, 2]);
+      calls('inventory', 'cancelled'),
+    ]).toEqual([3, 2, 0, 2, 2, 1]);
     expect([calls('slow', 'failure'), calls('slow', 'timeout'), calls('slow', 'success')]).toEqual([
       1, 1, 0,
     ]);
     expect(timedOut.stats().totals).toMatchObject({ failures: 2, timeouts: 1 });
-    expect(samples(metrics, 'circuit_breaker_calls_total')).toHaveLength(10);
+    expect(samples(metrics, 'circuit_breaker_calls_total')).toHaveLength(12);
   });
 
   it('counts slow calls and fallbacks', async () => {
