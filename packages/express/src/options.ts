@@ -66,11 +66,11 @@ export interface NamedMiddlewareOptions extends MiddlewareCommonOptions {
 /** Options of a middleware with one breaker per key: per route, tenant or host. */
 export interface KeyedMiddlewareOptions extends MiddlewareCommonOptions {
   /**
-   * Gives each request the key of its breaker; the key is the breaker's name. A key that is not
-   * a non-empty string, or a `key` that throws, sends an `InvalidOptionError` naming `key` to
-   * `next` (a 500) without a breaker. `undefined` is such a key: most often `req.params.x` read
-   * in a middleware mounted with `app.use()`, which runs before any route matches, so
-   * `req.params` is empty. Key by `req.path` there, or mount the middleware on the route:
+   * Gives each request the key of its breaker; the key is the breaker's name. A `key` that
+   * throws sends its error to `next`; a key that is not a non-empty string sends `next` an
+   * `InvalidOptionError` naming `key` (a 500), without a breaker. `undefined` is such a key:
+   * most often `req.params.x` read in a middleware mounted with `app.use()`, which runs before
+   * any route matches, so `req.params` is empty. Key by `req.path` there, or mount the middleware on the route:
    * `app.get('/tenants/:tenant', breakerMiddleware({ key }), handler)`.
    */
   key: (req: Request) => string;

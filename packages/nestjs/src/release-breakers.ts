@@ -3,8 +3,8 @@ import { BreakerRegistry } from '@tripswitch/core';
 import { retireBreakers } from './retired-breakers.ts';
 
 /**
- * @internal Lets go of the application's breakers when it closes. A `store` (`redisStore()`)
- * usually outlives the application — built once where the root module is declared, shared by
+ * @internal Lets go of the application's breakers when it closes. A `store` (a
+ * `RedisBreakerStore`) usually outlives the application — built once where the root module is declared, shared by
  * every application of the process, as the tests of a suite build them — and holds each breaker
  * bound to it until the breaker is deleted: without this, a closed application's breakers would
  * go on following the fleet, and piling up in the store, for the life of the process. A provider
