@@ -30,6 +30,7 @@ describe('breakerMiddleware options', () => {
     [{ isResultFailure: () => true }, 'isResultFailure', /isFailure\(statusCode, req\)/],
     [{ timeoutMs: 1_000 }, 'timeoutMs', /cannot abort a route handler/],
     [{ fallback: () => 'cached' }, 'fallback', /onOpen/],
+    [{ store: {} }, 'store', /registry: new BreakerRegistry\(\{ store \}\)/],
     [{ name: '' }, 'name', /a non-empty string/],
     [{ name: 42 }, 'name', /a non-empty string/],
     [{ key: 'path' }, 'key', /a function/],

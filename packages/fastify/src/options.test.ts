@@ -25,6 +25,7 @@ describe('breakerPlugin options', () => {
     [{ isResultFailure: () => true }, 'isResultFailure', /judged by its response status/],
     [{ timeoutMs: 1_000 }, 'timeoutMs', /handlerTimeout/],
     [{ fallback: () => 'cached' }, 'fallback', /onOpen/],
+    [{ store: {} }, 'store', /registry: new BreakerRegistry\(\{ store \}\)/],
     [{ nmae: 'typo' }, 'nmae', /no such option; allowed: name, key, isFailure, onOpen/],
     [{ name: '' }, 'name', /a non-empty string/],
     [{ name: 42 }, 'name', /a non-empty string/],

@@ -103,8 +103,6 @@ const checkOptionNames = optionNamesChecker({
     fallback:
       'nothing here: an interceptor cannot answer in the service’s place; handle the UNAVAILABLE status where the call is made',
     name: 'nothing here: each breaker is named by its key, the service (/package.Service) or what key(methodPath) returns',
-    store:
-      'nothing here: give the store to a registry, new BreakerRegistry({ store }), and pass it as registry',
     maxBreakers: 'nothing here: the interceptor’s bound is maxKeys',
     maxRetryAfterMs: 'nothing here: a gRPC server’s pause is capped by maxPushbackMs',
   },

@@ -34,6 +34,7 @@ describe('breakerMiddleware options', () => {
     [{ isResultFailure: () => true }, 'isResultFailure', /isFailure\(status, c\)/],
     [{ timeoutMs: 1_000 }, 'timeoutMs', /cannot abort a route handler/],
     [{ fallback: () => 'cached' }, 'fallback', /onOpen\(c, error\)/],
+    [{ store: {} }, 'store', /registry: new BreakerRegistry\(\{ store \}\)/],
     [{ name: '' }, 'name', /a non-empty string/],
     [{ name: 42 }, 'name', /a non-empty string/],
     [{ key: 'path' }, 'key', /a function/],

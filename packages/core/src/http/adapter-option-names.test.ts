@@ -23,6 +23,15 @@ describe('optionNamesChecker', () => {
     );
   });
 
+  it('refuses a store, saying to give it to a registry', () => {
+    expect(() => check({ store: {} })).toThrow(
+      expect.objectContaining({
+        option: 'store',
+        expected: expect.stringContaining('registry: new BreakerRegistry({ store })'),
+      }),
+    );
+  });
+
   it('refuses an unknown option, listing the own options then the breaker options', () => {
     expect(() => check({ nmae: 'a' }, 'config.breaker.')).toThrow(
       expect.objectContaining({

@@ -15,13 +15,19 @@ const notPassedOn: ReadonlySet<string> = new Set<keyof CircuitBreakerOptions>([
 ]);
 const passedOnBreakerOptionNames = optionNameList.filter((name) => !notPassedOn.has(name));
 
+// Every adapter builds its breakers through a registry, which binds each one to the store: a
+// store given to the adapter would bind none. Refused alike by every adapter, with the way to do it.
+const storeReason =
+  'nothing here: give the store to a registry, and the registry to the adapter: registry: new BreakerRegistry({ store })';
+
 /** @internal What {@link optionNamesChecker} accepts and refuses besides the breaker options. */
 export interface AdapterOptionNames {
   /** The adapter's own options, accepted and listed before the breaker options. */
   readonly own: readonly string[];
   /**
    * Options refused with a reason of their own — what they would mean elsewhere and what to use
-   * here instead — rather than as unknown. Checked first.
+   * here instead — rather than as unknown. Checked first. `store` is always refused so, with the
+   * way to share breakers through a store (a registry built with it).
    */
   readonly meaningless: Readonly<Record<string, string>>;
   /**
@@ -53,9 +59,10 @@ export function optionNamesChecker({
 }: AdapterOptionNames): (options: Readonly<Record<string, unknown>>, prefix?: string) => void {
   const accepted: ReadonlySet<string> = new Set([...own, ...passedOnBreakerOptionNames]);
   const expected = `no such option; allowed: ${[...takenOut, ...accepted].join(', ')}`;
+  const reasons: Readonly<Record<string, string>> = { store: storeReason, ...meaningless };
   return (options, prefix = '') => {
     for (const option of Object.keys(options)) {
-      const why = Object.hasOwn(meaningless, option) ? meaningless[option] : undefined;
+      const why = Object.hasOwn(reasons, option) ? reasons[option] : undefined;
       if (why !== undefined) throw new InvalidOptionError(prefix + option, options[option], why);
       if (!accepted.has(option)) {
         throw new InvalidOptionError(prefix + option, options[option], expected);

@@ -52,8 +52,6 @@ const refusedOptions: Readonly<Record<string, string>> = {
     "nothing here: isFailure is the adapter's own option, asked about { response, error } (splitClientOptions takes it out)",
   fallback:
     "nothing here: fallback is the adapter's own option, answering a refused request with the client's response (splitClientOptions takes it out)",
-  store:
-    'nothing here: give the store to a registry, and the registry to the adapter: registry: new BreakerRegistry({ store })',
 };
 
 // Its own options are taken out by the adapter (splitClientOptions) or here before the check; an
