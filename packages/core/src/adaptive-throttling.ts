@@ -1,6 +1,6 @@
 import { limits } from './limits.ts';
 import { Checker } from './option-checker.ts';
-import type { Throttle, TripRule } from './trip-rule.ts';
+import { builtIn, type Throttle, type TripRule } from './trip-rule.ts';
 import { TimeWindow } from './windows/time-window.ts';
 
 /** Options of {@link adaptiveThrottling}. */
@@ -124,6 +124,7 @@ class AdaptiveThrottling implements TripRule {
     this.buckets = buckets;
     this.minimumRequests = minimumRequests;
     this.#random = random;
+    builtIn(this);
   }
 
   throttle(): Throttle {

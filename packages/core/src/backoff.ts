@@ -40,12 +40,7 @@ export type OpenDurationFn = (attempt: number) => number;
  * ```
  */
 export function exponentialBackoff(options: ExponentialBackoffOptions): OpenDurationFn {
-  const {
-    initialMs,
-    maxMs,
-    factor = 2,
-    jitter = 0,
-  } = validateBackoff(options, 'exponentialBackoff');
+  const { initialMs, maxMs, factor, jitter } = validateBackoff(options, 'exponentialBackoff');
   return (attempt) => {
     const exponent = Math.max(0, Math.floor(attempt) - 1);
     const base = Math.min(maxMs, initialMs * factor ** exponent);
@@ -53,12 +48,16 @@ export function exponentialBackoff(options: ExponentialBackoffOptions): OpenDura
   };
 }
 
-/** @internal Validates backoff options, naming them under `path` in errors. */
+/**
+ * @internal Validates backoff options, naming them under `path` in errors, and returns the values
+ * it checked, defaults applied. Each option is read once: a getter or a proxy may answer
+ * differently the second time, and what the backoff uses must be what was checked.
+ */
 export function validateBackoff(
   options: unknown,
   path: string,
   breakerName?: string,
-): ExponentialBackoffOptions {
+): Required<ExponentialBackoffOptions> {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError(
       path,
@@ -97,5 +96,10 @@ export function validateBackoff(
   if (jitter !== undefined && !(typeof jitter === 'number' && jitter >= 0 && jitter <= 1)) {
     throw new InvalidOptionError(`${path}.jitter`, jitter, 'a number in [0, 1]', breakerName);
   }
-  return options as ExponentialBackoffOptions;
+  return {
+    initialMs,
+    maxMs,
+    factor: (factor as number | undefined) ?? 2,
+    jitter: (jitter as number | undefined) ?? 0,
+  };
 }

@@ -1,4 +1,5 @@
 import type { Circuit } from './circuit.ts';
+import type { Clock } from './clock.ts';
 import type { CircuitState } from './snapshot.ts';
 
 /** What {@link CircuitBreaker.stats} reports: the window now, and totals since the breaker was built. */
@@ -88,8 +89,7 @@ export interface BreakerStats {
 
 /** @internal What {@link BreakerStats} says of `circuit` now. */
 export function statsOf(circuit: Circuit): BreakerStats {
-  const clock = circuit.clock;
-  const now = clock.now();
+  const now = circuit.nowWithoutThrowing();
   const window = circuit.windowAt(now);
   const open = circuit.openPeriod();
   const bulkhead = circuit.bulkhead;
@@ -103,13 +103,7 @@ export function statsOf(circuit: Circuit): BreakerStats {
     slowCalls: window.slowCalls,
     consecutiveFailures: window.consecutiveFailures,
     inFlight: circuit.inFlight,
-    // A time on the breaker's clock, shown as wall-clock time.
-    openedAt:
-      open === undefined
-        ? undefined
-        : clock.wallNow === undefined
-          ? open.openedAt
-          : open.openedAt + (clock.wallNow() - now),
+    openedAt: open === undefined ? undefined : wallTimeOf(open.openedAt, now, circuit.clock),
     retryAfterMs: open === undefined ? undefined : Math.max(0, open.until - now),
     bulkhead: bulkhead && {
       active: bulkhead.active,
@@ -118,6 +112,18 @@ export function statsOf(circuit: Circuit): BreakerStats {
     },
     totals: circuit.totals,
   };
+}
+
+/**
+ * `time`, a reading of `clock.now()` taken when it read `now`, as wall-clock time. A clock without
+ * `wallNow()`, or whose wall clock reads no finite number, has its `now()` taken for it.
+ */
+function wallTimeOf(time: number, now: number, clock: Clock): number {
+  // Read once: a getter may answer a function when asked and something else when called.
+  const wallNowOf: unknown = clock.wallNow;
+  const wallNow: unknown =
+    typeof wallNowOf === 'function' ? Reflect.apply(wallNowOf, clock, []) : now;
+  return typeof wallNow === 'number' && Number.isFinite(wallNow) ? time + (wallNow - now) : time;
 }
 
 function percent(part: number, whole: number): number {

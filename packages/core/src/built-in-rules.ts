@@ -1,6 +1,6 @@
 import { limits } from './limits.ts';
 import { Checker } from './option-checker.ts';
-import type { TripCounts, TripRule } from './trip-rule.ts';
+import { builtIn, type TripCounts, type TripRule } from './trip-rule.ts';
 
 /** Options of {@link failureRateRule} and {@link slowCallRateRule}. */
 export interface RateRuleOptions {
@@ -50,6 +50,7 @@ class FailureRateRule implements TripRule {
   constructor(threshold: number, minimumCalls: number) {
     this.threshold = threshold;
     this.minimumCalls = minimumCalls;
+    builtIn(this);
   }
 
   shouldOpen(counts: TripCounts): boolean {
@@ -68,6 +69,7 @@ class SlowCallRateRule implements TripRule {
   constructor(threshold: number, minimumCalls: number) {
     this.threshold = threshold;
     this.minimumCalls = minimumCalls;
+    builtIn(this);
   }
 
   shouldOpen(counts: TripCounts): boolean {
@@ -82,6 +84,7 @@ class ConsecutiveFailuresRule implements TripRule {
 
   constructor(failures: number) {
     this.failures = failures;
+    builtIn(this);
   }
 
   shouldOpen(counts: TripCounts): boolean {

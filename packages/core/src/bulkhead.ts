@@ -62,7 +62,14 @@ export class Bulkhead {
       this.release();
       throw cancelled(circuit, signal);
     }
-    const admitted = circuit.admitCircuit();
+    let admitted: number;
+    try {
+      admitted = circuit.admitCircuit();
+    } catch (error) {
+      // The breaker's clock threw as the circuit was asked: the slot handed over goes back.
+      this.release();
+      throw error;
+    }
     if (admitted < 0) {
       this.release();
       throw circuit.refusalError();

@@ -354,7 +354,7 @@ function runGuarded(
     const leave = (why: LateSettlementCause): void => {
       cause = why;
       circuit.bulkhead?.linger();
-      stoppedAt = unthrown(circuit, () => circuit.clock.now(), Number.NaN);
+      stoppedAt = circuit.nowWithoutThrowing();
     };
     // The abort listener and the timer run where nobody could catch a throw (a throw there is an
     // uncaught exception, and the caller would never be answered): what the breaker's clock
@@ -417,8 +417,9 @@ function runGuarded(
 
 /**
  * Answers the caller from `react(outcome)`, in a microtask of its own, where a throw would be an
- * uncaught exception: what the settlement throws (the breaker's clock) rejects the call, as it
- * does when the reaction runs on the function's promise.
+ * uncaught exception: whatever the settlement throws rejects the call, as it does when the
+ * reaction runs on the function's promise. (The breaker's clock throws nothing here: a settling
+ * call reads it through `Circuit.nowWithoutThrowing`.)
  */
 function answerWith(
   react: (outcome: unknown) => unknown,
@@ -451,8 +452,7 @@ function unthrown<T>(circuit: Circuit, fn: () => T, otherwise: T): T {
 function settledLate(circuit: Circuit, stoppedAt: number, cause: LateSettlementCause): void {
   circuit.bulkhead?.releaseLingering();
   if (circuit.listens('settledLate')) {
-    // NaN when the clock threw as the caller stopped waiting: how late is then unknown.
-    const lateByMs = Math.max(0, circuit.clock.now() - stoppedAt) || 0;
+    const lateByMs = Math.max(0, circuit.nowWithoutThrowing() - stoppedAt);
     circuit.emit('settledLate', { name: circuit.name, lateByMs, cause });
   }
 }

@@ -254,6 +254,6 @@ export class CircuitBreaker<TFallback = never> {
    */
   toJSON(): BreakerSnapshot {
     const circuit = this.#circuit;
-    return circuit.snapshot(circuit.clock.now());
+    return circuit.snapshot(circuit.now());
   }
 }

@@ -116,8 +116,6 @@ export class Circuit implements Settler {
   /** The throttles of the rules that have one; undefined when none does. */
   readonly #throttles: readonly BoundThrottle[] | undefined;
   readonly #binding: StoreBinding;
-  /** Used when an `openDurationMs` function returns nonsense at run time. */
-  readonly #firstOpenDurationMs: number;
   // Created on first use: an idle breaker should cost little memory (see BENCHMARKS.md).
   #listeners: Listeners | undefined;
   #phase: Phase;
@@ -127,11 +125,12 @@ export class Circuit implements Settler {
   #inFlight = 0;
   #lastRefusal: RejectionReason = 'open';
   /**
-   * When the latest admission outside the closed state was asked for, so that the refusal that
-   * follows it need not read the clock again. Undefined until then (a field that starts with a
-   * number would cost every idle breaker a heap number).
+   * The latest finite reading of the clock (see `now`), 0 until there is one. A refusal reads it
+   * rather than the clock: it follows the admission that read the clock. It starts as a small
+   * integer, which costs an idle breaker no heap number; once it holds a double, writing another
+   * changes it in place rather than allocating one per reading.
    */
-  #admittedAt: number | undefined;
+  #lastNow = 0;
   /** The latest refusal's rejection, while its error still says what a refusal now would. */
   #refused:
     | { reason: RejectionReason; retryAfterMs: number | undefined; promise: Promise<never> }
@@ -155,8 +154,7 @@ export class Circuit implements Settler {
       : settings.rules.filter((rule) => rule.shouldOpen !== undefined);
     this.#throttles = throttlesOf(settings.rules, settings.name);
     this.bulkhead = settings.bulkhead && new Bulkhead(settings.bulkhead, settings.name);
-    this.#firstOpenDurationMs = settings.openDuration(1);
-    this.#phase = initialPhase(settings.initialState, () => this.clock.now());
+    this.#phase = initialPhase(settings.initialState, () => this.now());
     this.#binding = bindStore(settings.store, {
       name: settings.name,
       halfOpenMaxCalls: settings.halfOpenMaxCalls,
@@ -183,6 +181,41 @@ export class Circuit implements Settler {
 
   get clock(): Clock {
     return this.settings.clock;
+  }
+
+  /**
+   * The clock's reading, for every time the breaker measures: every reading goes through here. A
+   * reading that is no finite number — NaN, ±Infinity, or no number at all — is taken as the last
+   * finite one (0 before there was one): to the breaker the clock stood still, as a time window
+   * takes a clock that stepped back. So one bad reading neither opens the circuit for good (an
+   * open period until Infinity), nor ends an open period or a trial's deadline at once (a
+   * comparison with NaN), nor shows up in a refusal's `retryAfterMs`, `stats()` or a snapshot.
+   * A clock that throws is not caught here: an admission that cannot read it rejects.
+   */
+  now(): number {
+    const now = this.clock.now();
+    if (Number.isFinite(now)) {
+      this.#lastNow = now;
+      return now;
+    }
+    return this.#lastNow;
+  }
+
+  /**
+   * {@link now} where a clock that throws must not stop what reads it: its error is reported,
+   * and the reading is taken as the last finite one, as a reading that is no finite number is.
+   * A call being settled reads the clock so: its permit is settled by then, and the clock's error
+   * must neither reach whoever settles it (the caller of `execute` would get it instead of the
+   * function's outcome) nor stop the call from being recorded (a half-open trial would hold its
+   * slot until it timed out). So does `stats()`, which a metrics scrape reads for every breaker.
+   */
+  nowWithoutThrowing(): number {
+    try {
+      return this.now();
+    } catch (error) {
+      this.report('clock', error);
+      return this.#lastNow;
+    }
   }
 
   /** The totals since the breaker was built, as a new object. */
@@ -277,13 +310,13 @@ export class Circuit implements Settler {
       this.#inFlight++;
       return this.#nextTicket++;
     }
-    return this.#admitTrial(this.clock.now());
+    return this.#admitTrial(this.now());
   }
 
   /** Whether a throttle sheds the call about to be admitted; one that throws lets it through. */
   #throttled(): boolean {
     const throttles = this.#throttles as readonly BoundThrottle[];
-    const now = this.clock.now();
+    const now = this.now();
     for (const { throttle, index } of throttles) {
       try {
         if (predicateAnswer(throttle.shouldThrottle(now), 'shouldThrottle')) return true;
@@ -307,7 +340,6 @@ export class Circuit implements Settler {
 
   /** Admission outside the closed state, where time moves the circuit. */
   #admitTrial(now: number): number {
-    this.#admittedAt = now;
     const phase = this.#phase;
     switch (phase.kind) {
       case 'closed':
@@ -398,7 +430,7 @@ export class Circuit implements Settler {
   refusal(): Promise<never> {
     const reason = this.#lastRefusal;
     // Asked right after a refused admission: the time that admission read is the time now.
-    const retryAfterMs = this.#retryAfterMs(reason, this.#admittedAt);
+    const retryAfterMs = this.#retryAfterMs(reason, this.#lastNow);
     const refused = this.#refused;
     if (
       refused !== undefined &&
@@ -417,7 +449,7 @@ export class Circuit implements Settler {
     if (reason === 'throttled') return throttledRetryAfterMs;
     const phase = this.#phase;
     return phase.kind === 'open' && reason !== 'bulkhead'
-      ? Math.max(0, Math.ceil(phase.until - (now ?? this.clock.now())))
+      ? Math.max(0, Math.ceil(phase.until - (now ?? this.now())))
       : undefined;
   }
 
@@ -451,7 +483,7 @@ export class Circuit implements Settler {
   /** The time a call starts, or NaN when nothing needs its duration (saves a clock read). */
   startTime(): number {
     return this.settings.slowCallDurationMs !== undefined || this.#listeners?.timed === true
-      ? this.clock.now()
+      ? this.now()
       : Number.NaN;
   }
 
@@ -500,15 +532,7 @@ export class Circuit implements Settler {
     error: unknown,
     retryAfterMs: number | undefined,
   ): boolean {
-    if (retryAfterMs !== undefined && retryAfterMs > 0) {
-      // The permit is settled by now: a clock that throws here must not keep the call in flight
-      // (a bulkhead slot, a half-open trial) for good, so the call goes on to be recorded.
-      try {
-        this.#holdOpenFor(retryAfterMs);
-      } catch (error) {
-        this.report('clock', error);
-      }
-    }
+    if (retryAfterMs !== undefined && retryAfterMs > 0) this.#holdOpenFor(retryAfterMs);
     const isFailure = this.settings.isFailure;
     if (isFailure !== undefined && !this.ask('isFailure', isFailure, error, true)) {
       this.#ignore(ticket, startedAt, 'not-a-failure', error, durationMs, true);
@@ -526,19 +550,14 @@ export class Circuit implements Settler {
   /** Records a call that timed out; its bulkhead slot stays taken until its function settles. */
   timedOut(ticket: number, startedAt: number, error: CircuitTimeoutError): void {
     this.#timeouts++;
-    // Recorded even when the clock throws as the event is built: the permit is settled by now,
-    // so nothing else would ever take the call out of flight.
-    try {
-      if (this.#listeners?.lists.timeout) {
-        this.emit('timeout', {
-          name: this.name,
-          durationMs: elapsed(startedAt, this.clock.now()),
-          timeoutMs: error.timeoutMs,
-        });
-      }
-    } finally {
-      this.#fail(ticket, startedAt, undefined, error, undefined, false);
+    if (this.#listeners?.lists.timeout) {
+      this.emit('timeout', {
+        name: this.name,
+        durationMs: elapsed(startedAt, this.nowWithoutThrowing()),
+        timeoutMs: error.timeoutMs,
+      });
     }
+    this.#fail(ticket, startedAt, undefined, error, undefined, false);
   }
 
   /**
@@ -630,7 +649,7 @@ export class Circuit implements Settler {
     return (this.#traits & timedTrait) !== 0 ||
       (durationMs === undefined && !Number.isNaN(startedAt)) ||
       this.#phase.kind === 'half-open'
-      ? this.clock.now()
+      ? this.nowWithoutThrowing()
       : Number.NaN;
   }
 
@@ -690,7 +709,7 @@ export class Circuit implements Settler {
    * at least that long, and so does one that opens before then.
    */
   #holdOpenFor(ms: number): void {
-    const until = this.clock.now() + Math.min(ms, limits.durationMs);
+    const until = this.nowWithoutThrowing() + Math.min(ms, limits.durationMs);
     if (this.#holdUntil !== undefined && until <= this.#holdUntil) return;
     this.#holdUntil = until;
     const phase = this.#phase;
@@ -698,7 +717,8 @@ export class Circuit implements Settler {
   }
 
   #open(time: number, attempt: number, reason: TransitionReason, rule?: string): void {
-    const now = Number.isNaN(time) ? this.clock.now() : time;
+    // NaN: the settlement that calls for opening did not need the time until now.
+    const now = Number.isNaN(time) ? this.nowWithoutThrowing() : time;
     const until = Math.max(
       now + this.#openDurationFor(attempt),
       this.#holdUntil ?? Number.NEGATIVE_INFINITY,
@@ -712,7 +732,7 @@ export class Circuit implements Settler {
       durationMs = this.settings.openDuration(attempt);
     } catch (error) {
       this.report('openDurationMs', error);
-      return this.#firstOpenDurationMs;
+      return this.settings.firstOpenDurationMs;
     }
     // Longer than any duration may be is cut to the longest; what is no duration at all is reported.
     if (typeof durationMs === 'number' && durationMs > 0) {
@@ -727,7 +747,7 @@ export class Circuit implements Settler {
         this.name,
       ),
     );
-    return this.#firstOpenDurationMs;
+    return this.settings.firstOpenDurationMs;
   }
 
   /** Forces the circuit open until reset. */

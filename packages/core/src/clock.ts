@@ -16,11 +16,19 @@ export interface Clock {
    * move forward, as the default clock does: a step back shortens the durations measured across
    * it. Snapshots and a store's shared state carry its readings, so processes that share a
    * circuit need clocks that agree.
+   *
+   * A reading that is not a finite number (`NaN`, `Infinity`, `-Infinity`) is taken as the
+   * breaker's last finite reading (0 before it had one), as if the clock stood still: such a
+   * reading neither keeps a circuit open for good nor ends an open period or a trial's deadline
+   * early. A `now()` that throws makes a call that is being admitted reject with its error; one
+   * that throws while a call is settled is reported as a `callbackError` (`'clock'`) and taken
+   * as the last finite reading, so the call is still recorded and its caller gets its outcome.
    */
   now(): number;
   /**
    * The wall-clock time now, in milliseconds since the epoch, for times shown to people
-   * (`stats().openedAt`). A clock without it has its `now()` taken for wall-clock time.
+   * (`stats().openedAt`). A clock without it, or whose `wallNow()` reads no finite number, has
+   * its `now()` taken for wall-clock time.
    */
   wallNow?(): number;
 }

@@ -203,6 +203,11 @@ export interface Settings {
   readonly slowCallDurationMs: number | undefined;
   readonly rules: readonly TripRule[];
   readonly openDuration: OpenDurationFn;
+  /**
+   * The open duration for attempt 1, as checked: what a circuit opens for when `openDuration`
+   * answers nonsense at run time.
+   */
+  readonly firstOpenDurationMs: number;
   readonly halfOpenMaxCalls: number;
   readonly halfOpenTimeoutMs: number | undefined;
   readonly timeoutMs: number | undefined;
@@ -256,6 +261,17 @@ export const optionNameList: readonly (keyof CircuitBreakerOptions)[] = allOptio
 const optionNames: ReadonlySet<string> = new Set(allOptionNames);
 
 const defaultOpenDuration: OpenDurationFn = exponentialBackoff({ initialMs: 1_000, maxMs: 30_000 });
+
+/** An open duration as checked: the function of the attempt, and its answer for attempt 1. */
+interface CheckedOpenDuration {
+  readonly fn: OpenDurationFn;
+  readonly firstMs: number;
+}
+
+const defaultCheckedOpenDuration: CheckedOpenDuration = {
+  fn: defaultOpenDuration,
+  firstMs: defaultOpenDuration(1),
+};
 
 /**
  * Checks breaker options exactly as `new CircuitBreaker(options)` does, without building a
@@ -315,11 +331,26 @@ export function resolveOptions(options?: CircuitBreakerOptions<unknown>): Settin
   return resolveGiven(options);
 }
 
+/** The value of every option, as read once. */
+type OptionValues = Record<(typeof allOptionNames)[number], unknown>;
+
+/**
+ * Reads every option once. What a breaker uses must be what was checked, and an options object
+ * may have getters, or be a proxy, that answer differently the second time: so each option is
+ * read here, once, and only these values are checked and used.
+ */
+function valuesOf(options: object): OptionValues {
+  const values = {} as OptionValues;
+  for (const name of allOptionNames) values[name] = (options as Record<string, unknown>)[name];
+  return values;
+}
+
 function resolveGiven(options: CircuitBreakerOptions<unknown>): Settings {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', options, 'an object of breaker options');
   }
-  const name = options.name === undefined ? 'default' : options.name;
+  const o = valuesOf(options);
+  const name = o.name === undefined ? 'default' : o.name;
   if (typeof name !== 'string' || name.length === 0) {
     throw new InvalidOptionError('name', name, 'a non-empty string');
   }
@@ -334,14 +365,15 @@ function resolveGiven(options: CircuitBreakerOptions<unknown>): Settings {
       );
     }
   }
-  const o = options as Record<string, unknown>;
   const window = resolveWindow(o.window, check);
+  const openDuration = resolveOpenDuration(o.openDurationMs, check);
   return {
     name,
     window,
     rules: resolveRules(o, check),
     slowCallDurationMs: check.duration('slowCallDurationMs', o.slowCallDurationMs),
-    openDuration: resolveOpenDuration(o.openDurationMs, check),
+    openDuration: openDuration.fn,
+    firstOpenDurationMs: openDuration.firstMs,
     halfOpenMaxCalls: check.integer(
       'halfOpenMaxCalls',
       o.halfOpenMaxCalls,
@@ -368,7 +400,7 @@ const shorthands = [
   'consecutiveFailures',
 ] as const;
 
-function resolveRules(o: Record<string, unknown>, check: Checker): readonly TripRule[] {
+function resolveRules(o: OptionValues, check: Checker): readonly TripRule[] {
   if (o.rules !== undefined) {
     const given = shorthands.find((option) => o[option] !== undefined);
     if (given !== undefined) {
@@ -419,11 +451,11 @@ function resolveWindow(value: unknown, check: Checker): Settings['window'] {
   throw check.fail('window.type', type, "'count' or 'time'");
 }
 
-function resolveOpenDuration(value: unknown, check: Checker): OpenDurationFn {
-  if (value === undefined) return defaultOpenDuration;
+function resolveOpenDuration(value: unknown, check: Checker): CheckedOpenDuration {
+  if (value === undefined) return defaultCheckedOpenDuration;
   if (typeof value === 'number') {
     const ms = check.duration('openDurationMs', value) as number;
-    return () => ms;
+    return { fn: () => ms, firstMs: ms };
   }
   if (typeof value === 'function') {
     const fn = value as OpenDurationFn;
@@ -446,10 +478,12 @@ function resolveOpenDuration(value: unknown, check: Checker): OpenDurationFn {
         `a function returning ${durationText} (it returned ${String(first)} for attempt 1)`,
       );
     }
-    return fn;
+    // The answer checked is kept: asked again, the function may answer something else.
+    return { fn, firstMs: first };
   }
   if (typeof value === 'object' && value !== null) {
-    return exponentialBackoff(validateBackoff(value, 'openDurationMs', check.breakerName));
+    const fn = exponentialBackoff(validateBackoff(value, 'openDurationMs', check.breakerName));
+    return { fn, firstMs: fn(1) };
   }
   throw check.fail(
     'openDurationMs',
@@ -472,27 +506,33 @@ function resolveBulkhead(value: unknown, check: Checker): Settings['bulkhead'] {
   };
 }
 
+/**
+ * The store, as the breaker calls it: its `bind` method as checked, called on the store. Taken
+ * once, since a getter or a proxy may answer something else the second time.
+ */
 function resolveStore(value: unknown, check: Checker): BreakerStore | undefined {
   if (value === undefined) return undefined;
-  if (
-    typeof value !== 'object' ||
-    value === null ||
-    typeof (value as BreakerStore).bind !== 'function'
-  ) {
-    throw check.fail('store', value, 'a breaker store, an object with a bind(circuit) method');
-  }
-  return value as BreakerStore;
+  const expected = 'a breaker store, an object with a bind(circuit) method';
+  if (typeof value !== 'object' || value === null) throw check.fail('store', value, expected);
+  const bind: unknown = (value as BreakerStore).bind;
+  if (typeof bind !== 'function') throw check.fail('store', value, expected);
+  return { bind: (circuit) => Reflect.apply(bind, value, [circuit]) };
 }
 
+/**
+ * The clock, checked, and used as it is: its methods are read on every reading, so a test can
+ * still replace one (`vi.spyOn(clock, 'now')`) after the breaker was built. Every reading is
+ * checked where it is used, so a method that later turns into something else can only fail as a
+ * clock that throws, or that reads no finite number, which the breaker takes in its stride.
+ */
 function resolveClock(value: unknown, check: Checker): Clock {
   if (value === undefined) return systemClock;
   const expected = 'an object with a now() method returning milliseconds';
-  if (typeof value !== 'object' || value === null || typeof (value as Clock).now !== 'function') {
-    throw check.fail('clock', value, expected);
+  if (typeof value !== 'object' || value === null) throw check.fail('clock', value, expected);
+  const { now, wallNow } = value as Record<keyof Clock, unknown>;
+  if (typeof now !== 'function') throw check.fail('clock', value, expected);
+  if (wallNow !== undefined && typeof wallNow !== 'function') {
+    throw check.fail('clock.wallNow', wallNow, 'a method returning milliseconds, or absent');
   }
-  const clock = value as Clock;
-  if (clock.wallNow !== undefined && typeof clock.wallNow !== 'function') {
-    throw check.fail('clock.wallNow', clock.wallNow, 'a method returning milliseconds, or absent');
-  }
-  return clock;
+  return value as Clock;
 }

@@ -109,8 +109,10 @@ const pinnedRechecks = 2;
  * ```
  */
 export class BreakerRegistry {
+  // The configuration as read and checked when the registry was built: copies, so that what
+  // later breakers are built from is what was checked, however the objects given answer later.
   readonly #defaults: RegistryBreakerOptions;
-  readonly #perName: Readonly<Record<string, RegistryBreakerOptions>>;
+  readonly #perName: ReadonlyMap<string, RegistryBreakerOptions>;
   readonly #maxBreakers: number;
   readonly #store: BreakerStore | undefined;
   /** Every breaker held, in the order they were created (what list(), stats() and health() show). */
@@ -169,12 +171,20 @@ export class BreakerRegistry {
     }
     if (store !== undefined) checkBreakerOptions({ store });
     // Check the configuration now, so a typo fails at start-up rather than on first use.
-    checkSection('defaults', defaults, () => defaults);
-    for (const [name, perName] of Object.entries(breakers)) {
-      checkSection(`breakers.${name}`, perName, () => ({ ...defaults, ...perName, name }));
+    const checkedDefaults = checkedSection('defaults', defaults, (section) => section);
+    const perName = new Map<string, RegistryBreakerOptions>();
+    for (const [name, options] of Object.entries(breakers)) {
+      perName.set(
+        name,
+        checkedSection(`breakers.${name}`, options, (section) => ({
+          ...checkedDefaults,
+          ...section,
+          name,
+        })),
+      );
     }
-    this.#defaults = defaults;
-    this.#perName = breakers;
+    this.#defaults = checkedDefaults;
+    this.#perName = perName;
     this.#maxBreakers = maxBreakers;
     this.#store = store;
   }
@@ -255,14 +265,17 @@ export class BreakerRegistry {
     if (typeof name !== 'string' || name.length === 0) {
       throw new InvalidOptionError('name', name, 'a non-empty string');
     }
-    if (options?.name !== undefined && options.name !== name) {
-      throw new InvalidOptionError('name', options.name, `the registry name "${name}" or nothing`);
+    // Read once, into a copy whose name is checked and whose options are used.
+    const given: CircuitBreakerOptions<TFallback> | undefined =
+      options === undefined ? undefined : { ...options };
+    if (given?.name !== undefined && given.name !== name) {
+      throw new InvalidOptionError('name', given.name, `the registry name "${name}" or nothing`);
     }
-    const configured = Object.hasOwn(this.#perName, name);
+    const configured = this.#perName.get(name);
     const merged = {
       ...this.#defaults,
-      ...(configured ? this.#perName[name] : undefined),
-      ...options,
+      ...configured,
+      ...given,
       name,
     } as CircuitBreakerOptions<TFallback>;
     if (this.#entries.size >= this.#maxBreakers) {
@@ -281,7 +294,7 @@ export class BreakerRegistry {
     const breaker = new CircuitBreaker<TFallback>(
       this.#store === undefined ? merged : { ...merged, store: this.#store },
     ) as CircuitBreaker<unknown>;
-    const order = configured || keep ? this.#configured : this.#unsorted;
+    const order = configured !== undefined || keep ? this.#configured : this.#unsorted;
     const entry: Entry = { name, breaker, order };
     this.#entries.set(name, entry);
     order.set(name, entry);
@@ -465,26 +478,31 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Checks one section of a registry configuration, naming options by their path in it
- * (`breakers.payments.timeoutMs`), as a user reading a configuration file would look for them.
+ * (`breakers.payments.timeoutMs`), as a user reading a configuration file would look for them;
+ * `merged` gives the options a breaker of the section is built from. Returns the section as read
+ * and checked: a copy, each option read once, since a getter or a proxy may answer differently
+ * the next time.
  */
-function checkSection(
+function checkedSection(
   path: string,
   section: unknown,
-  merged: () => CircuitBreakerOptions<unknown>,
-): void {
+  merged: (section: RegistryBreakerOptions) => CircuitBreakerOptions<unknown>,
+): RegistryBreakerOptions {
   if (!isPlainObject(section)) {
     throw new InvalidOptionError(path, section, 'an object of breaker options');
   }
+  const copy: Record<string, unknown> = { ...section };
   for (const key of ['name', 'fallback']) {
-    if (key in section) {
+    if (key in copy) {
       throw new InvalidOptionError(
         `${path}.${key}`,
-        section[key],
+        copy[key],
         'nothing here: a breaker gets its name from the registry, and a fallback from get()',
       );
     }
   }
-  checkBreakerOptions(merged(), `${path}.`);
+  checkBreakerOptions(merged(copy), `${path}.`);
+  return copy;
 }
 
 /**

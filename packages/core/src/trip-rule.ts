@@ -86,6 +86,21 @@ export interface Throttle {
   record(failed: boolean, now: number): void;
 }
 
+/**
+ * The rules the built-in factories made. A breaker takes one as it is: it holds the values its
+ * factory checked, and is frozen. A proxy of one is not one.
+ */
+const builtInRules = new WeakSet<object>();
+
+/** @internal Freezes a rule made by a built-in factory, and marks it as the breaker's own. */
+export function builtIn(rule: TripRule): void {
+  builtInRules.add(Object.freeze(rule));
+}
+
+function isBuiltInRule(rule: object): boolean {
+  return builtInRules.has(rule);
+}
+
 /** The names of the built-in rules, which are also the reasons of the opens they cause. */
 const builtInReasons: ReadonlySet<string> = new Set<string>([
   'failure-rate',
@@ -109,15 +124,26 @@ export function checkRules(value: unknown, check: Checker): readonly TripRule[] 
   if (!Array.isArray(value)) {
     throw check.fail('rules', value, 'an array of trip rules, such as [failureRateRule()]');
   }
-  if (value.length > limits.rules) {
+  // The length is read once, and each rule once: a proxy may answer differently the second time.
+  const length = value.length;
+  if (length > limits.rules) {
     throw check.fail('rules', value, `at most ${limits.rules} trip rules`);
   }
-  return value.map((rule: unknown, i) => checkRule(rule, `rules[${i}]`, check));
+  const rules: TripRule[] = [];
+  for (let i = 0; i < length; i++) rules.push(checkRule(value[i], `rules[${i}]`, check));
+  return rules;
 }
 
+/**
+ * Checks a rule, and returns it as the breaker asks it: a built-in rule as it is (the breaker's
+ * own, it holds the values its factory checked), any other as a new rule holding the name and
+ * the methods checked, called on the rule. Each is read once, since a getter or a proxy may
+ * answer something else the second time.
+ */
 function checkRule(rule: unknown, path: string, check: Checker): TripRule {
   const expected = 'a trip rule: an object { name, shouldOpen(counts) } or { name, throttle() }';
   if (typeof rule !== 'object' || rule === null) throw check.fail(path, rule, expected);
+  if (isBuiltInRule(rule)) return rule as TripRule;
   const { name, shouldOpen, throttle } = rule as Partial<Record<keyof TripRule, unknown>>;
   if (typeof name !== 'string' || name.length === 0 || name.length > limits.ruleName) {
     throw check.fail(
@@ -135,7 +161,12 @@ function checkRule(rule: unknown, path: string, check: Checker): TripRule {
   if (shouldOpen === undefined && throttle === undefined) {
     throw check.fail(path, rule, `${expected}: it has neither shouldOpen nor throttle`);
   }
-  return rule as TripRule;
+  const checked: { -readonly [K in keyof TripRule]: TripRule[K] } = { name };
+  if (shouldOpen !== undefined) {
+    checked.shouldOpen = (counts) => Reflect.apply(shouldOpen, rule, [counts]);
+  }
+  if (throttle !== undefined) checked.throttle = () => Reflect.apply(throttle, rule, []);
+  return checked;
 }
 
 /**
@@ -151,13 +182,18 @@ export function throttleOf(rule: TripRule, index: number, check: Checker): Throt
   } catch (error) {
     throw check.fail(path, rule.throttle, `${expected} (it threw)`, error);
   }
-  if (
-    typeof throttle !== 'object' ||
-    throttle === null ||
-    typeof (throttle as Throttle).shouldThrottle !== 'function' ||
-    typeof (throttle as Throttle).record !== 'function'
-  ) {
+  // A built-in rule's throttle is the breaker's own too.
+  if (isBuiltInRule(rule)) return throttle as Throttle;
+  if (typeof throttle !== 'object' || throttle === null) {
     throw check.fail(path, rule.throttle, `${expected} (it returned ${String(throttle)})`);
   }
-  return throttle as Throttle;
+  // Each method is read once, and called on the throttle, as for a rule's.
+  const { shouldThrottle, record } = throttle as Record<keyof Throttle, unknown>;
+  if (typeof shouldThrottle !== 'function' || typeof record !== 'function') {
+    throw check.fail(path, rule.throttle, `${expected} (it returned ${String(throttle)})`);
+  }
+  return {
+    shouldThrottle: (now) => Reflect.apply(shouldThrottle, throttle, [now]),
+    record: (failed, now) => Reflect.apply(record, throttle, [failed, now]),
+  };
 }

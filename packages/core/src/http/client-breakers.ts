@@ -1,4 +1,5 @@
 import type { CircuitBreaker } from '../circuit-breaker.ts';
+import type { Clock } from '../clock.ts';
 import { InvalidOptionError } from '../errors.ts';
 import type { BreakerRegistry, RegistryBreakerOptions } from '../registry.ts';
 import { optionNamesChecker } from './adapter-option-names.ts';
@@ -116,13 +117,19 @@ export function httpClientBreakers(options: HttpClientBreakerOptions = {}): Http
     );
   }
   checkOptionNames(breaker);
+  // Checks the breaker options, the clock among them; `breaker` is a copy, whose clock stays put.
+  const breakerFor = keyedBreakers({ registry, maxBreakers, breaker });
   const clock = breaker.clock;
   return {
-    breakerFor: keyedBreakers({ registry, maxBreakers, breaker }),
+    breakerFor,
     maxRetryAfterMs,
-    judgingTime:
-      clock === undefined
-        ? () => wallNow
-        : () => (clock.wallNow === undefined ? clock.now() : clock.wallNow()),
+    judgingTime: clock === undefined ? () => wallNow : () => wallTimeOn(clock),
   };
+}
+
+/** The wall-clock time on `clock`: its `wallNow()`, or its `now()` when it has none. */
+function wallTimeOn(clock: Clock): number {
+  // Read once: a getter may answer a function when asked and something else when called.
+  const wallNow: unknown = clock.wallNow;
+  return typeof wallNow === 'function' ? Reflect.apply(wallNow, clock, []) : clock.now();
 }

@@ -39,7 +39,13 @@ export interface KeyedBreakersOptions {
  * checked at once, so a typo fails when the adapter is set up, not on the first request.
  */
 export function keyedBreakers(options: KeyedBreakersOptions): (key: string) => CircuitBreaker {
-  const { registry, maxBreakers, breaker } = options;
+  const { registry, maxBreakers } = options;
+  // Read once, into a copy that is checked and used: a getter or a proxy may answer differently
+  // when the breaker of a new key is built from the options.
+  const given: unknown = options.breaker;
+  const breaker = (
+    typeof given === 'object' && given !== null ? { ...given } : given
+  ) as RegistryBreakerOptions;
   // Checked here so an error names the option as the user wrote it, not as registry defaults.
   checkBreakerOptions(breaker);
   if (registry === undefined) {
