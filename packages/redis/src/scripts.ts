@@ -200,22 +200,34 @@ return {1, id, bad}
  * failure, ignored), halfOpenMaxCalls, channel, name ({@link nameArg}), state TTL (ms). The
  * lease is given back; a success of the current half-open state is counted, and the one that
  * brings the successes to halfOpenMaxCalls writes and publishes `closed` at the next version:
- * returns {1, its JSON}. Otherwise returns {0, ''}.
+ * returns {1, its JSON, bad}. Otherwise returns {0, '', bad}. Successes that are no count, or
+ * halfOpenMaxCalls or more (see takeTrial), count as none, like any bad field, and are reported:
+ * taken as they were, they would close the circuit after one trial, or hold it half-open, as
+ * silently as a number written back.
  */
 export const settleTrial: Script = script(
   'settle-trial',
   `${writeState}
-local r = hmget(KEYS[1], 'v', 'st', 's', 'ok')
+local r, bad = hmget(KEYS[1], 'v', 'st', 's', 'ok')
 local stored = stored_state(r[1], r[2], r[3])
-if stored == nil or stored ~= tonumber(ARGV[1]) then return {0, ''} end
-redis.pcall('ZREM', KEYS[2], ARGV[2])
-if ARGV[3] ~= 'success' or r[2] ~= 'half-open' then return {0, ''} end
-local ok = (count_of(r[4]) or 0) + 1
-if ok < tonumber(ARGV[4]) then
-  redis.call('HSET', KEYS[1], 'ok', ok)
-  return {0, ''}
+if stored == nil or stored ~= tonumber(ARGV[1]) then return {0, '', bad} end
+local gone = redis.pcall('ZREM', KEYS[2], ARGV[2])
+if type(gone) == 'table' and gone.err then
+  redis.call('DEL', KEYS[2])
+  bad = 1
 end
-return {1, write_state(next_version(stored), 'closed', '"state":"closed"', ARGV[5], ARGV[6], ARGV[7])}
+if ARGV[3] ~= 'success' or r[2] ~= 'half-open' then return {0, '', bad} end
+local max = tonumber(ARGV[4])
+local ok = count_of(r[4])
+if ok == nil or ok >= max then
+  ok, bad = 0, 1
+end
+ok = ok + 1
+if ok < max then
+  redis.call('HSET', KEYS[1], 'ok', ok)
+  return {0, '', bad}
+end
+return {1, write_state(next_version(stored), 'closed', '"state":"closed"', ARGV[5], ARGV[6], ARGV[7]), bad}
 `,
 );
 
@@ -258,7 +270,9 @@ for k = 1, #KEYS do
       present = true
       local index, sc, sf, ss = string.match(slot, '^(%-?%d+):(%d+):(%d+):(%d+)$')
       local ci, cf, cs = count_of(sc), count_of(sf), count_of(ss)
-      if index == nil or #slot > 80 or ci == nil or cf == nil or cs == nil then
+      -- No bucket the store writes has more failures or slow calls than calls (they would make
+      -- a rate past 100 %), nor an index of more than 16 digits (past 2^53, which no clock reaches).
+      if index == nil or #index > 17 or ci == nil or cf == nil or cs == nil or cf > ci or cs > ci then
         bad = 1
         writes[#writes + 1] = fields[5 + i]
         writes[#writes + 1] = string.format('%d:0:0:0', first + i)

@@ -15,6 +15,15 @@ export const operatorMark: string = '"by":"operator"';
 /** The longest state JSON the store accepts; its own are under 150 bytes. */
 export const maxStateLength: number = 512;
 
+/**
+ * The highest attempt a state may carry: 2^53. A breaker counts on from the attempt it follows
+ * (a failed trial reopens at attempt + 1), so the attempts the store takes must hold every one a
+ * breaker makes of them: 2^53 − 1 + 1 is 2^53, no safe integer, and 2^53 + 1 is 2^53 again. With
+ * safe integers only, a breaker that followed 2^53 − 1 published a reopen every store refused:
+ * the fleet stopped sharing its trials.
+ */
+const maxAttempt = 2 ** 53;
+
 /** @internal A state as stored in Redis and published: JSON, keys in a fixed order. */
 export function encodeState(state: SharedCircuitState): string {
   return `{"version":${state.version},${encodeStateBody(state)}}`;
@@ -95,8 +104,9 @@ function sharedStateFrom(value: Record<string, unknown>): SharedCircuitState | u
     Number.isFinite(openedAt) &&
     Number.isFinite(openUntil) &&
     (openUntil as number) >= (openedAt as number) &&
-    Number.isSafeInteger(attempt) &&
-    (attempt as number) >= 1
+    Number.isInteger(attempt) &&
+    (attempt as number) >= 1 &&
+    (attempt as number) <= maxAttempt
   ) {
     return {
       version,
@@ -151,7 +161,7 @@ local function stored_state(v, st, s)
   if not ok or type(t) ~= 'table' or t.version ~= version or t.state ~= st then return nil end
   if kind == 2 then
     local a, u, n = t.openedAt, t.openUntil, t.attempt
-    if not (finite(a) and finite(u) and u >= a and finite(n) and n >= 1 and n % 1 == 0 and n <= 9007199254740991) then
+    if not (finite(a) and finite(u) and u >= a and finite(n) and n >= 1 and n % 1 == 0 and n <= ${maxAttempt}) then
       return nil
     end
   end

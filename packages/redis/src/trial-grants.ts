@@ -161,8 +161,10 @@ export class TrialGrants {
         this.#entry.name,
       )
       .then((reply) => {
+        if (reply === undefined) return;
+        if (replyNumber(reply[2]) === 1) this.#entry.reportBadData('trial');
         // The success that completed the fleet's trials closed the circuit: adopt it at once.
-        if (reply !== undefined && replyNumber(reply[0]) === 1) {
+        if (replyNumber(reply[0]) === 1) {
           const closed = decodeState(reply[1]);
           if (closed !== undefined) this.#entry.reconcile(closed);
         }

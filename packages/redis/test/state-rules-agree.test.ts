@@ -38,6 +38,10 @@ describe('the scripts and decodeState', () => {
     ['numbers in every JSON spelling', openState('1000', '-1.5E+3', '0.25e-1', '1'), true],
     ['nested fields', '{"version":1000,"state":"closed","x":[1,true,null,{"y":-0}]}', true],
     ['a space between fields', '{"version":1000, "state":"closed"}', true],
+    // A breaker reopens at attempt + 1: 2^53 - 1 + 1 is 2^53, which both must take.
+    ['an attempt of 2^53', openState('1000', '1', '2', '9007199254740992'), true],
+    ['an attempt of 2^53 + 2', openState('1000', '1', '2', '9007199254740994'), false],
+    ['an attempt of 1e300', openState('1000', '1', '2', '1e300'), false],
   ])('agree on state JSON with %s', async (_, json, valid) => {
     const kind = json.includes('"open"') ? 'open' : 'closed';
     expect(decodeState(json) !== undefined).toBe(valid);
