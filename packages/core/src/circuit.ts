@@ -20,11 +20,13 @@ import { Checker } from './option-checker.ts';
 import type { Settings } from './options.ts';
 import type { Settler } from './permit.ts';
 import {
+  boundedShared,
   closedPhase,
   disabledPhase,
   forcedOpenPhase,
   halfOpenAfter,
   initialPhase,
+  nextAttempt,
   type Phase,
   phaseOf,
   sameState,
@@ -140,6 +142,11 @@ export class Circuit implements Settler {
   #holdUntil: number | undefined;
   /** The fleet-wide version of the state (see SharedCircuitState); counts transitions alone. */
   #version = 0;
+  /**
+   * The state the store offered that the breaker bounded into its current phase (see #adopt),
+   * until the phase changes: offered again, it leaves the phase as it is.
+   */
+  #boundedFrom: SharedCircuitState | undefined;
 
   constructor(settings: Settings) {
     this.settings = settings;
@@ -379,7 +386,7 @@ export class Circuit implements Settler {
   #expireTrials(phase: Extract<Phase, { kind: 'half-open' }>, now: number): boolean {
     for (const admittedAt of phase.trials.values()) {
       if (now - admittedAt >= phase.timeoutMs) {
-        this.#open(now, phase.attempt + 1, 'trial-timeout');
+        this.#open(now, nextAttempt(phase.attempt), 'trial-timeout');
         return true;
       }
     }
@@ -593,7 +600,9 @@ export class Circuit implements Settler {
     const phase = this.#phase;
     if (phase.kind === 'half-open') {
       if (phase.fleetTrials.delete(ticket)) this.#binding.trialSettled('failure');
-      if (!this.#expireTrials(phase, now)) this.#open(now, phase.attempt + 1, 'trial-failed');
+      if (!this.#expireTrials(phase, now)) {
+        this.#open(now, nextAttempt(phase.attempt), 'trial-failed');
+      }
       return;
     }
     this.#window.record(true, slow, now);
@@ -777,16 +786,40 @@ export class Circuit implements Settler {
    * Takes on the state the fleet agreed on when it is newer than this process's — or as new but
    * different: two processes that changed the state at once both counted on the same next
    * version, and the one the fleet took wins.
+   *
+   * An open or half-open state whose period no breaker sets — one that begins far ahead of this
+   * breaker's clock, or lasts longer than any duration may (see boundedShared) — is taken
+   * bounded on this breaker's clock. Returns the state taken instead (at the version offered),
+   * for the store to report; undefined when the state was taken as it is, or not at all. Offered
+   * the same state again — a store re-offers what it holds — the breaker keeps the period it took
+   * the first time, with its trials in flight, and answers it again: a period that began in the
+   * future, taken to begin now, would otherwise begin anew with every offer. When that period
+   * ends, the breaker half-opens and publishes it, as at the end of any open period: the fleet
+   * follows, and the bounded state is never written back, since one process cannot tell whose
+   * clock is wrong (a replica far behind would write its own time over honest states).
    */
-  #adopt(shared: SharedCircuitState): void {
-    if (shared.version < this.#version) return;
+  #adopt(shared: SharedCircuitState): SharedCircuitState | undefined {
+    if (shared.version < this.#version) return undefined;
     if (
       shared.version === this.#version &&
       sameState(shared, sharedStateOf(this.#phase, this.#version))
     )
-      return;
+      return undefined;
+    const boundedFrom = this.#boundedFrom;
+    if (boundedFrom !== undefined && sameState(shared, boundedFrom)) {
+      this.#version = shared.version;
+      return sharedStateOf(this.#phase, this.#version);
+    }
+    const bounded =
+      shared.state === 'open' || shared.state === 'half-open'
+        ? boundedShared(shared, this.nowWithoutThrowing())
+        : undefined;
     this.#version = shared.version;
-    this.#announce(this.#enter(phaseOf(shared, this.settings.halfOpenTimeoutMs)), 'fleet');
+    const from = this.#enter(phaseOf(bounded ?? shared, this.settings.halfOpenTimeoutMs));
+    // A copy: the store's object is the store's to change.
+    if (bounded !== undefined) this.#boundedFrom = { ...shared };
+    this.#announce(from, 'fleet');
+    return bounded;
   }
 
   /** Enters a phase; returns the state it left. */
@@ -796,6 +829,7 @@ export class Circuit implements Settler {
     // Calls admitted before this moment no longer count toward the circuit's state.
     this.#epochStart = this.#nextTicket;
     this.#refused = undefined;
+    this.#boundedFrom = undefined;
     if (next.kind === 'closed' || next.kind === 'disabled') {
       this.#window.clear();
       this.#holdUntil = undefined;

@@ -117,6 +117,56 @@ export function phaseOf(shared: SharedCircuitState, halfOpenTimeoutMs: number | 
   }
 }
 
+/**
+ * @internal The highest attempt a breaker counts to: 2^53. A failed trial reopens at the attempt
+ * after the one it followed, and past 2^53 adding one no longer counts (2^53 + 1 is 2^53 again)
+ * or leaves the integers a store takes; a store may hand a breaker any attempt.
+ */
+export const maxAttempt: number = 2 ** 53;
+
+/** @internal The attempt after `attempt`, at most {@link maxAttempt}. */
+export function nextAttempt(attempt: number): number {
+  return attempt < maxAttempt ? attempt + 1 : maxAttempt;
+}
+
+/**
+ * @internal How far ahead of a breaker's clock a shared open period may begin and still be taken
+ * as it is: room for the clocks of the fleet's hosts to disagree (NTP keeps them milliseconds
+ * apart; the fleet assumes well under a second), so that a state from an honest replica whose
+ * clock runs a little ahead is taken unchanged and not reported.
+ */
+export const clockAllowanceMs = 5_000;
+
+/**
+ * @internal An open or half-open state shared by the fleet as a breaker takes it at `now`:
+ * undefined when it is taken as it is. Two periods no breaker sets are taken otherwise:
+ *
+ * - one that begins more than {@link clockAllowanceMs} after `now` — published by a replica
+ *   whose clock runs far ahead, or written so — is taken to begin now, as long as it lasts: so a
+ *   replica whose clock is years ahead cannot hold every other replica open for years;
+ * - one longer than the longest duration (`limits.durationMs`) — which no open duration, nor a
+ *   `Retry-After` hold, reaches — is cut to it.
+ *
+ * Its length is otherwise kept: a period held open by a `Retry-After` lasts longer than the open
+ * duration, and every replica must hold it. A period that ended long ago is taken as it is too
+ * (a replica whose clock runs behind, or the breaker's own clock behind the fleet's, merely
+ * half-opens early). A half-open state's trials then time out as its period says (see
+ * {@link halfOpenAfter}).
+ */
+export function boundedShared(
+  shared: SharedCircuitState,
+  now: number,
+): SharedCircuitState | undefined {
+  if (shared.state !== 'open' && shared.state !== 'half-open') return undefined;
+  const { openedAt, openUntil } = shared;
+  const length = openUntil - openedAt;
+  const begins = openedAt <= now + clockAllowanceMs ? openedAt : now;
+  // Written so that a field that is no number (from a store that does not check) is bounded.
+  if (begins === openedAt && length >= 0 && length <= limits.durationMs) return undefined;
+  const kept = length >= 0 && length <= limits.durationMs ? length : limits.durationMs;
+  return { ...shared, openedAt: begins, openUntil: begins + kept };
+}
+
 /** How a phase is shared with the fleet, at `version`. */
 export function sharedStateOf(phase: Phase, version: number): SharedCircuitState {
   if (phase.kind === 'open' || phase.kind === 'half-open') {

@@ -64,8 +64,22 @@ export interface StoreCircuit {
   /**
    * Takes on a state the fleet agreed on (another process's transition, or the state read at
    * start or after the store recovers). Ignored unless its version is newer than the breaker's.
+   *
+   * An `open` or `half-open` state whose period no breaker sets is taken bounded on the
+   * breaker's own clock: one that begins more than 5 seconds after the breaker's now (published
+   * by a process whose clock runs far ahead, or written by someone) is taken to begin now, as
+   * long as it lasts; one longer than the longest duration (2^31 − 1 ms) is cut to it. Any other
+   * is taken as it is, however much longer than the breaker's own open duration: a period held
+   * open by a `Retry-After` is.
+   *
+   * @returns `undefined` (or nothing, from a circuit that is not the engine's) when the state
+   * was taken as it is, or ignored; the state the breaker took instead when it bounded the
+   * period, for the store to report. A store should not write it back: one process cannot tell
+   * whether its own clock or the writer's is off. Offered the same state again, the breaker
+   * keeps the period it took the first time — trials in flight included — and returns it again;
+   * when that period ends, the breaker half-opens and publishes it, and the fleet follows.
    */
-  adopt(state: SharedCircuitState): void;
+  adopt(state: SharedCircuitState): SharedCircuitState | void;
 }
 
 /** What a store offers one breaker. Synchronous, never throws, never waits on I/O. */

@@ -3,8 +3,12 @@ import { compareVersions, shiftVersion } from './fleet-version.ts';
 import { type FleetState, sameState } from './shared-state-codec.ts';
 import type { TrialGrants } from './trial-grants.ts';
 
-/** @internal What became of a state the fleet offered a breaker. */
-export type Offered = 'same' | 'adopted' | 'ahead';
+/**
+ * @internal What became of a state the fleet offered a breaker: `'bounded'` when the breaker
+ * took its open period bounded on its own clock (it began far ahead, or lasted longer than any
+ * period may: see `StoreCircuit.adopt`), and holds that state now.
+ */
+export type Offered = 'same' | 'adopted' | 'bounded' | 'ahead';
 
 /**
  * @internal One breaker bound to the store, and how its versions map to the fleet's.
@@ -94,11 +98,21 @@ export class BoundCircuit {
       return 'same';
     }
     const { byOperator: _, ...state } = fleet;
-    this.circuit.adopt({ ...state, version: own.version + 1 } as SharedCircuitState);
+    const taken: unknown = this.circuit.adopt({
+      ...state,
+      version: own.version + 1,
+    } as SharedCircuitState);
     const now = this.circuit.current();
     this.#kind = now.state;
     this.#offset = shiftVersion(fleet.version, -now.version);
     this.#unconfirmed = false;
-    return 'adopted';
+    // The breaker answers the state it took instead of a period no breaker sets; it holds it
+    // still unless a listener of its stateChange moved it on (and published that).
+    return typeof taken === 'object' &&
+      taken !== null &&
+      (taken as SharedCircuitState).version === now.version &&
+      sameState(taken as SharedCircuitState, now)
+      ? 'bounded'
+      : 'adopted';
   }
 }

@@ -55,7 +55,7 @@ export class NameEntry {
   /**
    * What Redis holds for the name, just read: every breaker of the name follows it, unless a
    * breaker is ahead of it, whose state is then put back; undefined (nothing, or nothing valid)
-   * puts ours there.
+   * puts ours there. An open period a breaker took bounded is reported.
    */
   reconcile(stored: FleetState | undefined): void {
     if (stored === undefined) {
@@ -64,9 +64,12 @@ export class NameEntry {
     }
     this.#known = stored;
     let ahead = false;
+    let bounded = false;
     for (const bound of this.bound) {
       try {
-        if (bound.offer(stored) === 'ahead') ahead = true;
+        const offered = bound.offer(stored);
+        if (offered === 'ahead') ahead = true;
+        else if (offered === 'bounded') bounded = true;
       } catch (error) {
         // The engine's adopt does not throw; a foreign StoreCircuit might, and must not stop the others.
         console.error(
@@ -76,6 +79,19 @@ export class NameEntry {
       }
     }
     if (ahead) this.#putOurs();
+    else if (bounded) this.#reportBounded();
+  }
+
+  /**
+   * Offers the fleet's state `state` to one breaker, as {@link reconcile} offers it to all of them
+   * (a breaker that binds while another of its name already follows the fleet).
+   */
+  offer(bound: BoundCircuit, state: FleetState): void {
+    try {
+      if (bound.offer(state) === 'bounded') this.#reportBounded();
+    } catch {
+      // Only a foreign StoreCircuit can throw here.
+    }
   }
 
   /**
@@ -183,7 +199,7 @@ export class NameEntry {
         if (other === bound && other.circuit.current().version === state.version) {
           other.written(state.version, version);
         } else {
-          this.#offerTo(other, written);
+          this.offer(other, written);
         }
       }
     } else {
@@ -191,12 +207,18 @@ export class NameEntry {
     }
   }
 
-  #offerTo(bound: BoundCircuit, state: FleetState): void {
-    try {
-      bound.offer(state);
-    } catch {
-      // Only a foreign StoreCircuit can throw here.
-    }
+  /**
+   * A breaker took the open period Redis holds bounded (see `StoreCircuit.adopt`): it begins far
+   * ahead of the breaker's clock, or lasts longer than any duration may. A forged state, or a
+   * replica whose clock (or this one's) is far off: reported, and left in Redis. Which clock is
+   * wrong cannot be told from here, and writing the breaker's bounded state over it would put a
+   * clock that runs behind over the fleet's honest periods. The breaker publishes its half-open
+   * state when its bounded period ends, and the fleet follows that.
+   */
+  #reportBounded(): void {
+    this.#report(
+      `Redis held an open period of circuit "${this.name}" that begins more than 5 s ahead of this process's clock, or lasts longer than any open period may (under ${this.keys.state}): a forged state, or a replica whose clock is far off from this one's. The breaker took it bounded on its own clock`,
+    );
   }
 
   /**
@@ -245,15 +267,16 @@ export class NameEntry {
 
   /** Reports that Redis held bad data of this name (at most once a second). */
   reportBadData(what: string): void {
+    this.#report(
+      `Redis held ${what} data of circuit "${this.name}" that is not what the store writes (under ${this.keys.state}); it was treated as absent and written over`,
+    );
+  }
+
+  /** Reports a `StoreDataError` with `message` (at most one a second for this name). */
+  #report(message: string): void {
     const now = performance.now();
     if (now - this.#lastReport < reportEveryMs) return;
     this.#lastReport = now;
-    this.#context.report(
-      this.name,
-      new StoreDataError(
-        `Redis held ${what} data of circuit "${this.name}" that is not what the store writes (under ${this.keys.state}); it was treated as absent and written over`,
-        this.name,
-      ),
-    );
+    this.#context.report(this.name, new StoreDataError(message, this.name));
   }
 }

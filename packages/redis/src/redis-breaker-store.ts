@@ -128,12 +128,9 @@ export class RedisBreakerStore implements BreakerStore {
     );
     const known = entry.known;
     if (known !== undefined) {
-      // Another breaker of this name in this process already follows the fleet.
-      try {
-        bound.offer(known);
-      } catch {
-        // The engine's adopt does not throw; binding must not, whatever the circuit.
-      }
+      // Another breaker of this name in this process already follows the fleet. (Binding must
+      // not throw, whatever the circuit: the entry catches what a foreign one throws.)
+      entry.offer(bound, known);
     }
     entry.bound.add(bound);
     // A breaker that starts late reads the fleet's state (or, if there is none, puts its own).

@@ -87,7 +87,9 @@ export class TrialGrants {
     this.#asking = true;
     const { settings } = this.#context;
     // A lease lasts as long as the engine lets a trial run: halfOpenTimeoutMs, or by default the
-    // open period before, so a slow trial is not replaced by another while it still runs.
+    // open period before, so a slow trial is not replaced by another while it still runs. That
+    // period is the breaker's, which takes none longer than any duration may (see
+    // StoreCircuit.adopt).
     const circuit = this.#bound.circuit;
     const trialMs = circuit.halfOpenTimeoutMs ?? state.openUntil - state.openedAt;
     const leaseMs = Math.max(1, Math.ceil(trialMs));

@@ -16,7 +16,9 @@ export function bindProbe(store: RedisBreakerStore, name: string): Probe {
     halfOpenMaxCalls: 1,
     halfOpenTimeoutMs: undefined,
     current: () => ({ version: 0, state: 'closed' }),
-    adopt: (state) => adopted.push(state),
+    adopt: (state) => {
+      adopted.push(state);
+    },
   };
   return { binding: store.bind(circuit), adopted };
 }
