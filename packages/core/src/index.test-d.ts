@@ -97,3 +97,9 @@ expectTypeOf(typedFallback.wrap((sku: string) => sku)).returns.toEqualTypeOf<
 const loaded: unknown = JSON.parse('{}');
 validateBreakerOptions(loaded);
 expectTypeOf(loaded).toEqualTypeOf<CircuitBreakerOptions<unknown> | undefined>();
+
+// Every option may be given as undefined (a value read from a file or a store, say), under
+// exactOptionalPropertyTypes too: undefined means the default.
+declare const saved: import('./index.ts').BreakerSnapshot | undefined;
+declare const threshold: number | undefined;
+new CircuitBreaker({ initialState: saved, failureRateThreshold: threshold, store: undefined });

@@ -80,43 +80,43 @@ export interface CircuitBreakerOptions<TFallback = never> {
    * The breaker's name, in errors, events and snapshots.
    * @defaultValue `'default'`
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * The sliding window of recent calls the rates are computed over.
    * @defaultValue `{ type: 'count', size: 20 }`
    */
-  window?: WindowOptions;
+  window?: WindowOptions | undefined;
   /**
    * How many calls the window must hold before a rate can open the circuit, an integer in
    * [1, 1,000,000]. Larger than a count window's size means "when the window is full". A
    * shorthand for the rate rules' `minimumCalls` (see `rules`).
    * @defaultValue 10
    */
-  minimumCalls?: number;
+  minimumCalls?: number | undefined;
   /**
    * The failure rate, in percent of the calls in the window, at which the circuit opens. A
    * shorthand for `failureRateRule({ threshold })` (see `rules`).
    * @defaultValue 50
    */
-  failureRateThreshold?: number;
+  failureRateThreshold?: number | undefined;
   /**
    * Opens the circuit after this many failures in a row, whatever the window holds: an integer
    * in [1, 1,000,000]. A shorthand for `consecutiveFailuresRule({ failures })` (see `rules`).
    * @defaultValue off
    */
-  consecutiveFailures?: number;
+  consecutiveFailures?: number | undefined;
   /**
    * A call that takes at least this long, in milliseconds, is slow, whether it succeeds or fails.
    * At most 2,147,483,647.
    * @defaultValue off: no call is slow
    */
-  slowCallDurationMs?: number;
+  slowCallDurationMs?: number | undefined;
   /**
    * The rate of slow calls, in percent of the calls in the window, at which the circuit opens. A
    * shorthand for `slowCallRateRule({ threshold })` (see `rules`).
    * @defaultValue 50
    */
-  slowCallRateThreshold?: number;
+  slowCallRateThreshold?: number | undefined;
   /**
    * The rules that decide when the circuit opens, asked in this order after every call recorded
    * while closed (at most 16): built-in ones such as `failureRateRule()`, or your own
@@ -128,26 +128,26 @@ export interface CircuitBreakerOptions<TFallback = never> {
    * minimumCalls })]`, and `consecutiveFailuresRule({ failures: consecutiveFailures })` when it is
    * set
    */
-  rules?: readonly TripRule[];
+  rules?: readonly TripRule[] | undefined;
   /**
    * How long the circuit stays open before trial calls are let through, in milliseconds: at
    * most 2,147,483,647. A function's answer above that is cut to it; an answer that is not a
    * number > 0 is reported as a `callbackError` and the first open duration is used instead.
    * @defaultValue `exponentialBackoff({ initialMs: 1_000, maxMs: 30_000 })`: 1 s, 2 s, 4 s ... 30 s
    */
-  openDurationMs?: OpenDuration;
+  openDurationMs?: OpenDuration | undefined;
   /**
    * How many trial calls a half-open circuit admits, an integer in [1, 1,000]; when that many
    * have succeeded it closes.
    * @defaultValue 3
    */
-  halfOpenMaxCalls?: number;
+  halfOpenMaxCalls?: number | undefined;
   /**
    * A trial call still unsettled this long after it was admitted counts as failed, so a hung
    * call cannot hold the circuit half-open. In milliseconds, at most 2,147,483,647.
    * @defaultValue the open duration that preceded the half-open period
    */
-  halfOpenTimeoutMs?: number;
+  halfOpenTimeoutMs?: number | undefined;
   /**
    * Aborts a call through `execute` or `wrap` after this many milliseconds (at most
    * 2,147,483,647: `setTimeout` fires a longer wait at once) and counts it as a failure; the
@@ -156,41 +156,41 @@ export interface CircuitBreakerOptions<TFallback = never> {
    * ignores its signal goes on running; with a bulkhead, it keeps its slot until it settles.
    * @defaultValue no timeout
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * Whether a thrown error counts as a failure. Return false to ignore it: it is neither a
    * success nor a failure, takes no window slot, and is passed to the caller unchanged.
    * @defaultValue every error is a failure
    */
-  isFailure?: (error: unknown) => boolean;
+  isFailure?: ((error: unknown) => boolean) | undefined;
   /**
    * Whether a returned value counts as a failure (an error response returned rather than
    * thrown). The caller still receives the value.
    * @defaultValue no result is a failure
    */
-  isResultFailure?: (result: unknown) => boolean;
+  isResultFailure?: ((result: unknown) => boolean) | undefined;
   /**
    * Produces the result of a call that failed, timed out or was refused (open circuit, full
    * bulkhead), from the error and the wrapped function's arguments. Not called for ignored errors
    * or calls aborted by their caller.
    */
-  fallback?: (error: unknown, ...args: never[]) => TFallback | PromiseLike<TFallback>;
+  fallback?: ((error: unknown, ...args: never[]) => TFallback | PromiseLike<TFallback>) | undefined;
   /** Limits concurrent calls. @defaultValue no limit */
-  bulkhead?: BulkheadOptions;
+  bulkhead?: BulkheadOptions | undefined;
   /**
    * The source of time.
    * @defaultValue {@link systemClock}: monotonic, so a step of the system clock changes no
    * duration
    */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** A snapshot from `toJSON()` to start from, for example one saved by a previous invocation. */
-  initialState?: BreakerSnapshot;
+  initialState?: BreakerSnapshot | undefined;
   /**
    * Shares the circuit's state with every process whose breaker has the same name, through a
    * store such as `@tripswitch/redis`'s `RedisBreakerStore`.
    * @defaultValue none: the breaker is this process's alone
    */
-  store?: BreakerStore;
+  store?: BreakerStore | undefined;
 }
 
 /** @internal Options resolved to their defaults and checked; what the breaker reads at run time. */

@@ -73,7 +73,10 @@ it('settles every permit exactly once, whatever the requests do', async () => {
         let now = 0;
         const registry = new BreakerRegistry();
         const middlewareOptions: BreakerMiddlewareOptions = {
-          ...(options as Omit<CircuitBreakerOptions, 'name'>),
+          ...(options as Omit<
+            CircuitBreakerOptions,
+            'name' | 'isFailure' | 'isResultFailure' | 'timeoutMs' | 'fallback'
+          >),
           registry,
           clock: { now: () => now },
           // Names the breaker in its own 503s, to tell them from the downstream refusals'.
