@@ -6,11 +6,11 @@
 // then two stores with a breaker each.
 import { CircuitBreaker, type CircuitBreakerOptions, type Permit } from '@tripswitch/core';
 import { afterAll, describe, expect, inject, it, onTestFinished } from 'vitest';
-import { RedisBreakerStore, type RedisStoreEvents, StoreDataError } from '../src/index.ts';
+import { type RedisBreakerStore, StoreDataError } from '../src/index.ts';
 import { breakerKeys } from '../src/keys.ts';
 import { flushCounts, settleTrial } from '../src/scripts.ts';
 import { adminClient } from './support/admin.ts';
-import { connectClient } from './support/clients.ts';
+import { storeWithEvents } from './support/store-with-events.ts';
 import { nextStateChange, until } from './support/waiting.ts';
 
 const url = inject('redisUrl');
@@ -127,22 +127,7 @@ describe('the flush script, on hostile count buckets', () => {
 describe.each(['ioredis 6', 'node-redis 6'] as const)('with %s, two breakers', (kind) => {
   const prefix = `hostile-trials:${kind.replace(' ', '')}:`;
 
-  async function newStore() {
-    const { client, close } = await connectClient(kind, url);
-    const store = new RedisBreakerStore({
-      client,
-      prefix,
-      flushIntervalMs: 50,
-      syncIntervalMs: 100,
-    });
-    const events: RedisStoreEvents['storeError'][] = [];
-    store.on('storeError', (event) => events.push(event));
-    onTestFinished(async () => {
-      await store.close();
-      await close();
-    });
-    return { store, events };
-  }
+  const newStore = () => storeWithEvents(kind, url, prefix);
 
   function breakerIn(store: RedisBreakerStore, name: string, options: CircuitBreakerOptions) {
     const breaker = new CircuitBreaker({ name, store, minimumCalls: 1, ...options });
