@@ -48,6 +48,8 @@ export function exponentialBackoff(options: ExponentialBackoffOptions): OpenDura
   };
 }
 
+const backoffOptionNames: ReadonlySet<string> = new Set(['initialMs', 'maxMs', 'factor', 'jitter']);
+
 /**
  * @internal Validates backoff options, naming them under `path` in errors, and returns the values
  * it checked, defaults applied. Each option is read once: a getter or a proxy may answer
@@ -66,12 +68,13 @@ export function validateBackoff(
       breakerName,
     );
   }
-  const { initialMs, maxMs, factor, jitter, ...rest } = options as Record<string, unknown>;
-  const unknown = Object.keys(rest)[0];
+  // Not a rest pattern (`...rest`): before Node 24, V8 reads the properties it leaves out too.
+  const { initialMs, maxMs, factor, jitter } = options as Record<string, unknown>;
+  const unknown = Object.keys(options).find((key) => !backoffOptionNames.has(key));
   if (unknown !== undefined) {
     throw new InvalidOptionError(
       `${path}.${unknown}`,
-      rest[unknown],
+      (options as Record<string, unknown>)[unknown],
       'no such option; allowed: initialMs, maxMs, factor, jitter',
       breakerName,
     );
