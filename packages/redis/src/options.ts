@@ -55,8 +55,8 @@ export interface RedisBreakerStoreOptions {
   /**
    * How often the counts a process recorded are added to Redis and the fleet's window is read
    * back, for every name of the process in one round trip. A figure older than two intervals is
-   * not used. What the store costs Redis follows from it: about 3 commands per counted name per
-   * flush (see the README).
+   * not used. What the store costs Redis follows from it: about 2 commands per counted name per
+   * flush on a single Redis, about 3 on a cluster (see the README).
    * @defaultValue 1_000
    */
   flushIntervalMs?: number;
