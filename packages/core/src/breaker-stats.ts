@@ -1,5 +1,5 @@
 import type { Circuit } from './circuit.ts';
-import type { Clock } from './clock.ts';
+import { type Clock, readWallNow } from './clock.ts';
 import type { CircuitState } from './snapshot.ts';
 
 /** What {@link CircuitBreaker.stats} reports: the window now, and totals since the breaker was built. */
@@ -119,10 +119,7 @@ export function statsOf(circuit: Circuit): BreakerStats {
  * `wallNow()`, or whose wall clock reads no finite number, has its `now()` taken for it.
  */
 function wallTimeOf(time: number, now: number, clock: Clock): number {
-  // Read once: a getter may answer a function when asked and something else when called.
-  const wallNowOf: unknown = clock.wallNow;
-  const wallNow: unknown =
-    typeof wallNowOf === 'function' ? Reflect.apply(wallNowOf, clock, []) : now;
+  const wallNow = readWallNow(clock) ?? now;
   return typeof wallNow === 'number' && Number.isFinite(wallNow) ? time + (wallNow - now) : time;
 }
 

@@ -65,3 +65,13 @@ export const systemClock: Clock = {
   },
   wallNow: () => Date.now(),
 };
+
+/**
+ * @internal What `clock.wallNow()` reads, or undefined when the clock has no `wallNow` (its
+ * `now()` then stands for wall-clock time). The method is read once: a getter may answer a
+ * function when asked and something else when called.
+ */
+export function readWallNow(clock: Clock): unknown {
+  const wallNow: unknown = clock.wallNow;
+  return typeof wallNow === 'function' ? Reflect.apply(wallNow, clock, []) : undefined;
+}

@@ -1,5 +1,5 @@
 import type { CircuitBreaker } from '../circuit-breaker.ts';
-import type { Clock } from '../clock.ts';
+import { readWallNow } from '../clock.ts';
 import { InvalidOptionError } from '../errors.ts';
 import type { BreakerRegistry, RegistryBreakerOptions } from '../registry.ts';
 import { optionNamesChecker } from './adapter-option-names.ts';
@@ -123,13 +123,8 @@ export function httpClientBreakers(options: HttpClientBreakerOptions = {}): Http
   return {
     breakerFor,
     maxRetryAfterMs,
-    judgingTime: clock === undefined ? () => wallNow : () => wallTimeOn(clock),
+    // The wall-clock time on the clock: its `wallNow()`, or its `now()` when it has none.
+    judgingTime:
+      clock === undefined ? () => wallNow : () => (readWallNow(clock) ?? clock.now()) as number,
   };
-}
-
-/** The wall-clock time on `clock`: its `wallNow()`, or its `now()` when it has none. */
-function wallTimeOn(clock: Clock): number {
-  // Read once: a getter may answer a function when asked and something else when called.
-  const wallNow: unknown = clock.wallNow;
-  return typeof wallNow === 'function' ? Reflect.apply(wallNow, clock, []) : clock.now();
 }
