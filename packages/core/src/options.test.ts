@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { inertBinding } from '../test/support/inert-binding.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { InvalidOptionError, isInvalidOptionError } from './errors.ts';
 import { type CircuitBreakerOptions, validateBreakerOptions } from './options.ts';
@@ -879,14 +880,7 @@ describe('validateBreakerOptions', () => {
   });
 
   it('binds no store: only a breaker binds', () => {
-    const bind = vi.fn<BreakerStore['bind']>(() => ({
-      publish() {},
-      record() {},
-      fleetCounts: () => undefined,
-      takeTrial: () => undefined,
-      trialSettled() {},
-      unbind() {},
-    }));
+    const bind = vi.fn<BreakerStore['bind']>(inertBinding);
     validateBreakerOptions({ name: 'shared', store: { bind } });
     expect(bind).not.toHaveBeenCalled();
     new CircuitBreaker({ name: 'shared', store: { bind } });

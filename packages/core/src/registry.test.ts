@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
+import { inertBinding } from '../test/support/inert-binding.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { InvalidOptionError } from './errors.ts';
 import type { BreakerEvents } from './events.ts';
@@ -710,14 +711,7 @@ describe('maxBreakers', () => {
     });
 
     it('binds no unkept breaker to the store', () => {
-      const bind = vi.fn(() => ({
-        publish() {},
-        record() {},
-        fleetCounts: () => undefined,
-        takeTrial: () => undefined,
-        trialSettled() {},
-        unbind() {},
-      }));
+      const bind = vi.fn(inertBinding);
       const registry = newRegistry({ maxBreakers: 1, store: { bind } as never });
       registry.get('held').isolate();
       expect(bind).toHaveBeenCalledTimes(1);

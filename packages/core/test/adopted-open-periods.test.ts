@@ -16,6 +16,7 @@ import {
   type SharedCircuitState,
   type StoreCircuit,
 } from '../src/index.ts';
+import { inertBinding } from './support/inert-binding.ts';
 
 const start = 1_700_000_000_000;
 const tenYears = 10 * 365 * 86_400_000;
@@ -35,14 +36,7 @@ function followingBreaker(options: CircuitBreakerOptions = { openDurationMs: 1_0
   const store: BreakerStore = {
     bind(bound) {
       circuit = bound;
-      return {
-        publish() {},
-        record() {},
-        fleetCounts: () => undefined,
-        takeTrial: () => undefined,
-        trialSettled() {},
-        unbind() {},
-      };
+      return inertBinding();
     },
   };
   const breaker = new CircuitBreaker({

@@ -13,20 +13,13 @@ import {
   exponentialBackoff,
   failureRateRule,
   type Permit,
-  type StoreBinding,
   slowCallRateRule,
   type TripRule,
 } from '../src/index.ts';
+import { inertBinding } from './support/inert-binding.ts';
 import { ReadCounter, shifting } from './support/read-counter.ts';
 
-const binding: StoreBinding = {
-  publish() {},
-  record() {},
-  fleetCounts: () => undefined,
-  takeTrial: () => undefined,
-  trialSettled() {},
-  unbind() {},
-};
+const binding = inertBinding();
 
 /** Opens a breaker with `consecutiveFailures: 1`-like rules by failing one call. */
 function fail(breaker: CircuitBreaker): void {
