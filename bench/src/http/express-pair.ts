@@ -1,7 +1,7 @@
 import { autocannonSample } from './autocannon-sample.ts';
 import { checkBreaker } from './breaker-check.ts';
 import { startServerThread } from './server-thread.ts';
-import type { ServerName } from './servers.ts';
+import { floorDescriptions, type ServerName } from './servers.ts';
 import type { HttpPair, HttpSubject } from './types.ts';
 
 const route = "app.get('/', (req, res) => { res.json({ hello: 'world' }); })";
@@ -16,6 +16,13 @@ export const expressPair: HttpPair = {
     'express-breaker',
     `const app = express(); app.use(breakerMiddleware({ registry })); ${route}`,
   ),
+  floor: {
+    ...expressSubject(
+      'express-floor',
+      `const app = express(); app.use((req, res, next) => { res.on('close', noop); next(); }); ${route}`,
+    ),
+    description: floorDescriptions.express,
+  },
 };
 
 function expressSubject(name: ServerName, setup: string): HttpSubject {

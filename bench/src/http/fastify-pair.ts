@@ -1,7 +1,7 @@
 import { autocannonSample } from './autocannon-sample.ts';
 import { checkBreaker } from './breaker-check.ts';
 import { startServerThread } from './server-thread.ts';
-import type { ServerName } from './servers.ts';
+import { floorDescriptions, type ServerName } from './servers.ts';
 import type { HttpPair, HttpSubject } from './types.ts';
 
 const route = "app.get('/', async () => ({ hello: 'world' }))";
@@ -16,6 +16,13 @@ export const fastifyPair: HttpPair = {
     'fastify-breaker',
     `const app = Fastify(); await app.register(breakerPlugin, { registry }); ${route}`,
   ),
+  floor: {
+    ...fastifySubject(
+      'fastify-floor',
+      `const app = Fastify(); app.addHook('onRequest', (request, reply, done) => { reply.raw.on('close', noop); done(); }); ${route}`,
+    ),
+    description: floorDescriptions.fastify,
+  },
 };
 
 function fastifySubject(name: ServerName, setup: string): HttpSubject {

@@ -1,7 +1,7 @@
 import { autocannonSample } from './autocannon-sample.ts';
 import { checkBreaker } from './breaker-check.ts';
 import { startServerThread } from './server-thread.ts';
-import type { ServerName } from './servers.ts';
+import { floorDescriptions, type ServerName } from './servers.ts';
 import type { HttpPair, HttpSubject } from './types.ts';
 
 const route = "app.get('/', (c) => c.json({ hello: 'world' })); serve on @hono/node-server";
@@ -16,6 +16,13 @@ export const honoPair: HttpPair = {
     'hono-breaker',
     `const app = new Hono(); app.use(breakerMiddleware({ registry })); ${route}`,
   ),
+  floor: {
+    ...honoSubject(
+      'hono-floor',
+      `const app = new Hono(); app.use(async (c, next) => { await next(); }); ${route}`,
+    ),
+    description: floorDescriptions.hono,
+  },
 };
 
 function honoSubject(name: ServerName, setup: string): HttpSubject {

@@ -6,6 +6,7 @@ export interface PreparedPair {
   pair: HttpPair;
   without: PreparedHttp;
   with: PreparedHttp;
+  floor?: PreparedHttp;
 }
 
 /** What was measured of one subject. */
@@ -21,25 +22,36 @@ export interface HttpSeries {
   firstError?: string;
 }
 
-/** Both series of a pair, measured in the same rounds. */
+/** The series of a pair, measured in the same rounds: the floor's too, when it has one. */
 export interface PairSeries {
   without: HttpSeries;
   with: HttpSeries;
+  floor?: HttpSeries;
 }
 
-type Side = 'without' | 'with';
+/** A subject of a pair. */
+export type Side = 'without' | 'floor' | 'with';
 
-// A B B A cancels a steady drift of the machine within the round; alternating it with B A A B
-// cancels whatever going first after the previous pair does (here, in trials, the order of two
-// back-to-back samples moved their ratio by several per cent).
-const orders: readonly (readonly Side[])[] = [
-  ['without', 'with', 'with', 'without'],
-  ['with', 'without', 'without', 'with'],
-];
+/** The subjects of a pair, in table order. */
+function sidesOf(pair: PreparedPair): Side[] {
+  return pair.floor === undefined ? ['without', 'with'] : ['without', 'floor', 'with'];
+}
+
+/**
+ * The order of a round's samples: A B B A (A B C C B A with a floor) cancels a steady drift of
+ * the machine within the round; alternating it with B A A B (C B A A B C) cancels whatever going
+ * first after the previous pair does (here, in trials, the order of two back-to-back samples
+ * moved their ratio by several per cent).
+ */
+function orderOf(pair: PreparedPair, round: number): Side[] {
+  const sides = sidesOf(pair);
+  if (round % 2 === 1) sides.reverse();
+  return [...sides, ...[...sides].reverse()];
+}
 
 /**
  * Samples every pair in interleaved rounds. In each round, each pair takes two samples of each
- * of its subjects, in the order A B B A in one round and B A A B in the next, and the round's
+ * of its subjects (see {@link orderOf} for their order), and the round's
  * figure for a subject pools its two samples; each round starts one pair further along, so a
  * slow patch of the shared machine lands on every pair alike. One untimed sample of `warmupMs`
  * per subject comes first.
@@ -49,26 +61,31 @@ export async function measureHttp(
   plan: HttpPlan,
 ): Promise<Map<string, PairSeries>> {
   const results = new Map<string, PairSeries>();
-  for (const { pair, without, with: withBreaker } of pairs) {
+  for (const prepared of pairs) {
     const series: PairSeries = { without: emptySeries(), with: emptySeries() };
-    results.set(pair.id, series);
-    count(series.without, await sampleAfterSettling(without, plan.warmupMs));
-    count(series.with, await sampleAfterSettling(withBreaker, plan.warmupMs));
+    if (prepared.floor !== undefined) series.floor = emptySeries();
+    results.set(prepared.pair.id, series);
+    for (const side of sidesOf(prepared)) {
+      count(
+        seriesOf(series, side),
+        await sampleAfterSettling(subjectOf(prepared, side), plan.warmupMs),
+      );
+    }
   }
   for (let round = 0; round < plan.rounds; round++) {
     for (let k = 0; k < pairs.length; k++) {
       const prepared = pairs[(round + k) % pairs.length] as PreparedPair;
       const series = results.get(prepared.pair.id) as PairSeries;
-      const pooled = { without: emptySample(), with: emptySample() };
-      for (const side of orders[round % orders.length] as readonly Side[]) {
-        const sample = await sampleAfterSettling(prepared[side], plan.sampleMs);
-        count(series[side], sample);
-        pool(pooled[side], sample);
+      const pooled = new Map<Side, Sample>();
+      for (const side of orderOf(prepared, round)) {
+        const sample = await sampleAfterSettling(subjectOf(prepared, side), plan.sampleMs);
+        count(seriesOf(series, side), sample);
+        if (!pooled.has(side)) pooled.set(side, emptySample());
+        pool(pooled.get(side) as Sample, sample);
       }
-      for (const side of ['without', 'with'] as const) {
-        const { requests, elapsedMs, cpuUs } = pooled[side];
-        series[side].rps.push((requests * 1000) / elapsedMs);
-        series[side].cpuUsPerRequest.push(cpuUs / requests);
+      for (const [side, { requests, elapsedMs, cpuUs }] of pooled) {
+        seriesOf(series, side).rps.push((requests * 1000) / elapsedMs);
+        seriesOf(series, side).cpuUsPerRequest.push(cpuUs / requests);
       }
     }
     plan.onRound?.(round + 1);
@@ -84,6 +101,14 @@ async function sampleAfterSettling(subject: PreparedHttp, ms: number): Promise<S
   globalThis.gc?.();
   await new Promise<void>((resolve) => setImmediate(resolve));
   return subject.sample(ms);
+}
+
+function subjectOf(pair: PreparedPair, side: Side): PreparedHttp {
+  return pair[side] as PreparedHttp;
+}
+
+function seriesOf(series: PairSeries, side: Side): HttpSeries {
+  return series[side] as HttpSeries;
 }
 
 function emptySeries(): HttpSeries {

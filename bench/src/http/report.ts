@@ -1,11 +1,19 @@
 import { markdownTable, type Table, textTable } from '../detect/table.ts';
 import type { Environment } from '../environment.ts';
 import { type Verdict, verdictMarkdown, verdictText } from '../targets.ts';
-import { cpuPerRequest, type HttpResults, keptRatio, medianRps, ratioRange } from './results.ts';
+import {
+  againstFloor,
+  cpuPerRequest,
+  type HttpResults,
+  keptRatio,
+  medianRps,
+  ratioRange,
+} from './results.ts';
 
 const rps = ([value, spread]: [number, number]) =>
   `${Math.round(value).toLocaleString('en')} ±${(spread * 100).toFixed(0)}%`;
 const pct = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
+const signed = (us: number) => `${us < 0 ? '−' : '+'} ${Math.abs(us).toFixed(1)}`;
 
 /** Per pair: median requests per second without and with the breaker, and the kept share. */
 export function httpTable(results: HttpResults): Table {
@@ -17,11 +25,15 @@ export function httpTable(results: HttpResults): Table {
       'with req/s',
       'with ÷ without',
       'lowest–highest round',
+      'floor ÷ without',
+      'with ÷ floor',
       'CPU µs / request',
+      'CPU µs beyond floor',
     ],
     rows: results.pairs.map(({ pair, series }) => {
       const [low, high] = ratioRange(series);
       const [cpu, added] = cpuPerRequest(series);
+      const floor = againstFloor(series);
       return [
         pair.title,
         pair.driver,
@@ -29,7 +41,10 @@ export function httpTable(results: HttpResults): Table {
         rps(medianRps(series, 'with')),
         pct(keptRatio(series)),
         `${pct(low)} – ${pct(high)}`,
-        `${cpu.toFixed(1)} ${added < 0 ? '−' : '+'} ${Math.abs(added).toFixed(1)}`,
+        floor === undefined ? '—' : pct(floor.floorKept),
+        floor === undefined ? '—' : pct(floor.keptOfFloor),
+        `${cpu.toFixed(1)} ${signed(added)}`,
+        floor === undefined ? '—' : signed(floor.cpuBeyondFloor),
       ];
     }),
     labels: 2,
@@ -42,6 +57,7 @@ function setupTable(results: HttpResults): Table {
     header: ['subject', 'breaker', 'setup'],
     rows: results.pairs.flatMap(({ pair }) => [
       [pair.title, 'without', `\`${pair.without.setup}\``],
+      ...(pair.floor === undefined ? [] : [[pair.title, 'floor', `\`${pair.floor.setup}\``]]),
       [pair.title, 'with', `\`${pair.with.setup}\``],
     ]),
     labels: 3,
@@ -56,7 +72,8 @@ export function renderHttpText(results: HttpResults, verdicts: readonly Verdict[
     `second of ${plan.rounds} rounds (± median absolute deviation), each round A B B A or B A A B`,
     `with samples of ${plan.sampleMs} ms. "with ÷ without" is the median of the per-round ratios;`,
     "CPU µs / request is the measured thread's (server or client) without the breaker, + what the",
-    'breaker adds (median of per-round differences).',
+    'breaker adds (median of per-round differences). The floor is the framework with a middleware',
+    'or hook that does only what any adapter must, and no breaker.',
     '',
     textTable(httpTable(results)),
     '',
@@ -97,6 +114,19 @@ export function renderHttpMarkdown(
       'time per request of the thread doing the compared work (the server for Express, Fastify',
       'and Hono, the client for the HTTP clients) without the breaker, and what the breaker adds to it (median of the',
       'per-round differences).',
+    ),
+    '',
+    paragraph(
+      'Express, Fastify and Hono have a third subject, measured in the same rounds: the floor, the',
+      'same app with the least any breaker adapter must do there and no breaker (',
+      `${results.pairs
+        .flatMap(({ pair }) =>
+          pair.floor === undefined ? [] : [`${pair.id}: ${pair.floor.description}`],
+        )
+        .join('; ')}).`,
+      '**floor ÷ without** is what that alone costs the bare route, **with ÷ floor** the share of',
+      "the floor's throughput the adapter keeps, and the last column the server CPU per request",
+      'the adapter adds beyond the floor (median of the per-round differences): its own work.',
     ),
     '',
     markdownTable(httpTable(results)),
@@ -150,7 +180,8 @@ export function renderHttpMarkdown(
     paragraph(
       `One untimed sample of ${plan.warmupMs} ms per subject warms up the JIT and the sockets.`,
       `Then each of ${plan.rounds} rounds takes, for every pair, two samples of ${plan.sampleMs} ms`,
-      'of each subject, in the order A B B A in one round and B A A B in the next, which cancels',
+      'of each subject, in the order A B B A in one round and B A A B in the next (A B C C B A and',
+      'C B A A B C with a floor), which cancels',
       'a steady drift of the machine and the advantage of going first; the round pools the two',
       'samples of a subject, and each round starts one pair further along. Before each sample a',
       "full `gc()` clears the main thread's garbage. After timing, the run checks that no request",

@@ -16,7 +16,7 @@ export interface HttpResults {
 }
 
 /** The median requests per second of one side of a pair, and its spread across rounds. */
-export function medianRps(series: PairSeries, side: keyof PairSeries): [number, number] {
+export function medianRps(series: PairSeries, side: 'without' | 'with'): [number, number] {
   const { rps } = series[side];
   return [median(rps), relativeSpread(rps)];
 }
@@ -27,6 +27,26 @@ export function medianRps(series: PairSeries, side: keyof PairSeries): [number, 
  */
 export function keptRatio(series: PairSeries): number {
   return pairedRatio(series.with.rps, series.without.rps);
+}
+
+/**
+ * For a pair with a floor: the throughput the floor keeps of the bare one (floor ÷ without), and
+ * the breaker of the floor's (with ÷ floor), each the median of the per-round ratios; and the
+ * server CPU per request the breaker adds beyond the floor (the median of the per-round
+ * differences with − floor). Undefined for a pair without a floor.
+ */
+export function againstFloor(
+  series: PairSeries,
+): { floorKept: number; keptOfFloor: number; cpuBeyondFloor: number } | undefined {
+  const floor = series.floor;
+  if (floor === undefined) return undefined;
+  return {
+    floorKept: pairedRatio(floor.rps, series.without.rps),
+    keptOfFloor: pairedRatio(series.with.rps, floor.rps),
+    cpuBeyondFloor: median(
+      series.with.cpuUsPerRequest.map((us, i) => us - (floor.cpuUsPerRequest[i] as number)),
+    ),
+  };
 }
 
 /** The lowest and the highest per-round ratio with ÷ without. */

@@ -35,12 +35,17 @@ export async function runHttp(plan: HttpPlan): Promise<HttpResults> {
   const prepared: PreparedPair[] = [];
   try {
     for (const pair of httpPairs) {
-      const without = await pair.without.prepare(context);
-      const withBreaker = await pair.with.prepare(context).catch(async (error: unknown) => {
-        await without.dispose();
+      const entry: Partial<PreparedPair> = { pair };
+      try {
+        entry.without = await pair.without.prepare(context);
+        entry.with = await pair.with.prepare(context);
+        if (pair.floor !== undefined) entry.floor = await pair.floor.prepare(context);
+      } catch (error) {
+        await entry.without?.dispose();
+        await entry.with?.dispose();
         throw error;
-      });
-      prepared.push({ pair, without, with: withBreaker });
+      }
+      prepared.push(entry as PreparedPair);
     }
     const measured = await measureHttp(prepared, plan);
     const problems: string[] = [];
@@ -49,11 +54,14 @@ export async function runHttp(plan: HttpPlan): Promise<HttpResults> {
       const series = measured.get(entry.pair.id);
       if (series === undefined) continue;
       pairs.push({ pair: entry.pair, series });
-      for (const side of ['without', 'with'] as const) {
-        const { errors, firstError, answered } = series[side];
-        const id = `${entry.pair.id} ${side} the breaker`;
+      for (const side of ['without', 'floor', 'with'] as const) {
+        const sideSeries = series[side];
+        if (sideSeries === undefined) continue;
+        const { errors, firstError, answered } = sideSeries;
+        const id =
+          side === 'floor' ? `${entry.pair.id} floor` : `${entry.pair.id} ${side} the breaker`;
         if (errors > 0) problems.push(`${id}: ${errors} requests went wrong, first: ${firstError}`);
-        const problem = await entry[side].check?.(answered);
+        const problem = await entry[side]?.check?.(answered);
         if (problem !== undefined) problems.push(`${id}: ${problem}`);
       }
     }
@@ -79,6 +87,7 @@ export async function runHttp(plan: HttpPlan): Promise<HttpResults> {
     for (const entry of prepared) {
       await entry.without.dispose();
       await entry.with.dispose();
+      await entry.floor?.dispose();
     }
     await upstream.close();
   }

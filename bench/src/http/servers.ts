@@ -23,6 +23,13 @@ export type ServerName =
 // The floors: the least any breaker adapter costs a request in each framework, with no breaker.
 // An adapter must run when a request arrives (a middleware, a hook) and learn when its response
 // is over: in Express and Fastify a 'close' listener on the response; in Hono, awaiting next().
+
+/** What each framework's floor server does, for the reports. */
+export const floorDescriptions = {
+  express: "a middleware adding a 'close' listener to the response",
+  fastify: "an onRequest hook adding a 'close' listener to the response",
+  hono: 'a middleware that awaits next()',
+} as const;
 const noop = (): void => {};
 const expressFloor: RequestHandler = (_req, res, next) => {
   res.on('close', noop);

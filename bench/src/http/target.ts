@@ -3,7 +3,7 @@ import { expressPair } from './express-pair.ts';
 import { fastifyPair } from './fastify-pair.ts';
 import { fetchPair, undiciPair } from './fetch-pair.ts';
 import { honoPair } from './hono-pair.ts';
-import { cpuPerRequest, type HttpResults, keptRatio, ratioRange } from './results.ts';
+import { againstFloor, cpuPerRequest, type HttpResults, keptRatio, ratioRange } from './results.ts';
 import type { HttpPair } from './types.ts';
 
 /** The least share of the bare throughput a guarded route or client must keep. */
@@ -35,6 +35,13 @@ function judgePair(results: HttpResults, pair: HttpPair, subject: string, side: 
   const ratio = keptRatio(measured.series);
   const [low, high] = ratioRange(measured.series);
   const [cpu, added] = cpuPerRequest(measured.series);
+  const floor = againstFloor(measured.series);
+  const beyondFloor =
+    floor === undefined
+      ? ''
+      : `; the floor (${pair.floor?.description}, no breaker) keeps ${pct(floor.floorKept)} of ` +
+        `the bare throughput, and the adapter keeps ${pct(floor.keptOfFloor)} of the floor's ` +
+        `and adds ${floor.cpuBeyondFloor.toFixed(2)} µs of ${side} CPU beyond it`;
   const straddles =
     low < middlewareKeepsAtLeast && high >= middlewareKeepsAtLeast
       ? '; single rounds fall on both sides of the target, so a rerun may judge otherwise'
@@ -46,6 +53,6 @@ function judgePair(results: HttpResults, pair: HttpPair, subject: string, side: 
       `with ÷ without = ${pct(ratio)}, the median of ${measured.series.with.rps.length} ` +
       `per-round ratios (lowest ${pct(low)}, highest ${pct(high)})${straddles}; as a ` +
       `cross-check, the breaker added ${added.toFixed(2)} µs of ${side} CPU to ` +
-      `${cpu.toFixed(1)} µs per request (${pct(added / cpu)})`,
+      `${cpu.toFixed(1)} µs per request (${pct(added / cpu)})${beyondFloor}`,
   };
 }

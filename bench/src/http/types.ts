@@ -54,4 +54,15 @@ export interface HttpPair {
   driver: string;
   without: HttpSubject;
   with: HttpSubject;
+  /**
+   * The least any adapter built on the same extension point costs, with no breaker: a middleware
+   * or hook that does nothing but what an adapter must (servers only).
+   */
+  floor?: HttpFloor;
+}
+
+/** The floor side of a pair: a subject, and what its extension point does, for the report. */
+export interface HttpFloor extends HttpSubject {
+  /** What the floor does, in words: "a middleware that awaits next()". */
+  description: string;
 }

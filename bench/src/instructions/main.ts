@@ -20,7 +20,7 @@
 import { execFileSync } from 'node:child_process';
 import { positiveInteger } from '../env-number.ts';
 import { describeEnvironment } from '../environment.ts';
-import type { ServerName } from '../http/servers.ts';
+import { floorDescriptions, type ServerName } from '../http/servers.ts';
 import { writeSection } from '../report.ts';
 import { rows as benchRows } from '../rows.ts';
 import { median } from '../stats.ts';
@@ -28,21 +28,9 @@ import { installedVersion } from '../subjects/version.ts';
 import { countCallInstructions, countInstructions } from './count-instructions.ts';
 
 const frameworks = [
-  {
-    id: 'express',
-    title: 'Express 5, breakerMiddleware()',
-    floor: "a middleware adding a 'close' listener to the response",
-  },
-  {
-    id: 'fastify',
-    title: 'Fastify 5, breakerPlugin',
-    floor: "an onRequest hook adding a 'close' listener to the response",
-  },
-  {
-    id: 'hono',
-    title: 'Hono on Node.js, breakerMiddleware()',
-    floor: 'a middleware that awaits next()',
-  },
+  { id: 'express', title: 'Express 5, breakerMiddleware()', floor: floorDescriptions.express },
+  { id: 'fastify', title: 'Fastify 5, breakerPlugin', floor: floorDescriptions.fastify },
+  { id: 'hono', title: 'Hono on Node.js, breakerMiddleware()', floor: floorDescriptions.hono },
 ] as const;
 const sides = ['bare', 'floor', 'breaker'] as const;
 type Side = (typeof sides)[number];
