@@ -78,7 +78,11 @@ export const rows: readonly Row[] = [
       'the circuit is open; the call is refused without calling the function. Its "÷ bare" ' +
       'divides by the bare failing call: both hand the caller a rejection',
     baseline: 'failing',
-    floor: 'awaiting a rejection made once: the least any refusal can cost its caller',
+    floor:
+      'one read of `performance.now()` and awaiting a rejection made once: the least a refusal ' +
+      'can cost its caller when it says how long the circuit stays open (`retryAfterMs`), which ' +
+      'takes a clock read (a breaker with a timer running while open could skip the read, but ' +
+      'not tell the time left)',
     expect: 'reject',
   },
 ];

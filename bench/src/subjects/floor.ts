@@ -15,10 +15,24 @@ const onErr = (error: unknown): never => {
  */
 const through = <T>(fn: () => T): T => fn();
 
+// Where the refusal floor's clock reading goes: kept, as a breaker keeps its own.
+export let lastReading = 0;
+
+/**
+ * The least a refusal costs a breaker that says when to try again: one read of the clock (how
+ * long the circuit stays open, and whether it still is) and a rejection made once. A breaker
+ * that keeps a timer running while it is open could skip the read, but not say how long is left.
+ */
+const refuse = (): Promise<never> => {
+  lastReading = performance.now();
+  return preallocatedRejection;
+};
+
 /**
  * The floors: per row, the least any breaker could cost, done with no breaker at all. A breaker
  * must learn the outcome of a call, which costs one promise reaction more than `await fn()`; a
- * refusal must hand the caller a rejected promise. The engine's targets are ratios to these.
+ * refusal must read the clock and hand the caller a rejected promise. The engine's targets are
+ * ratios to these.
  */
 export const floor: Library = {
   name: 'floor',
@@ -33,8 +47,8 @@ export const floor: Library = {
       prepare: () => ({ op: () => through(throwFresh) }),
     },
     open: {
-      setup: 'await preallocatedRejection',
-      prepare: () => ({ op: () => preallocatedRejection }),
+      setup: 'performance.now(); await preallocatedRejection',
+      prepare: () => ({ op: refuse }),
     },
   },
 };
