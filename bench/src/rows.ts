@@ -76,8 +76,8 @@ export const rows: readonly Row[] = [
     title: 'open, refused call',
     description:
       'the circuit is open; the call is refused without calling the function. Its "÷ bare" ' +
-      'divides by the bare failing call: both hand the caller a rejection',
-    baseline: 'failing',
+      'divides by awaiting a rejection made once, with no clock read',
+    baseline: 'open',
     floor:
       'one read of `performance.now()` and awaiting a rejection made once: the least a refusal ' +
       'can cost its caller when it says how long the circuit stays open (`retryAfterMs`), which ' +

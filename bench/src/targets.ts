@@ -47,11 +47,14 @@ function nearFloor(results: Results, rowId: string, limit: number): Verdict {
   const row = results.rows.find((r) => r.row.id === rowId);
   const target = `${row?.row.title ?? rowId} within ${limit}× of its floor`;
   const ratio = row && vsFloor(results, row);
-  if (ratio === undefined) return { target, met: false, evidence: 'not measured' };
+  if (row === undefined || ratio === undefined) {
+    return { target, met: false, evidence: 'not measured' };
+  }
+  const bare = vsBare(results, row, results.ours);
   return {
     target,
     met: ratio <= limit,
-    evidence: `${results.ours.name} ÷ floor = ${x(ratio)}`,
+    evidence: `${results.ours.name} ÷ floor = ${x(ratio)}${bare === undefined ? '' : ` (÷ bare = ${x(bare)})`}`,
   };
 }
 

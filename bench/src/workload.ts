@@ -44,8 +44,8 @@ export async function throwFresh(): Promise<never> {
 }
 
 /**
- * A rejection made once and handled, so that awaiting it costs only the await: the least any
- * refusal can cost its caller.
+ * A rejection made once and handled, so that awaiting it costs only the await: the open row's
+ * bare baseline, and with one clock read its floor (subjects/floor.ts).
  */
 export const preallocatedRejection: Promise<never> = Promise.reject(failure);
 preallocatedRejection.catch(() => {});
