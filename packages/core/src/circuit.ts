@@ -451,12 +451,17 @@ export class Circuit implements Settler {
     return promise;
   }
 
-  /** What a refusal for `reason` would tell about when to retry, in milliseconds. */
+  /**
+   * What a refusal for `reason` would tell about when to retry, in milliseconds. Asked with no
+   * time, it reads the clock; a clock that throws then is reported and its last reading used:
+   * the error explains a refusal already made, so it must not fail (an adapter answering a
+   * request with it would answer 500 rather than 503).
+   */
   #retryAfterMs(reason: RejectionReason, now?: number): number | undefined {
     if (reason === 'throttled') return throttledRetryAfterMs;
     const phase = this.#phase;
     return phase.kind === 'open' && reason !== 'bulkhead'
-      ? Math.max(0, Math.ceil(phase.until - (now ?? this.now())))
+      ? Math.max(0, Math.ceil(phase.until - (now ?? this.nowWithoutThrowing())))
       : undefined;
   }
 
