@@ -1,43 +1,24 @@
-import { autocannonSample } from './autocannon-sample.ts';
-import { checkBreaker } from './breaker-check.ts';
-import { startServerThread } from './server-thread.ts';
-import { floorDescriptions, type ServerName } from './servers.ts';
-import type { HttpPair, HttpSubject } from './types.ts';
+import { serverSubject } from './server-subject.ts';
+import { floorDescriptions } from './servers.ts';
+import type { HttpPair } from './types.ts';
 
 const route = "app.get('/', async () => ({ hello: 'world' }))";
 
-/** A Fastify 5 route, loaded by autocannon, without and with `breakerPlugin`. */
+/** A Fastify 5 route, loaded by autocannon: bare, with `breakerPlugin`, and with its floor. */
 export const fastifyPair: HttpPair = {
   id: 'fastify',
   title: 'Fastify 5 route, breakerPlugin',
   driver: 'autocannon',
-  without: fastifySubject('fastify', `const app = Fastify(); ${route}`),
-  with: fastifySubject(
+  without: serverSubject('fastify', `const app = Fastify(); ${route}`),
+  with: serverSubject(
     'fastify-breaker',
     `const app = Fastify(); await app.register(breakerPlugin, { registry }); ${route}`,
   ),
   floor: {
-    ...fastifySubject(
+    ...serverSubject(
       'fastify-floor',
       `const app = Fastify(); app.addHook('onRequest', (request, reply, done) => { reply.raw.on('close', noop); done(); }); ${route}`,
     ),
     description: floorDescriptions.fastify,
   },
 };
-
-function fastifySubject(name: ServerName, setup: string): HttpSubject {
-  return {
-    setup,
-    async prepare({ plan }) {
-      const thread = await startServerThread(name);
-      return {
-        sample: (ms) => autocannonSample(thread, plan.concurrency, ms),
-        ...(name === 'fastify-breaker' && {
-          check: async (answered: number) =>
-            checkBreaker(await thread.breakerStats(), answered, 'at least'),
-        }),
-        dispose: () => thread.close(),
-      };
-    },
-  };
-}
