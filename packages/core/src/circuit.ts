@@ -727,7 +727,12 @@ export class Circuit implements Settler {
     if (this.#holdUntil !== undefined && until <= this.#holdUntil) return;
     this.#holdUntil = until;
     const phase = this.#phase;
-    if (phase.kind === 'open' && phase.until < until) this.#phase = { ...phase, until };
+    if (phase.kind !== 'open' || phase.until >= until) return;
+    this.#phase = { ...phase, until };
+    // Published, as an opening is: every process of the fleet leaves the dependency alone as
+    // long as it asked, rather than sending trials when its own open period ends. The state is
+    // still open, so no transition is announced, here or where the fleet takes it.
+    this.#publish();
   }
 
   #open(time: number, attempt: number, reason: TransitionReason, rule?: string): void {
@@ -782,9 +787,14 @@ export class Circuit implements Settler {
   /** A change this process made: it takes the next version and is published to the fleet. */
   #transition(next: Phase, reason: TransitionReason, rule?: string): void {
     const from = this.#enter(next);
+    this.#publish();
+    this.#announce(from, reason, rule);
+  }
+
+  /** Publishes the phase to the fleet as the next version. */
+  #publish(): void {
     const expected = this.#version++;
     this.#binding.publish(sharedStateOf(this.#phase, this.#version), expected);
-    this.#announce(from, reason, rule);
   }
 
   /**

@@ -39,6 +39,25 @@ describe('a breaker with a store', () => {
     expect(b.stats().retryAfterMs).toBe(1_000);
   });
 
+  it('holds every process open as long as a Retry-After that came while open asks', () => {
+    now = 0;
+    const store = new MemoryStore();
+    const [a, b] = fleet(store, 2, { minimumCalls: 1 }) as [CircuitBreaker, CircuitBreaker];
+    const inFlight = a.tryAcquire(); // admitted while closed, answered once the circuit is open
+    const seen: string[] = [];
+    b.on('stateChange', ({ to }) => seen.push(to));
+    fail(a);
+    expect(b.stats().retryAfterMs).toBe(1_000);
+    inFlight?.failure(boom, { retryAfterMs: 60_000 });
+    expect(a.stats().retryAfterMs).toBe(60_000);
+    expect(b.stats().retryAfterMs).toBe(60_000);
+    expect(seen).toEqual(['open']); // the longer period is no new transition
+    now = 1_000;
+    expect(a.tryAcquire() ?? b.tryAcquire()).toBeNull();
+    now = 60_000;
+    expect(b.tryAcquire()).not.toBeNull();
+  });
+
   it('gives a late process the fleet’s current state at start', () => {
     now = 0;
     const store = new MemoryStore();

@@ -4,7 +4,7 @@
 // (see StoreCircuit.adopt), and the store reports it. It leaves the state in Redis (which clock
 // is wrong cannot be told), and the fleet follows the half-open state a breaker publishes when
 // its bounded period ends. An honest state from a clock a little ahead, and a period held open by
-// a Retry-After, are taken as they are. Against a real redis-server, two stores with a breaker
+// a Retry-After (also one that lengthens a period already open), are taken as they are. Against a real redis-server, two stores with a breaker
 // each, on clocks the test drives: the spoiled state is one both breakers follow.
 import { CircuitBreaker, type Permit } from '@tripswitch/core';
 import { afterAll, describe, expect, inject, it, onTestFinished } from 'vitest';
@@ -183,6 +183,19 @@ describe.each(['ioredis 6', 'node-redis 6'] as const)('with %s, two breakers', (
     const change = await opened;
     expect(change).toMatchObject({ to: 'open', reason: 'fleet', openUntil: now() + 60_000 });
     expect(await stored()).toMatchObject({ openUntil: now() + 60_000 });
+    advance(openMs);
+    expect(a.tryAcquire() ?? b.tryAcquire()).toBeNull();
+    expect(events).toEqual([]);
+  });
+
+  it('a Retry-After that lengthens a period already open is followed by the fleet, and not reported', async () => {
+    const { a, b, events, stored, open, now, advance } = await pair();
+    const inFlight = a.tryAcquire(); // admitted while closed, answered once the circuit is open
+    await open();
+    inFlight?.failure(boom, { retryAfterMs: 60_000 });
+    expect(a.toJSON()).toMatchObject({ state: 'open', openUntil: now() + 60_000 });
+    await until(() => expect(b.toJSON()).toEqual(a.toJSON()));
+    expect(await stored()).toMatchObject({ state: 'open', openUntil: now() + 60_000 });
     advance(openMs);
     expect(a.tryAcquire() ?? b.tryAcquire()).toBeNull();
     expect(events).toEqual([]);
