@@ -23,7 +23,10 @@ export class Departures {
     this.#registry = registry;
   }
 
-  /** Takes the names a collection observes; returns the departed names to report zeros for. */
+  /**
+   * Takes the names a collection observes, as it reports them (their `circuit_breaker.name`
+   * values); returns the departed ones to report zeros for.
+   */
   update(present: ReadonlySet<string>): string[] {
     const now = Date.now();
     for (const name of this.#lastSeen) {

@@ -1,4 +1,5 @@
 import type { BreakerRegistry } from '@tripswitch/core';
+import { BreakerLabels } from './breaker-labels.ts';
 import { checkedMeter } from './checked-meter.ts';
 import { observeBreakers } from './observe-breakers.ts';
 import { checkArguments, type InstrumentBreakersOptions } from './options.ts';
@@ -29,7 +30,9 @@ export const meterName = '@tripswitch/opentelemetry';
  * histogram is recorded as calls end (see `buckets`). A `failure` leaves out timeouts, which
  * have their own result. The span event `circuit_breaker.rejected` carries
  * `circuit_breaker.name` and `circuit_breaker.rejection.reason` (`open`, `half_open_full`,
- * `forced_open` or `bulkhead`).
+ * `forced_open` or `bulkhead`). A name longer than `maxNameLength` (120 by default) is cut in
+ * `circuit_breaker.name`, ending in `…` and 16 hexadecimal digits of the whole name, the same on
+ * every instrument and event.
  *
  * @param registry - the breakers to report, including those it creates later.
  * @returns the function that removes the callbacks and stops listening to the breakers (the
@@ -51,18 +54,19 @@ export function instrumentBreakers(
   registry: BreakerRegistry,
   options: InstrumentBreakersOptions = {},
 ): () => void {
-  const { meterProvider, buckets, spanEvents } = checkArguments(registry, options);
+  const { meterProvider, buckets, spanEvents, maxNameLength } = checkArguments(registry, options);
   const meter = checkedMeter(meterProvider, meterName);
   const transitions = new TransitionCounts(registry);
+  const labels = new BreakerLabels(registry, maxNameLength);
   const offs: Array<() => void> = [];
   const stop = (): void => {
     for (const off of offs.splice(0)) off();
   };
   try {
     offs.push(registry.on('stateChange', (change) => transitions.record(change)));
-    offs.push(observeBreakers(meter, registry, transitions));
-    if (buckets !== false) offs.push(recordDurations(meter, registry, buckets));
-    if (spanEvents) offs.push(addRejectionEvents(registry));
+    offs.push(observeBreakers(meter, registry, transitions, labels));
+    if (buckets !== false) offs.push(recordDurations(meter, registry, buckets, labels));
+    if (spanEvents) offs.push(addRejectionEvents(registry, labels));
   } catch (error) {
     // A meter that throws halfway (a provider of the caller's own) leaves nothing listening.
     stop();

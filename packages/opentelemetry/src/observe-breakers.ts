@@ -1,6 +1,7 @@
 import { type BatchObservableCallback, type Meter, ValueType } from '@opentelemetry/api';
 import type { BreakerRegistry } from '@tripswitch/core';
 import { attributeKeys, attributeValue, stateValues } from './attributes.ts';
+import type { BreakerLabels } from './breaker-labels.ts';
 import { Departures } from './departures.ts';
 import type { TransitionCounts } from './transition-counts.ts';
 
@@ -14,6 +15,7 @@ export function observeBreakers(
   meter: Meter,
   registry: Pick<BreakerRegistry, 'size' | 'stats' | 'overflows'>,
   transitions: TransitionCounts,
+  labels: BreakerLabels,
 ): () => void {
   const state = meter.createObservableUpDownCounter('circuit_breaker.state', {
     description:
@@ -71,10 +73,13 @@ export function observeBreakers(
   const departures = new Departures(registry);
   const observe: BatchObservableCallback = (result) => {
     result.observe(overflows, registry.overflows);
+    labels.sweep();
+    // The labels observed: a departed breaker is reported under the label it had.
     const present = new Set<string>();
     for (const stats of registry.stats()) {
-      present.add(stats.name);
-      const breaker = { [attributeKeys.name]: stats.name };
+      const label = labels.of(stats.name);
+      present.add(label);
+      const breaker = { [attributeKeys.name]: label };
       const current = attributeValue(stats.state);
       for (const value of stateValues) {
         result.observe(state, value === current ? 1 : 0, {
@@ -100,8 +105,8 @@ export function observeBreakers(
       result.observe(failureRate, stats.failureRate / 100, breaker);
       result.observe(slowCallRate, stats.slowCallRate / 100, breaker);
     }
-    for (const name of departures.update(present)) {
-      const breaker = { [attributeKeys.name]: name };
+    for (const label of departures.update(present)) {
+      const breaker = { [attributeKeys.name]: label };
       for (const value of stateValues) {
         result.observe(state, 0, { ...breaker, [attributeKeys.state]: value });
       }
@@ -110,7 +115,7 @@ export function observeBreakers(
     }
     for (const { name, from, to, reason, count } of transitions.counts()) {
       result.observe(stateTransitions, count, {
-        [attributeKeys.name]: name,
+        [attributeKeys.name]: labels.of(name),
         [attributeKeys.previousState]: attributeValue(from),
         [attributeKeys.state]: attributeValue(to),
         [attributeKeys.transitionReason]: attributeValue(reason),

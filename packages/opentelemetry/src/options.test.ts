@@ -42,8 +42,27 @@ describe('instrumentBreakers arguments', () => {
 
   it('names the options it has', () => {
     expect(rejection(registry, { tracerProvider: {} }).expected).toBe(
-      'no such option; allowed: meterProvider, buckets, spanEvents',
+      'no such option; allowed: meterProvider, buckets, spanEvents, maxNameLength',
     );
+  });
+
+  it.each([31, 65_537, 1.5, '120', Number.NaN, Number.POSITIVE_INFINITY, null])(
+    'rejects maxNameLength: %o, saying what is allowed',
+    (maxNameLength) => {
+      const error = rejection(registry, { maxNameLength });
+      expect(error.option).toBe('maxNameLength');
+      expect(error.value).toBe(maxNameLength);
+      expect(error.expected).toBe('an integer from 32 to 65536');
+      expect(error.message).toContain('Invalid option "maxNameLength"');
+    },
+  );
+
+  it('accepts maxNameLength from 32 to 65_536', () => {
+    const meterProvider = new MeterProvider();
+    onTestFinished(() => meterProvider.shutdown());
+    for (const maxNameLength of [32, 120, 65_536]) {
+      instrumentBreakers(registry, { meterProvider, maxNameLength })();
+    }
   });
 
   it('leaves the buckets it was given alone', () => {

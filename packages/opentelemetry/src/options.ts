@@ -1,5 +1,6 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import { InvalidOptionError, isBreakerRegistry } from '@tripswitch/core';
+import { checkedMaxNameLength } from '@tripswitch/core/internal';
 
 /** Options of {@link instrumentBreakers}. */
 export interface InstrumentBreakersOptions {
@@ -25,6 +26,19 @@ export interface InstrumentBreakersOptions {
    * @defaultValue true
    */
   spanEvents?: boolean;
+  /**
+   * The longest value of the `circuit_breaker.name` attribute, in UTF-16 code units: an integer
+   * from 32 to 65_536. Names can come from request input (a key made of a path segment or a
+   * host), and a breaker's name is on each of its points (one per state and per result, among
+   * others) and on every span event it adds: unbounded, a registry of long names would make
+   * every export, and the span of every refused request, huge. A longer name is cut to this
+   * length: its first units, `…`, then 16 hexadecimal digits computed from the whole name, the
+   * same at every collection, so two names that start alike keep series of their own (with a
+   * limit of 36, `/tenants/acme-corporation/orders/12345` is
+   * `/tenants/acme-corpo…d5cd80ba7bf12907`). Shorter names are as they are.
+   * @defaultValue 120
+   */
+  maxNameLength?: number;
 }
 
 /** @internal The options with their defaults applied. */
@@ -32,9 +46,11 @@ export interface CheckedOptions {
   meterProvider: MeterProvider | undefined;
   buckets: number[] | false;
   spanEvents: boolean;
+  maxNameLength: number;
 }
 
 const defaultBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+const optionNames = ['meterProvider', 'buckets', 'spanEvents', 'maxNameLength'];
 
 /** @internal Checks the arguments of {@link instrumentBreakers}. */
 export function checkArguments(registry: unknown, options: unknown): CheckedOptions {
@@ -42,16 +58,13 @@ export function checkArguments(registry: unknown, options: unknown): CheckedOpti
     throw new InvalidOptionError('registry', registry, 'a BreakerRegistry from @tripswitch/core');
   }
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidOptionError(
-      'options',
-      options,
-      'an object { meterProvider?, buckets?, spanEvents? }',
-    );
+    throw new InvalidOptionError('options', options, `an object { ${optionNames.join('?, ')}? }`);
   }
   const {
     meterProvider,
     buckets = defaultBuckets,
     spanEvents = true,
+    maxNameLength = 120,
     ...rest
   } = options as Record<string, unknown>;
   const unknown = Object.keys(rest)[0];
@@ -59,7 +72,7 @@ export function checkArguments(registry: unknown, options: unknown): CheckedOpti
     throw new InvalidOptionError(
       unknown,
       rest[unknown],
-      'no such option; allowed: meterProvider, buckets, spanEvents',
+      `no such option; allowed: ${optionNames.join(', ')}`,
     );
   }
   if (
@@ -75,6 +88,7 @@ export function checkArguments(registry: unknown, options: unknown): CheckedOpti
     meterProvider: meterProvider as MeterProvider | undefined,
     buckets: checkBuckets(buckets),
     spanEvents,
+    maxNameLength: checkedMaxNameLength(maxNameLength),
   };
 }
 

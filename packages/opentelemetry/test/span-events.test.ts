@@ -12,7 +12,7 @@ import { isBulkheadFullError, isCircuitOpenError } from '@tripswitch/core';
 import { testClock, testRegistry, trip } from '@tripswitch/test-breakers';
 import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { instrumentBreakers, rejectedEventName } from '../src/index.ts';
-import { manualMeterProvider } from './collect.ts';
+import { manualMeterProvider, pointsOf } from './collect.ts';
 
 let exporter: InMemorySpanExporter;
 let provider: BasicTracerProvider;
@@ -48,14 +48,12 @@ function eventsOf(name: string): string[] {
   );
 }
 
-function instrumented(options: { spanEvents?: boolean } = {}) {
+function instrumented(options: { spanEvents?: boolean; maxNameLength?: number } = {}) {
   const clock = testClock();
   const registry = testRegistry(clock);
-  instrumentBreakers(registry, {
-    meterProvider: manualMeterProvider().meterProvider,
-    ...options,
-  });
-  return { clock, registry };
+  const { meterProvider, collect } = manualMeterProvider();
+  instrumentBreakers(registry, { meterProvider, ...options });
+  return { clock, registry, collect };
 }
 
 describe('the circuit_breaker.rejected span event', () => {
@@ -70,6 +68,21 @@ describe('the circuit_breaker.rejected span event', () => {
     });
     expect(rejectedEventName).toBe('circuit_breaker.rejected');
     expect(eventsOf('checkout')).toEqual(['circuit_breaker.rejected: payments open']);
+  });
+
+  it('names a breaker whose name is over maxNameLength as the metrics do: cut', async () => {
+    const { registry, collect } = instrumented({ maxNameLength: 32 });
+    const long = `/tenants/${'x'.repeat(16_384)}`;
+    const breaker = registry.get(long);
+    trip(breaker);
+    await inSpan('long', async () => {
+      expect(breaker.tryAcquire()).toBeNull();
+    });
+    const [label] = pointsOf(await collect(), 'circuit_breaker.state').map(
+      ({ attributes }) => attributes['circuit_breaker.name'],
+    );
+    expect(label).toMatch(/^\/tenants\/x{6}\u2026[0-9a-f]{16}$/);
+    expect(eventsOf('long')).toEqual([`circuit_breaker.rejected: ${label} open`]);
   });
 
   it('goes to the span of each caller when calls interleave', async () => {

@@ -6,7 +6,7 @@ describe('BreakerRecords', () => {
   it('stays within twice the registry plus 16 while names come and go, without a scrape', () => {
     const registry = new BreakerRegistry({ maxBreakers: 10 });
     const dropped: string[] = [];
-    const records = new BreakerRecords(registry, (name) => dropped.push(name));
+    const records = new BreakerRecords(registry, 120, (name) => dropped.push(name));
     let most = 0;
     for (let i = 0; i < 10_000; i++) {
       const name = `key-${i}`;
@@ -22,7 +22,7 @@ describe('BreakerRecords', () => {
   it('keeps the records of breakers the registry holds, and drops the others on sweep', () => {
     const registry = new BreakerRegistry();
     const dropped: string[] = [];
-    const records = new BreakerRecords(registry, (name, record) =>
+    const records = new BreakerRecords(registry, 120, (name, record) =>
       dropped.push(`${name} ${record.openSince}`),
     );
     registry.get('a');
@@ -35,5 +35,17 @@ describe('BreakerRecords', () => {
     expect(dropped).toEqual(['a 1']);
     expect(records.peek('a')).toBeUndefined();
     expect([...records.entries()].map(([name]) => name)).toEqual(['b']);
+  });
+
+  it("holds each breaker's label: its name, cut to maxNameLength when longer", () => {
+    const registry = new BreakerRegistry();
+    const records = new BreakerRecords(registry, 32, () => {});
+    const long = 'n'.repeat(40);
+    expect(records.get('short').label).toBe('short');
+    expect(records.get('n'.repeat(32)).label).toBe('n'.repeat(32));
+    const { label } = records.get(long);
+    expect(label).toHaveLength(32);
+    expect(label).toMatch(/^n{15}\u2026[0-9a-f]{16}$/);
+    expect(records.get(long).label).toBe(label);
   });
 });

@@ -1,4 +1,5 @@
 import type { BreakerRegistry, CircuitState, TransitionReason } from '@tripswitch/core';
+import { boundedName } from '@tripswitch/core/internal';
 
 /** One kind of state transition of a breaker, and how often it happened. */
 export interface TransitionCount {
@@ -10,6 +11,8 @@ export interface TransitionCount {
 
 /** What the collector learns about one breaker from its events, between scrapes. */
 export interface BreakerRecord {
+  /** The value of the breaker's `name` label: its name, cut to `maxNameLength` if longer. */
+  readonly label: string;
   /** Transitions seen, keyed by `from`, `to` and `reason` joined with spaces. */
   readonly transitions: Map<string, TransitionCount>;
   /** When the circuit left closed (or disabled), in milliseconds since the epoch; while it is out. */
@@ -19,21 +22,26 @@ export interface BreakerRecord {
 }
 
 /**
- * @internal Records per breaker name. A breaker the registry no longer holds (deleted, or evicted
- * past `maxBreakers`) loses its record at the next scrape, or as soon as the records outnumber
- * the registry's breakers twice over, so names that come and go cannot grow memory without bound
- * even when nothing scrapes.
+ * @internal Records per breaker name, each with the breaker's `name` label, computed once when
+ * the record is made rather than at every scrape (a cut name is hashed whole). A breaker the
+ * registry no longer holds (deleted, or evicted past `maxBreakers`) loses its record at the next
+ * scrape, or as soon as the records outnumber the registry's breakers twice over, so names that
+ * come and go cannot grow memory without bound even when nothing scrapes; a label is at most
+ * `maxNameLength` long.
  */
 export class BreakerRecords {
   readonly #records = new Map<string, BreakerRecord>();
   readonly #registry: Pick<BreakerRegistry, 'has' | 'size'>;
+  readonly #maxNameLength: number;
   readonly #onDrop: (name: string, record: BreakerRecord) => void;
 
   constructor(
     registry: Pick<BreakerRegistry, 'has' | 'size'>,
+    maxNameLength: number,
     onDrop: (name: string, record: BreakerRecord) => void,
   ) {
     this.#registry = registry;
+    this.#maxNameLength = maxNameLength;
     this.#onDrop = onDrop;
   }
 
@@ -43,7 +51,12 @@ export class BreakerRecords {
     if (record === undefined) {
       // Amortised: after a sweep at most `size` records remain, so the next one is `size + 16` away.
       if (this.#records.size >= 2 * this.#registry.size + 16) this.sweep();
-      record = { transitions: new Map(), openSince: undefined, hasDurations: false };
+      record = {
+        label: boundedName(name, this.#maxNameLength),
+        transitions: new Map(),
+        openSince: undefined,
+        hasDurations: false,
+      };
       this.#records.set(name, record);
     }
     return record;

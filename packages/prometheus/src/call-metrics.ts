@@ -13,7 +13,9 @@ export function callMetrics({ metricName, registers, snapshot }: MetricContext):
     registers,
     collect() {
       this.reset();
-      for (const { name, totals } of snapshot()) {
+      for (const { stats, record } of snapshot()) {
+        const { totals } = stats;
+        const name = record.label;
         this.inc({ name, result: 'success' }, totals.successes);
         // The core counts a timeout as a failure too; here each call has one result.
         this.inc({ name, result: 'failure' }, totals.failures - totals.timeouts);
@@ -31,7 +33,9 @@ export function callMetrics({ metricName, registers, snapshot }: MetricContext):
     registers,
     collect() {
       this.reset();
-      for (const { name, totals } of snapshot()) this.inc({ name }, totals.slowCalls);
+      for (const { stats, record } of snapshot()) {
+        this.inc({ name: record.label }, stats.totals.slowCalls);
+      }
     },
   });
   new Counter({
@@ -41,7 +45,9 @@ export function callMetrics({ metricName, registers, snapshot }: MetricContext):
     registers,
     collect() {
       this.reset();
-      for (const { name, totals } of snapshot()) this.inc({ name }, totals.fallbacks);
+      for (const { stats, record } of snapshot()) {
+        this.inc({ name: record.label }, stats.totals.fallbacks);
+      }
     },
   });
   new Gauge({
@@ -51,7 +57,9 @@ export function callMetrics({ metricName, registers, snapshot }: MetricContext):
     registers,
     collect() {
       this.reset();
-      for (const { name, failureRate } of snapshot()) this.set({ name }, failureRate / 100);
+      for (const { stats, record } of snapshot()) {
+        this.set({ name: record.label }, stats.failureRate / 100);
+      }
     },
   });
   new Gauge({
@@ -61,7 +69,9 @@ export function callMetrics({ metricName, registers, snapshot }: MetricContext):
     registers,
     collect() {
       this.reset();
-      for (const { name, slowCallRate } of snapshot()) this.set({ name }, slowCallRate / 100);
+      for (const { stats, record } of snapshot()) {
+        this.set({ name: record.label }, stats.slowCallRate / 100);
+      }
     },
   });
 }

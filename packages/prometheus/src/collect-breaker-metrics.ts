@@ -44,7 +44,9 @@ const metricSuffixes = [
  * | `circuit_breaker_registry_overflows_total` | counter: breakers built for a new name and not kept, because every breaker held was open, half-open, forced open or disabled (see `maxBreakers`); their calls ran unguarded | none |
  *
  * `failure` leaves out timeouts, which have their own `result`: add both for every failed call.
- * Transitions are counted from the moment this is called.
+ * Transitions are counted from the moment this is called. A name longer than `maxNameLength`
+ * (120 by default) is cut in the `name` label, ending in `…` and 16 hexadecimal digits of the
+ * whole name, the same in every metric.
  *
  * @param registry - the breakers to expose, including those it creates later.
  * @returns the function that removes the metrics from the prom-client registry and stops
@@ -73,7 +75,12 @@ export function collectBreakerMetrics(
   registry: BreakerRegistry,
   options: BreakerMetricsOptions = {},
 ): () => void {
-  const { register = globalRegister, prefix, buckets } = checkArguments(registry, options);
+  const {
+    register = globalRegister,
+    prefix,
+    buckets,
+    maxNameLength,
+  } = checkArguments(registry, options);
   const metricName = (suffix: string): string => `${prefix}circuit_breaker_${suffix}`;
   const names = [...metricSuffixes, ...(buckets === false ? [] : ['call_duration_seconds'])].map(
     metricName,
@@ -89,13 +96,14 @@ export function collectBreakerMetrics(
   }
 
   let histogram: Histogram<'name'> | undefined;
+  const records = new BreakerRecords(registry, maxNameLength, (_name, record) => {
+    if (record.hasDurations) histogram?.remove({ name: record.label });
+  });
   const context: MetricContext = {
     metricName,
     registers: [register],
-    snapshot: scrapeSnapshot(registry),
-    records: new BreakerRecords(registry, (name, record) => {
-      if (record.hasDurations) histogram?.remove({ name });
-    }),
+    snapshot: scrapeSnapshot(registry, records),
+    records,
   };
   stateMetrics(context);
   callMetrics(context);

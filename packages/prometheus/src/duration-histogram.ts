@@ -21,17 +21,17 @@ export function durationHistogram(
     collect() {
       records.sweep();
       // Every breaker gets its series, with zero counts until its first call.
-      for (const { name } of snapshot()) {
-        const record = records.get(name);
+      for (const { record } of snapshot()) {
         if (record.hasDurations) continue;
         record.hasDurations = true;
-        this.zero({ name });
+        this.zero({ name: record.label });
       }
     },
   });
   const observe = ({ name, durationMs }: { name: string; durationMs: number }): void => {
-    records.get(name).hasDurations = true;
-    histogram.observe({ name }, durationMs / 1000);
+    const record = records.get(name);
+    record.hasDurations = true;
+    histogram.observe({ name: record.label }, durationMs / 1000);
   };
   const offSuccess = registry.on('success', observe);
   const offFailure = registry.on('failure', observe);

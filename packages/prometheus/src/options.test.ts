@@ -53,8 +53,26 @@ describe('collectBreakerMetrics arguments', () => {
       'false, or a non-empty array of increasing finite numbers of seconds > 0',
     );
     expect(rejection(registry, { colour: 'red' }).expected).toBe(
-      'no such option; allowed: register, prefix, buckets',
+      'no such option; allowed: register, prefix, buckets, maxNameLength',
     );
+  });
+
+  it.each([31, 65_537, 1.5, '120', Number.NaN, Number.POSITIVE_INFINITY, null])(
+    'rejects maxNameLength: %o, saying what is allowed',
+    (maxNameLength) => {
+      const error = rejection(registry, { maxNameLength });
+      expect(error.option).toBe('maxNameLength');
+      expect(error.value).toBe(maxNameLength);
+      expect(error.expected).toBe('an integer from 32 to 65536');
+      expect(error.message).toContain('Invalid option "maxNameLength"');
+    },
+  );
+
+  it('accepts maxNameLength from 32 to 65_536', () => {
+    const register = new Registry();
+    for (const maxNameLength of [32, 120, 65_536]) {
+      collectBreakerMetrics(registry, { register, maxNameLength })();
+    }
   });
 
   it('accepts a prefix with colons and underscores, and leaves the options it was given alone', () => {

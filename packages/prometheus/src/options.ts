@@ -1,4 +1,5 @@
 import { InvalidOptionError, isBreakerRegistry } from '@tripswitch/core';
+import { checkedMaxNameLength } from '@tripswitch/core/internal';
 import type { OpenMetricsContentType, PrometheusContentType, Registry } from 'prom-client';
 
 /** A prom-client registry of either exposition format. */
@@ -27,6 +28,18 @@ export interface BreakerMetricsOptions {
    * @defaultValue `[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]`
    */
   buckets?: readonly number[] | false;
+  /**
+   * The longest value of the `name` label, in UTF-16 code units: an integer from 32 to 65_536.
+   * Names can come from request input (a key made of a path segment or a host), and a breaker's
+   * name is in each of its series (about 30 with the default buckets): unbounded, a registry of
+   * long names would make every scrape huge. A longer name is cut to this length: its first
+   * units, `…`, then 16 hexadecimal digits computed from the whole name, the same at every
+   * scrape, so two names that start alike keep series of their own (with a limit of 36,
+   * `/tenants/acme-corporation/orders/12345` is `/tenants/acme-corpo…d5cd80ba7bf12907`).
+   * Shorter names are as they are.
+   * @defaultValue 120
+   */
+  maxNameLength?: number;
 }
 
 /** @internal The options with their defaults applied. */
@@ -34,9 +47,11 @@ export interface CheckedOptions {
   register: MetricsRegister | undefined;
   prefix: string;
   buckets: number[] | false;
+  maxNameLength: number;
 }
 
 const defaultBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const optionNames = ['register', 'prefix', 'buckets', 'maxNameLength'];
 // Prometheus's rule for metric names; the prefix starts every name.
 const metricNamePattern = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
@@ -46,12 +61,13 @@ export function checkArguments(registry: unknown, options: unknown): CheckedOpti
     throw new InvalidOptionError('registry', registry, 'a BreakerRegistry from @tripswitch/core');
   }
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidOptionError('options', options, 'an object { register?, prefix?, buckets? }');
+    throw new InvalidOptionError('options', options, `an object { ${optionNames.join('?, ')}? }`);
   }
   const {
     register,
     prefix = '',
     buckets = defaultBuckets,
+    maxNameLength = 120,
     ...rest
   } = options as Record<string, unknown>;
   const unknown = Object.keys(rest)[0];
@@ -59,7 +75,7 @@ export function checkArguments(registry: unknown, options: unknown): CheckedOpti
     throw new InvalidOptionError(
       unknown,
       rest[unknown],
-      'no such option; allowed: register, prefix, buckets',
+      `no such option; allowed: ${optionNames.join(', ')}`,
     );
   }
   if (register !== undefined && !isRegister(register)) {
@@ -72,7 +88,12 @@ export function checkArguments(registry: unknown, options: unknown): CheckedOpti
       'a string of letters, digits, underscores and colons that does not start with a digit',
     );
   }
-  return { register, prefix, buckets: checkBuckets(buckets) };
+  return {
+    register,
+    prefix,
+    buckets: checkBuckets(buckets),
+    maxNameLength: checkedMaxNameLength(maxNameLength),
+  };
 }
 
 function checkBuckets(buckets: unknown): number[] | false {

@@ -7,7 +7,7 @@ import { circuitStates, letsCallsThrough, stateCodes } from './state-code.ts';
  * `circuit_breaker_state_code` (the state as a number) and
  * `circuit_breaker_open_since_timestamp_seconds`.
  */
-export function stateMetrics({ metricName, registers, snapshot, records }: MetricContext): void {
+export function stateMetrics({ metricName, registers, snapshot }: MetricContext): void {
   new Gauge({
     name: metricName('state'),
     help: 'Whether the circuit is in this state (1) or not (0): closed, open, half-open, disabled or forced-open.',
@@ -15,9 +15,9 @@ export function stateMetrics({ metricName, registers, snapshot, records }: Metri
     registers,
     collect() {
       this.reset();
-      for (const { name, state } of snapshot()) {
+      for (const { stats, record } of snapshot()) {
         for (const candidate of circuitStates) {
-          this.set({ name, state: candidate }, candidate === state ? 1 : 0);
+          this.set({ name: record.label, state: candidate }, candidate === stats.state ? 1 : 0);
         }
       }
     },
@@ -29,7 +29,9 @@ export function stateMetrics({ metricName, registers, snapshot, records }: Metri
     registers,
     collect() {
       this.reset();
-      for (const { name, state } of snapshot()) this.set({ name }, stateCodes[state]);
+      for (const { stats, record } of snapshot()) {
+        this.set({ name: record.label }, stateCodes[stats.state]);
+      }
     },
   });
   new Gauge({
@@ -39,16 +41,14 @@ export function stateMetrics({ metricName, registers, snapshot, records }: Metri
     registers,
     collect() {
       this.reset();
-      for (const { name, state } of snapshot()) {
-        if (letsCallsThrough(state)) {
-          const record = records.peek(name);
-          if (record !== undefined) record.openSince = undefined;
+      for (const { stats, record } of snapshot()) {
+        if (letsCallsThrough(stats.state)) {
+          record.openSince = undefined;
           continue;
         }
-        const record = records.get(name);
         // Out of closed before this collector could see it leave: first seen now.
         record.openSince ??= Date.now();
-        this.set({ name }, record.openSince / 1000);
+        this.set({ name: record.label }, record.openSince / 1000);
       }
     },
   });

@@ -19,9 +19,9 @@ export function transitionMetrics(
     collect() {
       this.reset();
       records.sweep();
-      for (const [name, record] of records.entries()) {
+      for (const [, record] of records.entries()) {
         for (const { from, to, reason, count } of record.transitions.values()) {
-          this.inc({ name, from, to, reason }, count);
+          this.inc({ name: record.label, from, to, reason }, count);
         }
       }
     },
