@@ -62,11 +62,6 @@ export class BreakerRecords {
     return record;
   }
 
-  /** The record of `name`, if there is one. */
-  peek(name: string): BreakerRecord | undefined {
-    return this.#records.get(name);
-  }
-
   /** Every record, by breaker name. */
   entries(): MapIterator<[string, BreakerRecord]> {
     return this.#records.entries();
