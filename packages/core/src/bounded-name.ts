@@ -4,7 +4,8 @@ import { InvalidOptionError } from './errors.ts';
 const idLength = 16;
 
 /**
- * A breaker name as a metric label or attribute of at most `maxLength` UTF-16 code units.
+ * A breaker name as a metric label, an attribute or a name in a health report, of at most
+ * `maxLength` UTF-16 code units.
  * Names can come from request input (a path segment, a host), so without a bound a label could
  * be as long as a request line, in every series of every breaker. A name of `maxLength`
  * units or fewer is returned as it is. A longer one gives exactly `maxLength` units (one fewer
@@ -39,14 +40,20 @@ export function boundedName(name: string, maxLength: number): string {
 }
 
 /**
- * The `maxNameLength` the metrics packages accept: at least room for a few units of the name
+ * @internal The `maxNameLength` of the packages that show names with {@link boundedName} (the
+ * metrics packages, the health reports) when none is given.
+ */
+export const defaultMaxNameLength = 120;
+
+/**
+ * The `maxNameLength` the metrics packages and health reports accept: at least room for a few units of the name
  * beside `…` and the 16 digits, and at most what no label needs to exceed.
  */
 const maxNameLengthLimits = { min: 32, max: 65_536 } as const;
 
 /**
- * @internal Checks a `maxNameLength` option of a package that labels metrics with
- * {@link boundedName}, and returns it; throws `InvalidOptionError` naming what is allowed.
+ * @internal Checks a `maxNameLength` option of a package that shows names with
+ * {@link boundedName} (metrics labels, health reports), and returns it; throws `InvalidOptionError` naming what is allowed.
  */
 export function checkedMaxNameLength(value: unknown): number {
   if (

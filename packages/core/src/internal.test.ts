@@ -7,6 +7,7 @@ it('exports exactly these names, with no default export', () => {
   expect(Object.keys(internal).sort()).toEqual([
     'acquirePermit',
     'answerRefusal',
+    'boundedHealth',
     'boundedName',
     'brandTripswitchError',
     'checkCircuitsHealthOptions',
@@ -16,6 +17,7 @@ it('exports exactly these names, with no default export', () => {
     'checkedKey',
     'checkedMaxNameLength',
     'combinedHealth',
+    'defaultMaxNameLength',
     'findRefusal',
     'httpClientBreakers',
     'ignoredVerdict',

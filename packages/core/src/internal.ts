@@ -6,7 +6,7 @@
  * without a promise when nothing can make the call wait, fallbacks delivered as a client's
  * response, finding a refusal in an error's `cause` chain, branding an adapter's error as a
  * Tripswitch error, recognising a thenable, reading a user predicate's answer, bounding a breaker
- * name used as a metric label.
+ * name used as a metric label or listed by a health endpoint.
  *
  * **Internal: no stability promise.** Anything here may change or go in any release, a patch
  * included, in step with the adapters released beside it. Authors of other adapters may use it,
@@ -20,12 +20,13 @@
  * const refusal = findRefusal(error); // the CircuitOpenError inside got's RequestError, say
  * ```
  */
-export { boundedName, checkedMaxNameLength } from './bounded-name.ts';
+export { boundedName, checkedMaxNameLength, defaultMaxNameLength } from './bounded-name.ts';
 export { brandTripswitchError } from './errors.ts';
 export { acquirePermit } from './http/acquire-permit.ts';
 export { checkNameAndKey, checkRegistryAndMaxKeys } from './http/adapter-breaker-options.ts';
 export { type AdapterOptionNames, optionNamesChecker } from './http/adapter-option-names.ts';
 export {
+  boundedHealth,
   checkCircuitsHealthOptions,
   combinedHealth,
   type HealthSource,

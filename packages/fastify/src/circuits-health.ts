@@ -1,5 +1,5 @@
 import type { BreakerRegistry } from '@tripswitch/core';
-import { checkCircuitsHealthOptions } from '@tripswitch/core/internal';
+import { boundedHealth, checkCircuitsHealthOptions } from '@tripswitch/core/internal';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Registration } from './registration.ts';
 
@@ -17,6 +17,18 @@ export interface CircuitsHealthOptions {
    * @defaultValue 503
    */
   degradedStatus?: number;
+  /**
+   * The longest breaker name the report shows, in UTF-16 code units: an integer from 32 to
+   * 65_536. Names can come from request input (a key made of a path segment or a host, up to
+   * some 16 KB), and the report lists every breaker, so a registry full of long keys would make
+   * every health check megabytes long. A longer name is cut to this length: its first units,
+   * `…`, then 16 hexadecimal digits computed from the whole name, so names that start alike
+   * stay apart (with a limit of 36, `/tenants/acme-corporation/orders/12345` is
+   * `/tenants/acme-corpo…d5cd80ba7bf12907`), the label the metrics packages give it at the
+   * same limit. Shorter names are as they are.
+   * @defaultValue 120
+   */
+  maxNameLength?: number;
 }
 
 /** A route handler of {@link circuitsHealth}. */
@@ -26,10 +38,11 @@ export type CircuitsHealthHandler = (request: FastifyRequest, reply: FastifyRepl
 const healthHandlers = new WeakSet<object>();
 
 /**
- * A route handler that reports the breakers' health as JSON: `{ status, breakers }`, with each
- * breaker's name, state, failure rate, slow-call rate, calls in the window and refusals so far
- * (`BreakerRegistry.health()`). It answers 200 when every circuit is closed (or disabled), and
- * `degradedStatus` (503) when any is open, forced open or half-open.
+ * A route handler that reports the breakers' health as JSON: `{ status, overflows, breakers }`,
+ * with each breaker's name (cut to `maxNameLength`), state, failure rate, slow-call rate, calls
+ * in the window and refusals so far (`BreakerRegistry.health()`). It answers 200 when every
+ * circuit is closed (or disabled), and `degradedStatus` (503) when any is open, forced open or
+ * half-open.
  *
  * Without `registry` it reports the registry of the {@link breakerPlugin} registration nearest
  * to its route (`app.breakers`). Its route is never guarded or counted by the plugin, so an open
@@ -46,7 +59,7 @@ const healthHandlers = new WeakSet<object>();
  * ```
  */
 export function circuitsHealth(options: CircuitsHealthOptions = {}): CircuitsHealthHandler {
-  const { registry, degradedStatus } = checkCircuitsHealthOptions(options);
+  const { registry, degradedStatus, maxNameLength } = checkCircuitsHealthOptions(options);
   const handler: CircuitsHealthHandler = function circuitsHealth(request, reply) {
     const source = registry ?? Registration.nearest(request.server)?.registry;
     if (source === undefined) {
@@ -54,7 +67,7 @@ export function circuitsHealth(options: CircuitsHealthOptions = {}): CircuitsHea
         'circuitsHealth() has no breakers to report: register breakerPlugin in this scope or an enclosing one, or pass circuitsHealth({ registry })',
       );
     }
-    const health = source.health();
+    const health = boundedHealth(source.health(), maxNameLength);
     reply
       .code(health.status === 'ok' ? 200 : degradedStatus)
       .header('content-type', 'application/json; charset=utf-8')

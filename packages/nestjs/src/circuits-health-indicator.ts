@@ -1,10 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { BreakerRegistry, type RegistryHealth } from '@tripswitch/core';
+import { boundedHealth, defaultMaxNameLength } from '@tripswitch/core/internal';
 
 /** What {@link CircuitsHealthIndicator.isHealthy} reports under its key. */
 export interface CircuitsHealthDetails {
-  /** Every breaker of the application: name, state, rates, calls in the window, refusals. */
+  /**
+   * Every breaker of the application: name, state, rates, calls in the window, refusals. A name
+   * longer than 120 UTF-16 code units is cut to 120: its first units, `…`, then 16 hexadecimal
+   * digits computed from the whole name, so names that start alike stay apart.
+   */
   breakers: RegistryHealth['breakers'];
   /**
    * Calls served unguarded by a breaker the registry could not keep, because every breaker it
@@ -17,7 +22,9 @@ export interface CircuitsHealthDetails {
  * A `@nestjs/terminus` health indicator that reports every breaker of the application's
  * registry: `up` when every circuit is closed (or disabled), `down` when any is open, forced
  * open or half-open, with each breaker's state and rates and the registry's overflows
- * (`BreakerRegistry.health()`).
+ * (`BreakerRegistry.health()`). Breaker names can come from request input, so one longer than
+ * 120 UTF-16 code units is cut to 120 (see {@link CircuitsHealthDetails.breakers}), which keeps
+ * the report small however long the keys are.
  *
  * Add it to the providers of the module that imports `TerminusModule`. Whether an open circuit
  * should fail a probe is yours to choose: a readiness check that reports it takes the instance
@@ -73,7 +80,10 @@ export class CircuitsHealthIndicator {
       status: 'up' | 'down';
     }
   > {
-    const { status, breakers, overflows } = this.#registry.health();
+    const { status, breakers, overflows } = boundedHealth(
+      this.#registry.health(),
+      defaultMaxNameLength,
+    );
     const details = { breakers, overflows } satisfies CircuitsHealthDetails;
     const session = this.#indicators.check(key);
     return (status === 'ok' ? session.up(details) : session.down(details)) as Record<

@@ -43,7 +43,7 @@ class HealthController {
 })
 class HealthModule {}
 
-const breakerHealth = (name: string, state: string) => ({
+const breakerHealth = (name: unknown, state: string) => ({
   name,
   state,
   failureRate: expect.any(Number),
@@ -51,6 +51,9 @@ const breakerHealth = (name: string, state: string) => ({
   calls: expect.any(Number),
   rejected: expect.any(Number),
 });
+
+/** A name cut to 120 units: its first units, `…` and 16 hexadecimal digits of the whole name. */
+const cutName = /^.{103}\u2026[0-9a-f]{16}$/s;
 
 describe('CircuitsHealthIndicator (@tripswitch/nestjs/terminus)', () => {
   it('reports every breaker: up while all are closed, down (503) when any is not', async () => {
@@ -119,7 +122,10 @@ describe('CircuitsHealthIndicator (@tripswitch/nestjs/terminus)', () => {
       code: 200,
       breakers: [
         breakerHealth('smtp', 'disabled'),
-        ...odd.map((name) => breakerHealth(name, 'closed')),
+        ...odd.map((name) =>
+          // Longer than 120 units: cut to 120 (see the test below).
+          breakerHealth(name.length > 120 ? expect.stringMatching(cutName) : name, 'closed'),
+        ),
       ],
     });
 
@@ -155,6 +161,32 @@ describe('CircuitsHealthIndicator (@tripswitch/nestjs/terminus)', () => {
     expect(await response.json()).toMatchObject({
       error: { circuits: { status: 'down', overflows: 2 } },
     });
+  });
+
+  it('cuts names longer than 120 units, as keys from request input can be', async () => {
+    const { app, get } = await startApp({
+      imports: [TripswitchModule.forRoot(), HealthModule],
+      providers: [Mailer],
+    });
+    const registry = app.get(BreakerRegistry);
+    // Two names of 16 KB that share their first 10 KB, as keys made of long paths do.
+    const shared = 'p'.repeat(10_000);
+    registry.get(shared + 'a'.repeat(6_384));
+    registry.get(shared + 'b'.repeat(6_384));
+
+    const response = await get('/health');
+    const text = await response.text();
+    const { breakers } = (
+      JSON.parse(text) as { info: { circuits: { breakers: { name: string }[] } } }
+    ).info.circuits;
+
+    const [smtp, first, second] = breakers.map(({ name }) => name);
+    expect(smtp).toBe('smtp');
+    expect(first).toMatch(cutName);
+    expect(second).toMatch(cutName);
+    expect(first?.startsWith(shared.slice(0, 103))).toBe(true);
+    expect(first).not.toBe(second);
+    expect(text.length).toBeLessThan(2_000);
   });
 
   it('reports under the key it is given', async () => {

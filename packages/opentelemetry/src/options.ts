@@ -1,6 +1,6 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import { InvalidOptionError, isBreakerRegistry } from '@tripswitch/core';
-import { checkedMaxNameLength } from '@tripswitch/core/internal';
+import { checkedMaxNameLength, defaultMaxNameLength } from '@tripswitch/core/internal';
 
 /** Options of {@link instrumentBreakers}. */
 export interface InstrumentBreakersOptions {
@@ -64,7 +64,7 @@ export function checkArguments(registry: unknown, options: unknown): CheckedOpti
     meterProvider,
     buckets = defaultBuckets,
     spanEvents = true,
-    maxNameLength = 120,
+    maxNameLength = defaultMaxNameLength,
     ...rest
   } = options as Record<string, unknown>;
   const unknown = Object.keys(rest)[0];

@@ -1,5 +1,5 @@
 import { InvalidOptionError, isBreakerRegistry } from '@tripswitch/core';
-import { checkedMaxNameLength } from '@tripswitch/core/internal';
+import { checkedMaxNameLength, defaultMaxNameLength } from '@tripswitch/core/internal';
 import type { OpenMetricsContentType, PrometheusContentType, Registry } from 'prom-client';
 
 /** A prom-client registry of either exposition format. */
@@ -67,7 +67,7 @@ export function checkArguments(registry: unknown, options: unknown): CheckedOpti
     register,
     prefix = '',
     buckets = defaultBuckets,
-    maxNameLength = 120,
+    maxNameLength = defaultMaxNameLength,
     ...rest
   } = options as Record<string, unknown>;
   const unknown = Object.keys(rest)[0];

@@ -1,0 +1,90 @@
+// circuitsHealth() cuts long breaker names: a key can come from request input, and the report
+// lists every breaker, so 16 KB names would make each health check megabytes long.
+import { BreakerRegistry, isInvalidOptionError, type RegistryHealth } from '@tripswitch/core';
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { breakerPlugin, type CircuitsHealthOptions, circuitsHealth } from '../src/index.ts';
+import { clientOf, transports } from './client.ts';
+
+// Two names of 16 KB that share their first 10 KB, as keys made of long paths do.
+const shared = 'p'.repeat(10_000);
+const long = shared + 'a'.repeat(6_384);
+const alike = shared + 'b'.repeat(6_384);
+/** How a cut name ends: `…` and 16 hexadecimal digits of the whole name. */
+const cutEnd = /\u2026[0-9a-f]{16}$/;
+
+/** The report's breaker names, and how long the whole answer was. */
+function namesOf(body: string): { names: string[]; length: number } {
+  const health = JSON.parse(body) as RegistryHealth;
+  return { names: health.breakers.map(({ name }) => name), length: body.length };
+}
+
+describe.each(transports)('%s: circuitsHealth() with long names', (transport) => {
+  async function report(registry: BreakerRegistry, options: CircuitsHealthOptions = {}) {
+    const app = Fastify();
+    app.get('/health/circuits', circuitsHealth({ registry, ...options }));
+    const client = await clientOf(app, transport);
+    const reply = await client.get('/health/circuits');
+    expect(reply.status).toBe(200);
+    return namesOf(reply.body);
+  }
+
+  it('cuts a 16 KB name to 120 units, apart from another that starts alike', async () => {
+    const registry = new BreakerRegistry();
+    for (const name of ['payments', long, alike]) registry.get(name);
+
+    const { names, length } = await report(registry);
+
+    const [short, first, second] = names;
+    expect(short).toBe('payments');
+    for (const name of [first, second]) {
+      expect(name).toHaveLength(120);
+      expect(name).toMatch(cutEnd);
+      expect(name?.startsWith(shared.slice(0, 103))).toBe(true);
+    }
+    expect(first).not.toBe(second);
+    expect(length).toBeLessThan(1_000);
+  });
+
+  it('cuts to maxNameLength when given', async () => {
+    const registry = new BreakerRegistry();
+    for (const name of [long, 'x'.repeat(40), 'payments']) registry.get(name);
+
+    const { names } = await report(registry, { maxNameLength: 40 });
+
+    expect(names[0]).toHaveLength(40);
+    expect(names[0]).toMatch(cutEnd);
+    expect(names.slice(1)).toEqual(['x'.repeat(40), 'payments']);
+  });
+
+  it('cuts the names of keys taken from the request, from the plugin’s registry', async () => {
+    const app = Fastify();
+    await app.register(breakerPlugin, { key: (request) => request.url });
+    app.get('/health/circuits', circuitsHealth());
+    app.get('/*', async () => 'ok');
+    const client = await clientOf(app, transport);
+    const path = `/${'t'.repeat(8_000)}`;
+    expect((await client.get(path)).status).toBe(200);
+    expect((await client.get('/orders')).status).toBe(200);
+
+    const { names } = namesOf((await client.get('/health/circuits')).body);
+
+    expect(names).toHaveLength(2);
+    expect(names[0]).toHaveLength(120);
+    expect(names[0]).toMatch(/^\/t+\u2026[0-9a-f]{16}$/);
+    expect(names[1]).toBe('/orders');
+  });
+});
+
+describe('circuitsHealth() options', () => {
+  it.each([31, 65_537, 1.5, '120'])('refuses maxNameLength: %j', (value) => {
+    let thrown: unknown;
+    try {
+      circuitsHealth({ maxNameLength: value as number });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isInvalidOptionError(thrown)).toBe(true);
+    expect(thrown).toMatchObject({ option: 'maxNameLength', value });
+  });
+});
