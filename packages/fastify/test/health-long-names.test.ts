@@ -1,23 +1,13 @@
 // circuitsHealth() cuts long breaker names: a key can come from request input, and the report
 // lists every breaker, so 16 KB names would make each health check megabytes long.
-import { BreakerRegistry, isInvalidOptionError, type RegistryHealth } from '@tripswitch/core';
+import { BreakerRegistry, isInvalidOptionError } from '@tripswitch/core';
+import { cutNameEnd, healthNames, longNames } from '@tripswitch/test-breakers';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { breakerPlugin, type CircuitsHealthOptions, circuitsHealth } from '../src/index.ts';
 import { clientOf, transports } from './client.ts';
 
-// Two names of 16 KB that share their first 10 KB, as keys made of long paths do.
-const shared = 'p'.repeat(10_000);
-const long = shared + 'a'.repeat(6_384);
-const alike = shared + 'b'.repeat(6_384);
-/** How a cut name ends: `…` and 16 hexadecimal digits of the whole name. */
-const cutEnd = /\u2026[0-9a-f]{16}$/;
-
-/** The report's breaker names, and how long the whole answer was. */
-function namesOf(body: string): { names: string[]; length: number } {
-  const health = JSON.parse(body) as RegistryHealth;
-  return { names: health.breakers.map(({ name }) => name), length: body.length };
-}
+const { shared, long, alike } = longNames;
 
 describe.each(transports)('%s: circuitsHealth() with long names', (transport) => {
   async function report(registry: BreakerRegistry, options: CircuitsHealthOptions = {}) {
@@ -26,7 +16,7 @@ describe.each(transports)('%s: circuitsHealth() with long names', (transport) =>
     const client = await clientOf(app, transport);
     const reply = await client.get('/health/circuits');
     expect(reply.status).toBe(200);
-    return namesOf(reply.body);
+    return healthNames(reply.body);
   }
 
   it('cuts a 16 KB name to 120 units, apart from another that starts alike', async () => {
@@ -39,7 +29,7 @@ describe.each(transports)('%s: circuitsHealth() with long names', (transport) =>
     expect(short).toBe('payments');
     for (const name of [first, second]) {
       expect(name).toHaveLength(120);
-      expect(name).toMatch(cutEnd);
+      expect(name).toMatch(cutNameEnd);
       expect(name?.startsWith(shared.slice(0, 103))).toBe(true);
     }
     expect(first).not.toBe(second);
@@ -53,7 +43,7 @@ describe.each(transports)('%s: circuitsHealth() with long names', (transport) =>
     const { names } = await report(registry, { maxNameLength: 40 });
 
     expect(names[0]).toHaveLength(40);
-    expect(names[0]).toMatch(cutEnd);
+    expect(names[0]).toMatch(cutNameEnd);
     expect(names.slice(1)).toEqual(['x'.repeat(40), 'payments']);
   });
 
@@ -67,7 +57,7 @@ describe.each(transports)('%s: circuitsHealth() with long names', (transport) =>
     expect((await client.get(path)).status).toBe(200);
     expect((await client.get('/orders')).status).toBe(200);
 
-    const { names } = namesOf((await client.get('/health/circuits')).body);
+    const { names } = healthNames((await client.get('/health/circuits')).body);
 
     expect(names).toHaveLength(2);
     expect(names[0]).toHaveLength(120);

@@ -1,7 +1,8 @@
 /**
  * @module
  * Breaker fixtures shared by the packages' tests: a clock the test moves by hand, registries on
- * it, a wait for the next outcome a breaker records, and a registry that counts its listeners.
+ * it, a wait for the next outcome a breaker records, a registry that counts its listeners, and
+ * names as long as a key from request input can make them.
  */
 import {
   type BreakerEventName,
@@ -131,3 +132,5 @@ export class CountingRegistry extends BreakerRegistry {
     };
   }
 }
+
+export { cutNameEnd, healthNames, longNames } from './long-names.ts';
