@@ -30,9 +30,9 @@ export const meterName = '@tripswitch/opentelemetry';
  * histogram is recorded as calls end (see `buckets`). A `failure` leaves out timeouts, which
  * have their own result. The span event `circuit_breaker.rejected` carries
  * `circuit_breaker.name` and `circuit_breaker.rejection.reason` (`open`, `half_open_full`,
- * `forced_open`, `throttled` or `bulkhead`). A name longer than `maxNameLength` (120 by default) is cut in
- * `circuit_breaker.name`, ending in `…` and 16 hexadecimal digits of the whole name, the same on
- * every instrument and event.
+ * `forced_open`, `throttled` or `bulkhead`). A name longer than `maxNameLength` (120 by default)
+ * is cut in `circuit_breaker.name`, ending in `…` and 16 hexadecimal digits of the whole name,
+ * the same on every instrument and event.
  *
  * @param registry - the breakers to report, including those it creates later.
  * @returns the function that removes the callbacks and stops listening to the breakers (the
