@@ -1,7 +1,37 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { BreakerRegistry, type RegistryHealth } from '@tripswitch/core';
-import { boundedHealth, defaultMaxNameLength } from '@tripswitch/core/internal';
+import { BreakerRegistry, InvalidOptionError, type RegistryHealth } from '@tripswitch/core';
+import {
+  boundedHealth,
+  checkedMaxNameLength,
+  defaultMaxNameLength,
+} from '@tripswitch/core/internal';
+
+/** Options of {@link CircuitsHealthIndicator.isHealthy}. */
+export interface CircuitsHealthCheckOptions {
+  /**
+   * The longest breaker name the report shows, in UTF-16 code units: an integer from 32 to
+   * 65_536. Names can come from request input (a key made of a path segment, up to some 16 KB),
+   * and the report lists every breaker; a longer name is cut to its first units, `…` and 16
+   * hexadecimal digits of the whole name, the label the metrics packages give it.
+   * @defaultValue 120
+   */
+  maxNameLength?: number | undefined;
+}
+
+/** The `maxNameLength` of `options`, checked; the default without one. */
+function maxNameLengthOf(options: unknown): number {
+  if (options === undefined) return defaultMaxNameLength;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidOptionError('options', options, 'an object { maxNameLength? }');
+  }
+  const { maxNameLength = defaultMaxNameLength, ...rest } = options as Record<string, unknown>;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) {
+    throw new InvalidOptionError(unknown, rest[unknown], 'no such option; allowed: maxNameLength');
+  }
+  return checkedMaxNameLength(maxNameLength);
+}
 
 /** What {@link CircuitsHealthIndicator.isHealthy} reports under its key. */
 export interface CircuitsHealthDetails {
@@ -70,9 +100,14 @@ export class CircuitsHealthIndicator {
   /**
    * The health of every breaker, under `key` in terminus's report.
    * @param key - the key in the report. @defaultValue `'circuits'`
+   * @param options - `maxNameLength`: the longest breaker name reported, in UTF-16 code units, an
+   * integer from 32 to 65_536 (default 120); a longer one is cut to its first units, `…` and 16
+   * hexadecimal digits of the whole name.
+   * @throws `InvalidOptionError` for an unknown option or a bad `maxNameLength`.
    */
   isHealthy<const Key extends string = 'circuits'>(
     key: Key = 'circuits' as Key,
+    options?: CircuitsHealthCheckOptions,
   ): Record<
     Key,
     CircuitsHealthDetails & {
@@ -82,7 +117,7 @@ export class CircuitsHealthIndicator {
   > {
     const { status, breakers, overflows } = boundedHealth(
       this.#registry.health(),
-      defaultMaxNameLength,
+      maxNameLengthOf(options),
     );
     const details = { breakers, overflows } satisfies CircuitsHealthDetails;
     const session = this.#indicators.check(key);

@@ -16,6 +16,7 @@
  * ```
  */
 export {
+  type CircuitsHealthCheckOptions,
   type CircuitsHealthDetails,
   CircuitsHealthIndicator,
 } from './circuits-health-indicator.ts';

@@ -1,5 +1,6 @@
 import { Controller, Get, Injectable, Module } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
+import { InvalidOptionError } from '@tripswitch/core';
 import { describe, expect, it } from 'vitest';
 import { BreakerRegistry, CircuitBreaker, TripswitchModule } from '../src/index.ts';
 import { CircuitsHealthIndicator } from '../src/terminus.ts';
@@ -33,6 +34,12 @@ class HealthController {
   @HealthCheck()
   named() {
     return this.#health.check([() => this.#circuits.isHealthy('breakers')]);
+  }
+
+  @Get('short')
+  @HealthCheck()
+  short() {
+    return this.#health.check([() => this.#circuits.isHealthy('circuits', { maxNameLength: 40 })]);
   }
 }
 
@@ -187,6 +194,30 @@ describe('CircuitsHealthIndicator (@tripswitch/nestjs/terminus)', () => {
     expect(first?.startsWith(shared.slice(0, 103))).toBe(true);
     expect(first).not.toBe(second);
     expect(text.length).toBeLessThan(2_000);
+  });
+
+  it('cuts names to the maxNameLength it is given, and refuses a bad one', async () => {
+    const { app, get } = await startApp({
+      imports: [TripswitchModule.forRoot(), HealthModule],
+      providers: [Mailer],
+    });
+    app.get(BreakerRegistry).get('n'.repeat(41));
+    app.get(BreakerRegistry).get('m'.repeat(40));
+
+    const { info } = (await (await get('/health/short')).json()) as {
+      info: { circuits: { breakers: { name: string }[] } };
+    };
+    const names = info.circuits.breakers.map(({ name }) => name);
+    expect(names).toEqual([
+      'smtp',
+      expect.stringMatching(/^n{23}\u2026[0-9a-f]{16}$/),
+      'm'.repeat(40),
+    ]);
+
+    const indicator = app.get(CircuitsHealthIndicator, { strict: false });
+    for (const options of [{ maxNameLength: 31 }, { maxNameLength: '120' }, { colour: 1 }, 7]) {
+      expect(() => indicator.isHealthy('circuits', options as never)).toThrow(InvalidOptionError);
+    }
   });
 
   it('reports under the key it is given', async () => {
