@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { BreakerRegistry, InvalidOptionError, type RegistryHealth } from '@tripswitch/core';
+import { BreakerRegistry, type RegistryHealth } from '@tripswitch/core';
 import {
   boundedHealth,
   checkedMaxNameLength,
   defaultMaxNameLength,
 } from '@tripswitch/core/internal';
+import { checkObject } from './module-options.ts';
 
 /** Options of {@link CircuitsHealthIndicator.isHealthy}. */
 export interface CircuitsHealthCheckOptions {
@@ -21,15 +22,9 @@ export interface CircuitsHealthCheckOptions {
 
 /** The `maxNameLength` of `options`, checked; the default without one. */
 function maxNameLengthOf(options: unknown): number {
-  if (options === undefined) return defaultMaxNameLength;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidOptionError('options', options, 'an object { maxNameLength? }');
-  }
-  const { maxNameLength = defaultMaxNameLength, ...rest } = options as Record<string, unknown>;
-  const unknown = Object.keys(rest)[0];
-  if (unknown !== undefined) {
-    throw new InvalidOptionError(unknown, rest[unknown], 'no such option; allowed: maxNameLength');
-  }
+  const { maxNameLength = defaultMaxNameLength } = checkObject(options, 'isHealthy() options', [
+    'maxNameLength',
+  ]);
   return checkedMaxNameLength(maxNameLength);
 }
 
@@ -37,8 +32,9 @@ function maxNameLengthOf(options: unknown): number {
 export interface CircuitsHealthDetails {
   /**
    * Every breaker of the application: name, state, rates, calls in the window, refusals. A name
-   * longer than 120 UTF-16 code units is cut to 120: its first units, `…`, then 16 hexadecimal
-   * digits computed from the whole name, so names that start alike stay apart.
+   * longer than `maxNameLength` (120 UTF-16 code units by default) is cut to it: its first
+   * units, `…`, then 16 hexadecimal digits computed from the whole name, so names that start
+   * alike stay apart.
    */
   breakers: RegistryHealth['breakers'];
   /**

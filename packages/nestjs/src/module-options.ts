@@ -153,7 +153,11 @@ export function checkNames(names: unknown): readonly string[] {
   return names as string[];
 }
 
-function checkObject(
+/**
+ * @internal `options` as an object whose keys are all `allowed` (`{}` for undefined); throws
+ * `InvalidOptionError` for anything else, naming `what` the options are of.
+ */
+export function checkObject(
   options: unknown,
   what: string,
   allowed: readonly string[],
