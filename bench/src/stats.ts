@@ -26,3 +26,14 @@ export function pairedRatio(a: readonly number[], b: readonly number[]): number 
   for (let i = 0; i < n; i++) ratios.push((a[i] as number) / (b[i] as number));
   return median(ratios);
 }
+
+/**
+ * The median of the per-round differences `a[i] - b[i]`: what one series adds to the other, each
+ * difference taken between samples of the same round (see {@link pairedRatio}).
+ */
+export function pairedDifference(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
+  const differences: number[] = [];
+  for (let i = 0; i < n; i++) differences.push((a[i] as number) - (b[i] as number));
+  return median(differences);
+}

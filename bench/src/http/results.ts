@@ -1,4 +1,4 @@
-import { median, pairedRatio, relativeSpread } from '../stats.ts';
+import { median, pairedDifference, pairedRatio, relativeSpread } from '../stats.ts';
 import type { PairSeries } from './measure-http.ts';
 import type { HttpPlan } from './plan.ts';
 import type { HttpPair } from './types.ts';
@@ -43,9 +43,7 @@ export function againstFloor(
   return {
     floorKept: pairedRatio(floor.rps, series.without.rps),
     keptOfFloor: pairedRatio(series.with.rps, floor.rps),
-    cpuBeyondFloor: median(
-      series.with.cpuUsPerRequest.map((us, i) => us - (floor.cpuUsPerRequest[i] as number)),
-    ),
+    cpuBeyondFloor: pairedDifference(series.with.cpuUsPerRequest, floor.cpuUsPerRequest),
   };
 }
 
@@ -61,6 +59,5 @@ export function ratioRange(series: PairSeries): [number, number] {
  */
 export function cpuPerRequest(series: PairSeries): [number, number] {
   const without = series.without.cpuUsPerRequest;
-  const added = series.with.cpuUsPerRequest.map((us, i) => us - (without[i] as number));
-  return [median(without), median(added)];
+  return [median(without), pairedDifference(series.with.cpuUsPerRequest, without)];
 }
