@@ -15,8 +15,8 @@ const onErr = (error: unknown): never => {
  */
 const through = <T>(fn: () => T): T => fn();
 
-// Where the refusal floor's clock reading goes: kept, as a breaker keeps its own.
-export let lastReading = 0;
+// Where the refusal floor's clock reading goes: kept, as a breaker keeps its last reading.
+const clockReading = { last: 0 };
 
 /**
  * The least a refusal costs a breaker that says when to try again: one read of the clock (how
@@ -24,7 +24,7 @@ export let lastReading = 0;
  * that keeps a timer running while it is open could skip the read, but not say how long is left.
  */
 const refuse = (): Promise<never> => {
-  lastReading = performance.now();
+  clockReading.last = performance.now();
   return preallocatedRejection;
 };
 
