@@ -55,11 +55,13 @@ export class NameEntry {
   /**
    * What Redis holds for the name, just read: every breaker of the name follows it, unless a
    * breaker is ahead of it, whose state is then put back; undefined (nothing, or nothing valid)
-   * puts ours there. An open period a breaker took bounded is reported.
+   * puts ours there, except a state the fleet never had (see {@link #putOurs}) over nothing
+   * (`badData` false: nothing was written over). An open period a breaker took bounded is
+   * reported.
    */
-  reconcile(stored: FleetState | undefined): void {
+  reconcile(stored: FleetState | undefined, badData = false): void {
     if (stored === undefined) {
-      this.#putOurs();
+      this.#putOurs(badData);
       return;
     }
     this.#known = stored;
@@ -117,8 +119,9 @@ export class NameEntry {
       .run(readState, [this.keys.state], [], this.name)
       .then((reply) => {
         if (reply === undefined) return;
-        if (replyNumber(reply[1]) === 1) this.reportBadData('state');
-        this.reconcile(decodeState(reply[0]));
+        const bad = replyNumber(reply[1]) === 1;
+        if (bad) this.reportBadData('state');
+        this.reconcile(decodeState(reply[0]), bad);
       })
       .catch(() => {})
       .finally(() => {
@@ -138,8 +141,14 @@ export class NameEntry {
    * Puts the state of the breaker furthest ahead back in Redis, unless Redis has a newer one. A
    * state Redis once confirmed is a repair: it also yields to an operator's state, which may have
    * landed since Redis was read; a transition not yet confirmed is published as one.
+   *
+   * A breaker that never changed state and never followed the fleet (closed at version 0) has
+   * nothing to share: Redis having no state means the same to every process. Its state is put
+   * only over data that is no state (`overBadData`), to clear it. So a name that is only counted
+   * to, such as each of a flood of per-key breakers, is neither published nor kept for
+   * `stateTtlMs`: its counts alone are in Redis, and leave with the window.
    */
-  #putOurs(): void {
+  #putOurs(overBadData = true): void {
     if (this.#putting) return;
     let newest: BoundCircuit | undefined;
     let newestVersion = 0;
@@ -156,6 +165,8 @@ export class NameEntry {
     }
     if (newest === undefined) return;
     const state = newest.circuit.current();
+    const neverShared = newestVersion === 0 && state.state === 'closed' && !newest.unconfirmed;
+    if (neverShared && !overBadData) return;
     this.#putting = true;
     const mode = newest.unconfirmed ? 'transition' : 'repair';
     void this.#put(newest, state, shiftVersion(newestVersion, -1), mode).finally(() => {
@@ -261,8 +272,9 @@ export class NameEntry {
       this.counts.settle(flush.batch, counts, monoSent);
     }
     if (parts === undefined) return;
-    if (replyNumber(parts[2]) === 1) this.reportBadData('state or counts');
-    this.reconcile(decodeState(parts[0]));
+    const bad = replyNumber(parts[2]) === 1;
+    if (bad) this.reportBadData('state or counts');
+    this.reconcile(decodeState(parts[0]), bad);
   }
 
   /** Reports that Redis held bad data of this name (at most once a second). */

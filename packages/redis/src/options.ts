@@ -78,7 +78,9 @@ export interface RedisBreakerStoreOptions {
    */
   syncIntervalMs?: number;
   /**
-   * How long a breaker's state stays in Redis after it was last written or counted to.
+   * How long a breaker's state stays in Redis after it was last written, counted to or read. A
+   * name whose circuit never changed state has no state there, only counts, which go once they
+   * have left the window.
    * @defaultValue 86_400_000 (a day)
    */
   stateTtlMs?: number;

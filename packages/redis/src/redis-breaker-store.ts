@@ -6,7 +6,7 @@ import { channelOf } from './keys.ts';
 import { NameEntry, type NameFlush } from './name-entry.ts';
 import { type RedisBreakerStoreOptions, resolveSettings, type Settings } from './options.ts';
 import { replyArray } from './reply.ts';
-import { flushCounts, type Script } from './scripts.ts';
+import { flushCounts, flushCountsArgs, type Script } from './scripts.ts';
 import { decodeMessage } from './shared-state-codec.ts';
 import { storeBinding } from './store-binding.ts';
 import type { StoreContext } from './store-context.ts';
@@ -278,11 +278,8 @@ export class RedisBreakerStore implements BreakerStore {
   }
 
   async #flushGroup(group: readonly NameFlush[], monoNow: number): Promise<boolean> {
-    const { stateTtlMs, buckets, bucketMs } = this.#settings;
-    // The expiry is refreshed about once a minute, well within the state's TTL.
-    const refresh = Math.max(1, Math.floor(Math.min(60_000, stateTtlMs / 4) / bucketMs));
     const keys: string[] = [];
-    const args: number[] = [stateTtlMs, buckets, buckets + 1, refresh];
+    const args = flushCountsArgs(this.#settings);
     for (const { entry, first, increments } of group) {
       keys.push(entry.keys.state);
       args.push(first, increments.length / 4, ...increments);

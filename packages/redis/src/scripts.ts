@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { luaVersionRules } from './fleet-version.ts';
+import type { Settings } from './options.ts';
 import { luaStateRules, operatorMark } from './shared-state-codec.ts';
 
 /** @internal A Lua script and its SHA-1, for EVALSHA. */
@@ -235,9 +236,15 @@ return {1, write_state(next_version(stored), 'closed', '"state":"closed"', ARGV[
  * Adds the outcome counts of many breakers and reads their state and window back, in one
  * script. KEYS: the state hashes (each breaker's counts live in its state hash, in a ring of
  * `b<slot>` fields holding `index:calls:failures:slow`). ARGV: state TTL (ms), buckets in the
- * window, slots in the ring, buckets between expiry refreshes; then for each key: the window's
- * first bucket index, the number n of buckets with counts to add, and n times (index, calls,
- * failures, slow calls).
+ * window, slots in the ring, buckets between expiry refreshes of a state, the TTL (ms) of a key
+ * that holds only counts, buckets between its refreshes; then for each key: the window's first
+ * bucket index, the number n of buckets with counts to add, and n times (index, calls, failures,
+ * slow calls).
+ *
+ * A key with a state lives for the state's TTL after its last count or read. A key that holds
+ * only counts (a breaker that never changed state) lives only as long as its last counts are in
+ * the window ({@link flushCountsArgs}), refreshed by counting alone: the names of a flood of
+ * per-key breakers leave Redis as soon as they are no longer counted to, however many there were.
  *
  * Per breaker: one HMGET, one HSET when there is something to add, and a PEXPIRE once every
  * refresh period. Returns, for each key, {state JSON or '', the window's calls, failures and slow
@@ -246,9 +253,10 @@ return {1, write_state(next_version(stored), 'closed', '"state":"closed"', ARGV[
 export const flushCounts: Script = script(
   'flush-counts',
   `
-local ttl, buckets, ring, refresh = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local state_ttl, buckets, ring, state_refresh = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local counts_ttl, counts_refresh = tonumber(ARGV[5]), tonumber(ARGV[6])
 local out = {}
-local at = 5
+local at = 7
 for k = 1, #KEYS do
   local key = KEYS[k]
   local first, n = tonumber(ARGV[at]), tonumber(ARGV[at + 1])
@@ -299,7 +307,9 @@ for k = 1, #KEYS do
   if r[4] then
     if #r[4] <= 17 and string.match(r[4], '^%-?%d+$') then refreshed = tonumber(r[4]) else bad = 1 end
   end
-  local due = (present or #writes > 0) and
+  local ttl, refresh, alive = state_ttl, state_refresh, present or #writes > 0
+  if state == '' then ttl, refresh, alive = counts_ttl, counts_refresh, #writes > 0 end
+  local due = alive and
     (refreshed == nil or refreshed > first + buckets or first - refreshed >= refresh)
   if due then
     writes[#writes + 1] = 't'
@@ -312,3 +322,17 @@ end
 return out
 `,
 );
+
+/**
+ * @internal The ARGV of {@link flushCounts} before its per-key part. A state's expiry is
+ * refreshed about once a minute, well within its TTL. A key that holds only counts is refreshed
+ * every half window, and lives a window and one refresh period past it, so that it outlives the
+ * last counts it was given until they have left the window.
+ */
+export function flushCountsArgs(settings: Settings): number[] {
+  const { stateTtlMs, windowMs, buckets, bucketMs } = settings;
+  const stateRefresh = Math.max(1, Math.floor(Math.min(60_000, stateTtlMs / 4) / bucketMs));
+  const countsRefresh = Math.max(1, Math.floor(buckets / 2));
+  const countsTtlMs = windowMs + (countsRefresh + 1) * bucketMs;
+  return [stateTtlMs, buckets, buckets + 1, stateRefresh, countsTtlMs, countsRefresh];
+}

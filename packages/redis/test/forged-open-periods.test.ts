@@ -36,6 +36,7 @@ describe.each(['ioredis 6', 'node-redis 6'] as const)('with %s, two breakers', (
     const clocks = [{ now: () => now + aheadMs }, { now: () => now }];
     const events: RedisStoreEvents['storeError'][] = [];
     const breakers: CircuitBreaker[] = [];
+    const stores: RedisBreakerStore[] = [];
     for (const clock of clocks) {
       const { client, close } = await connectClient(kind, url);
       const store = new RedisBreakerStore({
@@ -59,10 +60,11 @@ describe.each(['ioredis 6', 'node-redis 6'] as const)('with %s, two breakers', (
         await close();
       });
       breakers.push(breaker);
+      stores.push(store);
     }
     const [a, b] = breakers as [CircuitBreaker, CircuitBreaker];
     const keys = breakerKeys(prefix, name);
-    await until(async () => expect(await admin.hget(keys.state, 'st')).toBe('closed'));
+    await until(() => expect(stores.every((store) => store.available)).toBe(true));
     const stored = async () => JSON.parse((await admin.hget(keys.state, 's')) as string);
     /** Opens the circuit on `a`; resolves once `b` follows. */
     const open = async () => {

@@ -99,9 +99,19 @@ describe('the flush script, on hostile count buckets', () => {
   const { state: key } = breakerKeys('hostile-trials:flush-script:', 'payments');
   // Three buckets of a ring of four, from index 100: bucket 100 lives in field b0.
   const flush = async () => {
-    const reply = (await admin.eval(flushCounts.source, 1, key, 86_400_000, 3, 4, 1, 100, 0)) as [
-      [string, string, number],
-    ];
+    const reply = (await admin.eval(
+      flushCounts.source,
+      1,
+      key,
+      86_400_000,
+      3,
+      4,
+      1,
+      10_000,
+      1,
+      100,
+      0,
+    )) as [[string, string, number]];
     const [state, counts, bad] = reply[0];
     return { state, counts, bad };
   };

@@ -63,16 +63,18 @@ describe.each(['ioredis 6', 'node-redis 6'] as const)('with %s, a breaker named'
     const names = ['x\uD800', 'x\uDC00', 'x\uFFFD', 'x\uD83D'];
     const breakers = names.map((name) => breakerIn(store, name));
     await until(() => expect(store.available).toBe(true));
-    // Each writes its own state: as many state keys as names.
+    // Each counts under a key of its own: as many keys as names.
+    for (const breaker of breakers) breaker.tryAcquire()?.success();
     await until(async () =>
       expect(await admin.keys(`${prefix}{x*}:state`)).toHaveLength(names.length),
     );
     breakers[0]?.isolate();
+    // Only the isolated one has a state (the others never changed theirs).
     await until(async () => {
       const states = await Promise.all(
         (await admin.keys(`${prefix}{x*}:state`)).map((key) => admin.hget(key, 'st')),
       );
-      expect(states.sort()).toEqual(['closed', 'closed', 'closed', 'forced-open']);
+      expect(states.filter((state) => state !== null)).toEqual(['forced-open']);
     });
     expect(breakers.map((b) => b.state)).toEqual(['forced-open', 'closed', 'closed', 'closed']);
   });

@@ -1,0 +1,96 @@
+// A flood of breaker names, as per-key breakers keyed by request input make of an attacker's
+// requests: each name is used once, then evicted from a small registry. What stays in Redis must
+// be bounded by the window, not by how many names were ever seen: a name that only counted
+// writes no state and publishes nothing, and its counts expire once they have left the window.
+// A name whose circuit opened keeps its state for `stateTtlMs`, as the fleet needs it.
+// Against a real redis-server.
+import { BreakerRegistry } from '@tripswitch/core';
+import { afterAll, describe, expect, inject, it, onTestFinished } from 'vitest';
+import { RedisBreakerStore } from '../src/index.ts';
+import { adminClient } from './support/admin.ts';
+import { connectClient } from './support/clients.ts';
+import { until } from './support/waiting.ts';
+
+const url = inject('redisUrl');
+const admin = adminClient(url);
+afterAll(() => admin.disconnect());
+
+const flood = 400;
+const windowMs = 1_000;
+const bucketMs = 100;
+/** The longest a key that holds only counts may live after a write (see flushCounts). */
+const countsTtlMs = windowMs + 6 * bucketMs;
+
+describe.each(['ioredis 6', 'node-redis 6'] as const)('with %s, a flood of names', (kind) => {
+  const prefix = `key-flood:${kind.replace(' ', '')}:`;
+
+  async function floodedRegistry() {
+    const { client, close } = await connectClient(kind, url);
+    const store = new RedisBreakerStore({
+      client,
+      prefix,
+      windowMs,
+      bucketMs,
+      flushIntervalMs: 20,
+      syncIntervalMs: 50,
+    });
+    const registry = new BreakerRegistry({
+      store,
+      maxBreakers: 20,
+      defaults: { minimumCalls: 1, openDurationMs: 60_000 },
+    });
+    onTestFinished(async () => {
+      await store.close();
+      await close();
+    });
+    // The store starts with its first breaker, which never calls: it leaves nothing in Redis.
+    registry.get('warm-up');
+    await until(() => expect(store.available).toBe(true));
+    return registry;
+  }
+
+  async function keysOf(pattern: string): Promise<string[]> {
+    return admin.keys(`${prefix}${pattern}`);
+  }
+
+  it('leaves no state, no message and no lasting key for names that only counted', async () => {
+    const subscriber = adminClient(url);
+    onTestFinished(() => subscriber.disconnect());
+    const messages: string[] = [];
+    subscriber.on('message', (_channel: string, message: string) => messages.push(message));
+    await subscriber.subscribe(`${prefix}transitions`);
+
+    const registry = await floodedRegistry();
+    for (let i = 0; i < flood; i++) {
+      await registry.get(`tenant-${i}`).execute(async () => 'ok');
+    }
+    // The last names' counts reach Redis: they are still in the registry.
+    await until(async () => expect(await keysOf('{tenant-399}:state')).toHaveLength(1));
+    const keys = await keysOf('*');
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(await admin.hexists(key, 'v'), key).toBe(0);
+      // -2 when the key went meanwhile; never -1, a key with no expiry.
+      const ttl = await admin.pttl(key);
+      expect(ttl, key).not.toBe(-1);
+      expect(ttl, key).toBeLessThanOrEqual(countsTtlMs);
+    }
+    expect(messages).toEqual([]);
+    // Nothing is counted any more: every key goes.
+    await until(async () => expect(await keysOf('*')).toEqual([]));
+  });
+
+  it('keeps the state of a name whose circuit opened, for stateTtlMs', async () => {
+    onTestFinished(async () => {
+      await admin.del(`${prefix}{payments}:state`, `${prefix}{payments}:trials`);
+    });
+    const registry = await floodedRegistry();
+    const breaker = registry.keep('payments');
+    await breaker.execute(async () => Promise.reject(new Error('down'))).catch(() => {});
+    expect(breaker.state).toBe('open');
+    await until(async () =>
+      expect(await admin.hget(`${prefix}{payments}:state`, 'st')).toBe('open'),
+    );
+    expect(await admin.pttl(`${prefix}{payments}:state`)).toBeGreaterThan(86_400_000 - 60_000);
+  });
+});
