@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { breakerKeys, channelOf, hashTagOf } from './keys.ts';
+import { breakerKeys, channelOf, hashTagOf, maxNameInKey } from './keys.ts';
 
 /** What Redis Cluster hashes: between the first { and the first } after it, when not empty. */
 function hashedPart(key: string): string {
@@ -13,7 +13,6 @@ describe('breakerKeys', () => {
     const keys = breakerKeys('tripswitch:', 'payments');
     expect(keys.state).toBe('tripswitch:{payments}:state');
     expect(keys.trials).toBe('tripswitch:{payments}:trials');
-    expect(keys.bucket(1_795_000_000)).toBe('tripswitch:{payments}:counts:1795000000');
   });
 
   it.each([
@@ -25,9 +24,10 @@ describe('breakerKeys', () => {
     'a%7Bb',
     '',
     'https://api.example.com:443',
+    `{${'}'.repeat(20_000)}`,
   ])('keeps every key of %j under one non-empty tag', (name) => {
     const keys = breakerKeys('app:', name);
-    const tags = [keys.state, keys.trials, keys.bucket(7)].map(hashedPart);
+    const tags = [keys.state, keys.trials].map(hashedPart);
     expect(new Set(tags).size).toBe(1);
     expect(tags[0]).toBe(hashTagOf(name));
     expect(tags[0]).not.toBe('');
@@ -45,6 +45,30 @@ describe('breakerKeys', () => {
     const bytes = names.map((name) => Buffer.from(hashTagOf(name)).toString('hex'));
     expect(new Set(bytes).size).toBe(names.length);
     expect(hashTagOf('x\uD83D\uDCB3')).toBe('x\uD83D\uDCB3');
+  });
+
+  it('cuts a long name to its start and a digest of the whole, one key per name', () => {
+    const long = `tenant/${'x'.repeat(16_000)}`;
+    const tag = hashTagOf(long);
+    expect(tag).toMatch(/^tenant\/x{57}%#[0-9a-f]{32}$/);
+    expect(hashTagOf(long)).toBe(tag);
+    // Names alike in their first characters, or alike but for a lone surrogate (UTF-8 makes each
+    // U+FFFD), or a short name written to look like a cut one: each has a key of its own.
+    const names = [
+      long,
+      `${long}y`,
+      `${long.slice(0, -1)}y`,
+      `${long}\uD800`,
+      `${long}\uDC00`,
+      `${long}\uFFFD`,
+      tag,
+      'n'.repeat(maxNameInKey),
+      'n'.repeat(maxNameInKey + 1),
+    ];
+    const bytes = names.map((name) => Buffer.from(hashTagOf(name)).toString('hex'));
+    expect(new Set(bytes).size).toBe(names.length);
+    expect(hashTagOf('n'.repeat(maxNameInKey))).toBe('n'.repeat(maxNameInKey));
+    for (const name of names) expect(hashTagOf(name).length).toBeLessThanOrEqual(maxNameInKey * 2);
   });
 
   it('publishes on one channel per prefix', () => {

@@ -80,6 +80,14 @@ describe.each(['ioredis 6', 'node-redis 6'] as const)('with %s, a flood of names
     await until(async () => expect(await keysOf('*')).toEqual([]));
   });
 
+  it('names a long name in its keys by its start and a digest, not whole', async () => {
+    const registry = await floodedRegistry();
+    const names = [`${'k'.repeat(16_000)}-a`, `${'k'.repeat(16_000)}-b`];
+    for (const name of names) await registry.get(name).execute(async () => 'ok');
+    await until(async () => expect(await keysOf('{kkk*')).toHaveLength(2));
+    for (const key of await keysOf('{kkk*')) expect(key.length).toBeLessThan(200);
+  });
+
   it('keeps the state of a name whose circuit opened, for stateTtlMs', async () => {
     onTestFinished(async () => {
       await admin.del(`${prefix}{payments}:state`, `${prefix}{payments}:trials`);
