@@ -133,7 +133,8 @@ export class RedisBreakerStore implements BreakerStore {
       entry.offer(bound, known);
     }
     entry.bound.add(bound);
-    // A breaker that starts late reads the fleet's state (or, if there is none, puts its own).
+    // A breaker that starts late reads the fleet's state (or, if there is none, puts its own,
+    // unless it is only closed: see NameEntry.reconcile).
     if (this.#status === 'up') entry.refresh();
     return storeBinding(entry, bound, this.#context, () => {
       bindingEntry.bound.delete(bound);
