@@ -6,6 +6,11 @@ import { createHash } from 'node:crypto';
  * may touch them all.
  */
 export interface BreakerKeys {
+  /**
+   * The name as the keys carry it ({@link hashTagOf}), one per name: transition messages name the
+   * breaker by it, so that a long name is not published whole either.
+   */
+  readonly tag: string;
   /** A hash: the state (`s`, JSON), its version (`v`), its kind (`st`), trial successes (`ok`), lease ids (`seq`), the counts (`b<slot>`) and when its expiry was last refreshed (`t`). */
   readonly state: string;
   /** A sorted set: the half-open trial leases out now, scored by when they expire. */
@@ -14,8 +19,10 @@ export interface BreakerKeys {
 
 /** @internal The keys of the breaker `name` under `prefix`. */
 export function breakerKeys(prefix: string, name: string): BreakerKeys {
-  const base = `${prefix}{${hashTagOf(name)}}`;
+  const tag = hashTagOf(name);
+  const base = `${prefix}{${tag}}`;
   return {
+    tag,
     state: `${base}:state`,
     trials: `${base}:trials`,
   };

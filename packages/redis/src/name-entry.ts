@@ -2,9 +2,9 @@ import type { SharedCircuitState } from '@tripswitch/core';
 import type { BoundCircuit } from './bound-circuit.ts';
 import { type CountBatch, FleetCounts } from './fleet-counts.ts';
 import { compareVersions, shiftVersion } from './fleet-version.ts';
-import { type BreakerKeys, breakerKeys } from './keys.ts';
+import type { BreakerKeys } from './keys.ts';
 import { replyNumber, replyString } from './reply.ts';
-import { nameArg, type PutMode, putModeArg, putState, readState } from './scripts.ts';
+import { type PutMode, putModeArg, putState, readState, tagArg } from './scripts.ts';
 import { decodeState, encodeStateBody, type FleetState, sameState } from './shared-state-codec.ts';
 import type { StoreContext } from './store-context.ts';
 import { StoreDataError } from './store-data-error.ts';
@@ -40,10 +40,10 @@ export class NameEntry {
   #putting = false;
   #lastReport = Number.NEGATIVE_INFINITY;
 
-  constructor(name: string, context: StoreContext) {
+  constructor(name: string, keys: BreakerKeys, context: StoreContext) {
     this.name = name;
     this.#context = context;
-    this.keys = breakerKeys(context.settings.prefix, name);
+    this.keys = keys;
     this.counts = new FleetCounts(context.settings.bucketMs, context.settings.buckets);
   }
 
@@ -189,7 +189,7 @@ export class NameEntry {
         encodeStateBody(state),
         state.state,
         channel,
-        nameArg(this.name),
+        tagArg(this.keys),
         settings.stateTtlMs,
         putModeArg[mode],
       ],

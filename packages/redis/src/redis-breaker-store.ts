@@ -2,7 +2,7 @@ import type { BreakerStore, StoreBinding, StoreCircuit } from '@tripswitch/core'
 import { BoundCircuit } from './bound-circuit.ts';
 import type { Connection, Subscriber } from './client/connection.ts';
 import { connectionFor } from './client/connection-for.ts';
-import { channelOf } from './keys.ts';
+import { breakerKeys, channelOf } from './keys.ts';
 import { NameEntry, type NameFlush } from './name-entry.ts';
 import { type RedisBreakerStoreOptions, resolveSettings, type Settings } from './options.ts';
 import { replyArray } from './reply.ts';
@@ -72,6 +72,7 @@ export class RedisBreakerStore implements BreakerStore {
   readonly #settings: Settings;
   readonly #connection: Connection;
   readonly #context: StoreContext;
+  /** Every name's entry, by the hash tag of its keys, which transition messages name it by. */
   readonly #entries = new Map<string, NameEntry>();
   readonly #listeners = new StoreListeners();
   /** Scripts Redis has run for this store: sent by their SHA-1 from then on. */
@@ -116,10 +117,12 @@ export class RedisBreakerStore implements BreakerStore {
     if (this.#status === 'closed') return inertBinding;
     this.#start();
     const name = circuit.name;
-    let entry = this.#entries.get(name);
+    const keys = breakerKeys(this.#settings.prefix, name);
+    const tag = keys.tag;
+    let entry = this.#entries.get(tag);
     if (entry === undefined) {
-      entry = new NameEntry(name, this.#context);
-      this.#entries.set(name, entry);
+      entry = new NameEntry(name, keys, this.#context);
+      this.#entries.set(tag, entry);
     }
     const bindingEntry = entry;
     const bound = new BoundCircuit(
@@ -138,12 +141,12 @@ export class RedisBreakerStore implements BreakerStore {
     if (this.#status === 'up') entry.refresh();
     return storeBinding(entry, bound, this.#context, () => {
       bindingEntry.bound.delete(bound);
-      if (bindingEntry.bound.size > 0 || this.#entries.get(name) !== bindingEntry) return;
+      if (bindingEntry.bound.size > 0 || this.#entries.get(tag) !== bindingEntry) return;
       // The last breaker of the name left. The calls it recorded since the last flush happened
       // all the same, and the fleet should count them: the name stays for the next flush (or
       // close), which lets go of it (see #flush). While Redis is away they would be dropped,
       // as every count then is, and nothing is kept.
-      if (this.#status !== 'up' || !bindingEntry.counts.hasPending) this.#entries.delete(name);
+      if (this.#status !== 'up' || !bindingEntry.counts.hasPending) this.#entries.delete(tag);
     });
   }
 
@@ -208,7 +211,7 @@ export class RedisBreakerStore implements BreakerStore {
       this.#reportMessage(text);
       return;
     }
-    this.#entries.get(message.name)?.heard(message.state);
+    this.#entries.get(message.tag)?.heard(message.state);
   }
 
   /** A message that is no transition: ignored, and reported (at most once a second). */
@@ -219,7 +222,7 @@ export class RedisBreakerStore implements BreakerStore {
     let name: string | undefined;
     try {
       const parsed = JSON.parse(text) as { n?: unknown };
-      if (typeof parsed?.n === 'string' && this.#entries.has(parsed.n)) name = parsed.n;
+      if (typeof parsed?.n === 'string') name = this.#entries.get(parsed.n)?.name;
     } catch {
       // Not JSON at all.
     }
@@ -259,11 +262,11 @@ export class RedisBreakerStore implements BreakerStore {
   #flush(monoNow: number, sync: boolean): Promise<boolean> {
     this.#lastFlush = monoNow;
     const flushes: NameFlush[] = [];
-    for (const [name, entry] of this.#entries) {
+    for (const [tag, entry] of this.#entries) {
       const flush = entry.takeFlush(monoNow, sync);
       if (flush !== undefined) flushes.push(flush);
       // A name whose breakers all left stayed only for the counts they left, now on their way.
-      if (entry.bound.size === 0) this.#entries.delete(name);
+      if (entry.bound.size === 0) this.#entries.delete(tag);
     }
     if (flushes.length === 0) return Promise.resolve(true);
     const size = this.#connection.cluster ? 1 : namesPerScript;

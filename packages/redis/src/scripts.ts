@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { luaVersionRules } from './fleet-version.ts';
+import type { BreakerKeys } from './keys.ts';
 import type { Settings } from './options.ts';
 import { luaStateRules, operatorMark } from './shared-state-codec.ts';
 
@@ -40,12 +41,12 @@ end
 `;
 
 /**
- * @internal A breaker's name as the scripts that publish it take it: as JSON, made here. Sent
- * as it is, a name is UTF-8 to Redis, where a lone surrogate becomes U+FFFD, and the message
- * would name no breaker of the process; JSON.stringify escapes it (`\ud800`) in ASCII.
+ * @internal How a transition message names its breaker, as the scripts that publish it take it:
+ * the breaker's hash tag ({@link BreakerKeys.tag}: short, and with no lone surrogate, which UTF-8
+ * would make U+FFFD), as JSON, which the script puts in the message as it is.
  */
-export function nameArg(name: string): string {
-  return JSON.stringify(name);
+export function tagArg(keys: BreakerKeys): string {
+  return JSON.stringify(keys.tag);
 }
 
 function script(name: string, body: string): Script {
@@ -55,7 +56,7 @@ function script(name: string, body: string): Script {
 
 // A state write also clears the trial leases and successes of the state it replaces, refreshes
 // the expiry, and publishes the new state with the breaker's name, which comes as JSON
-// ({@link nameArg}). KEYS: state, trials.
+// ({@link tagArg}). KEYS: state, trials.
 const writeState = `
 local function write_state(version, kind, body, channel, name_json, ttl)
   local v = string.format('%d', version)
@@ -84,7 +85,7 @@ export const putModeArg: Readonly<Record<PutMode, string>> = {
 
 /**
  * Writes a breaker's state. KEYS: state, trials. ARGV: expected version, the state's JSON after
- * its version, kind, channel, name ({@link nameArg}), state TTL (ms), mode ({@link putModeArg}).
+ * its version, kind, channel, name ({@link tagArg}), state TTL (ms), mode ({@link putModeArg}).
  *
  * Unforced (a transition the breaker made, or its state put back): a compare-and-set. The state
  * is written at the version after the expected one when Redis holds the expected version, an
@@ -198,7 +199,7 @@ return {1, id, bad}
 
 /**
  * Settles a trial lease. KEYS: state, trials. ARGV: version, lease id, outcome (success,
- * failure, ignored), halfOpenMaxCalls, channel, name ({@link nameArg}), state TTL (ms). The
+ * failure, ignored), halfOpenMaxCalls, channel, name ({@link tagArg}), state TTL (ms). The
  * lease is given back; a success of the current half-open state is counted, and the one that
  * brings the successes to halfOpenMaxCalls writes and publishes `closed` at the next version:
  * returns {1, its JSON, bad}. Otherwise returns {0, '', bad}. Successes that are no count, or

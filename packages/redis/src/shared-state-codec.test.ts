@@ -55,7 +55,7 @@ describe('the shared state codec', () => {
 
   it('reads a message with its breaker name, and refuses a malformed one', () => {
     const text = `{"n":"pay\\/ments","s":${encodeState(open)}}`; // Lua's cjson escapes slashes
-    expect(decodeMessage(text)).toEqual({ name: 'pay/ments', state: open });
+    expect(decodeMessage(text)).toEqual({ tag: 'pay/ments', state: open });
     expect(decodeMessage('{"n":1,"s":{"version":0,"state":"closed"}}')).toBeUndefined();
     expect(decodeMessage('{"n":"x","s":{"version":0}}')).toBeUndefined();
     expect(decodeMessage('}')).toBeUndefined();

@@ -57,13 +57,16 @@ export function decodeState(value: unknown): FleetState | undefined {
   return stateFrom(parsed);
 }
 
-/** @internal What a transition message carries: a breaker's name and state. */
+/**
+ * @internal What a transition message carries: the hash tag of a breaker's keys, which names it
+ * (see `BreakerKeys.tag`), and its state.
+ */
 export interface TransitionMessage {
-  readonly name: string;
+  readonly tag: string;
   readonly state: FleetState;
 }
 
-/** @internal The breaker name and state a transition message carries, or undefined. */
+/** @internal The breaker's tag and state a transition message carries, or undefined. */
 export function decodeMessage(text: string): TransitionMessage | undefined {
   let parsed: unknown;
   try {
@@ -74,7 +77,7 @@ export function decodeMessage(text: string): TransitionMessage | undefined {
   if (typeof parsed !== 'object' || parsed === null) return undefined;
   const { n, s } = parsed as { n?: unknown; s?: unknown };
   const state = stateFrom(s);
-  return typeof n === 'string' && state !== undefined ? { name: n, state } : undefined;
+  return typeof n === 'string' && state !== undefined ? { tag: n, state } : undefined;
 }
 
 /** @internal Whether two states are the same, version aside. */

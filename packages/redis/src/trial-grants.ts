@@ -2,7 +2,7 @@ import type { SharedCircuitState } from '@tripswitch/core';
 import type { BoundCircuit } from './bound-circuit.ts';
 import type { NameEntry } from './name-entry.ts';
 import { replyNumber, replyString } from './reply.ts';
-import { nameArg, settleTrial, takeTrial } from './scripts.ts';
+import { settleTrial, tagArg, takeTrial } from './scripts.ts';
 import { decodeState } from './shared-state-codec.ts';
 import type { StoreContext } from './store-context.ts';
 
@@ -157,7 +157,7 @@ export class TrialGrants {
           outcome,
           this.#bound.circuit.halfOpenMaxCalls,
           channel,
-          nameArg(this.#entry.name),
+          tagArg(this.#entry.keys),
           settings.stateTtlMs,
         ],
         this.#entry.name,

@@ -81,12 +81,26 @@ describe.each(['ioredis 6', 'node-redis 6'] as const)('with %s, a flood of names
     expect(messages).toEqual([]);
   });
 
-  it('names a long name in its keys by its start and a digest, not whole', async () => {
+  it('names a long name in its keys and messages by its start and a digest, not whole', async () => {
+    const subscriber = adminClient(url);
+    onTestFinished(() => subscriber.disconnect());
+    const messages: string[] = [];
+    subscriber.on('message', (_channel: string, message: string) => messages.push(message));
+    await subscriber.subscribe(`${prefix}transitions`);
+
     const registry = await floodedRegistry();
     const names = [`${'k'.repeat(16_000)}-a`, `${'k'.repeat(16_000)}-b`];
     for (const name of names) await registry.get(name).execute(async () => 'ok');
     await until(async () => expect(await keysOf('{kkk*')).toHaveLength(2));
     for (const key of await keysOf('{kkk*')) expect(key.length).toBeLessThan(200);
+    // A transition is published under the same short tag.
+    await registry
+      .get(names[0] as string)
+      .execute(async () => Promise.reject(new Error('down')))
+      .catch(() => {});
+    await until(() => expect(messages).toHaveLength(1));
+    expect(messages[0]?.length).toBeLessThan(400);
+    await admin.del(...(await keysOf('{kkk*')));
   });
 
   it('keeps the state of a name whose circuit opened, for stateTtlMs', async () => {
