@@ -50,16 +50,22 @@ describe.each(['ioredis 6', 'node-redis 6'] as const)('with %s, a flood of names
     return registry;
   }
 
-  async function keysOf(pattern: string): Promise<string[]> {
-    return admin.keys(`${prefix}${pattern}`);
-  }
-
-  it('leaves no state, no message and no lasting key for names that only counted', async () => {
+  /** Every transition message published under the prefix from now on. */
+  async function transitionMessages(): Promise<string[]> {
     const subscriber = adminClient(url);
     onTestFinished(() => subscriber.disconnect());
     const messages: string[] = [];
     subscriber.on('message', (_channel: string, message: string) => messages.push(message));
     await subscriber.subscribe(`${prefix}transitions`);
+    return messages;
+  }
+
+  async function keysOf(pattern: string): Promise<string[]> {
+    return admin.keys(`${prefix}${pattern}`);
+  }
+
+  it('leaves no state, no message and no lasting key for names that only counted', async () => {
+    const messages = await transitionMessages();
 
     const registry = await floodedRegistry();
     for (let i = 0; i < flood; i++) {
@@ -82,11 +88,7 @@ describe.each(['ioredis 6', 'node-redis 6'] as const)('with %s, a flood of names
   });
 
   it('names a long name in its keys and messages by its start and a digest, not whole', async () => {
-    const subscriber = adminClient(url);
-    onTestFinished(() => subscriber.disconnect());
-    const messages: string[] = [];
-    subscriber.on('message', (_channel: string, message: string) => messages.push(message));
-    await subscriber.subscribe(`${prefix}transitions`);
+    const messages = await transitionMessages();
 
     const registry = await floodedRegistry();
     const names = [`${'k'.repeat(16_000)}-a`, `${'k'.repeat(16_000)}-b`];
