@@ -5,21 +5,8 @@ import { settle, testClock, testRegistry } from '@tripswitch/test-breakers';
 import { register as globalRegister, type OpenMetricsContentType, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectBreakerMetrics } from '../src/index.ts';
+import { allFamilies } from './families.ts';
 import { serveMetrics } from './serve-metrics.ts';
-
-const names = [
-  'circuit_breaker_call_duration_seconds',
-  'circuit_breaker_calls_total',
-  'circuit_breaker_failure_rate',
-  'circuit_breaker_fallbacks_total',
-  'circuit_breaker_open_since_timestamp_seconds',
-  'circuit_breaker_registry_overflows_total',
-  'circuit_breaker_slow_call_rate',
-  'circuit_breaker_slow_calls_total',
-  'circuit_breaker_state',
-  'circuit_breaker_state_code',
-  'circuit_breaker_state_transitions_total',
-];
 
 afterEach(() => {
   globalRegister.clear();
@@ -31,7 +18,7 @@ describe('registers', () => {
     registry.get('a');
     collectBreakerMetrics(registry);
     const metrics = await (await serveMetrics(globalRegister)).scrape();
-    expect([...metrics.keys()].sort()).toEqual(names);
+    expect([...metrics.keys()].sort()).toEqual(allFamilies);
   });
 
   it('prepends the prefix to every name', async () => {
@@ -40,7 +27,7 @@ describe('registers', () => {
     const register = new Registry();
     collectBreakerMetrics(registry, { register, prefix: 'checkout_' });
     const metrics = await (await serveMetrics(register)).scrape();
-    expect([...metrics.keys()].sort()).toEqual(names.map((name) => `checkout_${name}`));
+    expect([...metrics.keys()].sort()).toEqual(allFamilies.map((name) => `checkout_${name}`));
   });
 
   it('keeps two breaker registries apart, on two registers or under two prefixes', async () => {
@@ -114,7 +101,7 @@ describe('the returned function', () => {
     const stop = collectBreakerMetrics(registry, { register });
     collectBreakerMetrics(registry, { register: other, buckets: false });
     const endpoint = await serveMetrics(register);
-    expect((await endpoint.scrape()).size).toBe(names.length);
+    expect((await endpoint.scrape()).size).toBe(allFamilies.length);
 
     stop();
     expect((await endpoint.scrape()).size).toBe(0);
@@ -124,9 +111,9 @@ describe('the returned function', () => {
     settle(breaker, 5, 'success');
     expect(clock.reads).toBe(0);
     // The other collection goes on, and the names are free again.
-    expect((await (await serveMetrics(other)).scrape()).size).toBe(names.length - 1);
+    expect((await (await serveMetrics(other)).scrape()).size).toBe(allFamilies.length - 1);
     collectBreakerMetrics(registry, { register });
-    expect((await endpoint.scrape()).size).toBe(names.length);
+    expect((await endpoint.scrape()).size).toBe(allFamilies.length);
   });
 
   it('leaves alone a metric registered under one of its names after it was removed', () => {
