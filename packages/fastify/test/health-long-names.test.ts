@@ -1,13 +1,15 @@
 // circuitsHealth() cuts long breaker names: a key can come from request input, and the report
 // lists every breaker, so 16 KB names would make each health check megabytes long.
-import { BreakerRegistry, isInvalidOptionError } from '@tripswitch/core';
-import { cutNameEnd, healthNames, longNames } from '@tripswitch/test-breakers';
+import type { BreakerRegistry } from '@tripswitch/core';
+import { healthNames } from '@tripswitch/test-breakers';
+import {
+  itCutsLongNames,
+  itRefusesBadMaxNameLength,
+} from '@tripswitch/test-breakers/health-long-names';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { breakerPlugin, type CircuitsHealthOptions, circuitsHealth } from '../src/index.ts';
 import { clientOf, transports } from './client.ts';
-
-const { shared, long, alike } = longNames;
 
 describe.each(transports)('%s: circuitsHealth() with long names', (transport) => {
   async function report(registry: BreakerRegistry, options: CircuitsHealthOptions = {}) {
@@ -19,33 +21,7 @@ describe.each(transports)('%s: circuitsHealth() with long names', (transport) =>
     return healthNames(reply.body);
   }
 
-  it('cuts a 16 KB name to 120 units, apart from another that starts alike', async () => {
-    const registry = new BreakerRegistry();
-    for (const name of ['payments', long, alike]) registry.get(name);
-
-    const { names, length } = await report(registry);
-
-    const [short, first, second] = names;
-    expect(short).toBe('payments');
-    for (const name of [first, second]) {
-      expect(name).toHaveLength(120);
-      expect(name).toMatch(cutNameEnd);
-      expect(name?.startsWith(shared.slice(0, 103))).toBe(true);
-    }
-    expect(first).not.toBe(second);
-    expect(length).toBeLessThan(1_000);
-  });
-
-  it('cuts to maxNameLength when given', async () => {
-    const registry = new BreakerRegistry();
-    for (const name of [long, 'x'.repeat(40), 'payments']) registry.get(name);
-
-    const { names } = await report(registry, { maxNameLength: 40 });
-
-    expect(names[0]).toHaveLength(40);
-    expect(names[0]).toMatch(cutNameEnd);
-    expect(names.slice(1)).toEqual(['x'.repeat(40), 'payments']);
-  });
+  itCutsLongNames(report);
 
   it('cuts the names of keys taken from the request, from the plugin’s registry', async () => {
     const app = Fastify();
@@ -67,14 +43,5 @@ describe.each(transports)('%s: circuitsHealth() with long names', (transport) =>
 });
 
 describe('circuitsHealth() options', () => {
-  it.each([31, 65_537, 1.5, '120'])('refuses maxNameLength: %j', (value) => {
-    let thrown: unknown;
-    try {
-      circuitsHealth({ maxNameLength: value as number });
-    } catch (error) {
-      thrown = error;
-    }
-    expect(isInvalidOptionError(thrown)).toBe(true);
-    expect(thrown).toMatchObject({ option: 'maxNameLength', value });
-  });
+  itRefusesBadMaxNameLength(circuitsHealth);
 });
