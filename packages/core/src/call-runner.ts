@@ -173,7 +173,8 @@ function spare(permit: PlainCallPermit): void {
  * as much as the rest of the call.
  */
 export function admitPlainCall(circuit: Circuit): PlainCall | undefined {
-  const ticket = circuit.admit();
+  // The circuit alone: a breaker whose calls are plain has no bulkhead.
+  const ticket = circuit.admitCircuit();
   if (ticket < 0) return undefined;
   const permit = spares.pop() ?? new PlainCallPermit(noCall, -1, Number.NaN);
   permit.renew(circuit, ticket, circuit.admittedAt(ticket));
