@@ -3,7 +3,7 @@ import type { Circuit } from './circuit.ts';
 import { CircuitTimeoutError } from './errors.ts';
 import type { LateSettlementCause } from './events.ts';
 import { BreakerPermit, renewablePermitClass, type Settler } from './permit.ts';
-import { observe, promiseOf } from './thenable.ts';
+import { observe, promiseOf, RejectingThenable } from './thenable.ts';
 
 /** Options of a single call through {@link CircuitBreaker.execute}. */
 export interface ExecuteOptions {
@@ -60,17 +60,18 @@ function newSharedSignal(): AbortSignal {
   return signal;
 }
 
+/** Whether a call that returned `value` failed, by `isResultFailure` if set. */
+function failingResult(circuit: Circuit, value: unknown): boolean {
+  const isResultFailure = circuit.settings.isResultFailure;
+  return (
+    isResultFailure !== undefined && circuit.ask('isResultFailure', isResultFailure, value, false)
+  );
+}
+
 /** Settles `permit` for a call that returned `value`, judged by `isResultFailure` if set. */
 function settleValue(circuit: Circuit, permit: BreakerPermit, value: unknown): void {
-  const isResultFailure = circuit.settings.isResultFailure;
-  if (
-    isResultFailure !== undefined &&
-    circuit.ask('isResultFailure', isResultFailure, value, false)
-  ) {
-    permit.failResult(value);
-  } else {
-    permit.success();
-  }
+  if (failingResult(circuit, value)) permit.failResult(value);
+  else permit.success();
 }
 
 /** What a spare permit reports to: nothing, since it belongs to no call. */
@@ -91,30 +92,50 @@ export interface PlainCall {
 }
 
 /**
+ * Settles `call` from what its function returned, and answers its caller. `onValue` settles it
+ * as a success (or a failing result) and passes the value on; `onError` settles it as a failure
+ * and passes the error on (see RejectingThenable).
+ */
+function answerPlain(
+  call: PlainCall,
+  result: unknown,
+  onValue: (value: unknown) => unknown,
+  onError: (error: unknown) => RejectingThenable,
+): Promise<unknown> {
+  // Whatever the result does while it is looked at — a `then` getter that throws, a promise
+  // whose `constructor` getter throws — is the function's outcome.
+  try {
+    const promise = promiseOf(result);
+    // The caller gets the promise that the call's reactions settle (they guard the user
+    // callbacks they run, so it rejects only with the function's own error). Being the only
+    // reaction on the function's promise keeps the caller's frames in the async stack trace
+    // of an error the function throws later, and a rejection its caller never handles is
+    // reported as unhandled, as it would be without the breaker.
+    if (promise !== undefined) return observe(promise, onValue, onError);
+  } catch (error) {
+    return call.threw(error);
+  }
+  onValue(result);
+  return Promise.resolve(result);
+}
+
+/**
  * A permit the runner keeps to itself, with the reactions that settle it from the function's
- * promise, made once with it. Spare ones are reused: a call on the plain path allocates nothing
- * of the breaker's own, neither a permit nor a closure. Only the runner holds these, and each is
+ * promise, made once with it: for plain calls that need one of their own, a half-open trial or
+ * a call whose duration is measured (see {@link admitPlainCall}). Spare ones are reused, so such
+ * a call allocates neither a permit nor a closure. Only the runner holds these, and each is
  * settled exactly once per call by the one reaction that runs, so reusing it is safe.
  */
 class PlainCallPermit extends renewablePermitClass() implements PlainCall {
   circuit: Circuit | undefined;
-  /** The function's promise, while the permit waits for it. */
-  promise: Promise<unknown> | undefined;
-  /** Settles the call as a success (or a failing result), and passes the value on. */
   readonly onValue = (value: unknown): unknown => {
     settleValue(this.circuit as Circuit, this, value);
     spare(this);
     return value;
   };
-  /**
-   * Settles the call as a failure, and passes the error on by handing back the function's own
-   * promise, which the caller's then follows: rethrowing would cost a stack walk to unwind,
-   * about 290 ns, a quarter of what the whole failing call costs.
-   */
-  readonly onError = (error: unknown): Promise<unknown> => {
-    const promise = this.promise as Promise<unknown>;
+  readonly onError = (error: unknown): RejectingThenable => {
     this.#failed(error);
-    return promise;
+    return new RejectingThenable(error);
   };
 
   #failed(error: unknown): void {
@@ -128,24 +149,52 @@ class PlainCallPermit extends renewablePermitClass() implements PlainCall {
   }
 
   returned(result: unknown): Promise<unknown> {
-    // Whatever the result does while it is looked at — a `then` getter that throws, a promise
-    // whose `constructor` getter throws — is the function's outcome.
-    try {
-      const promise = promiseOf(result);
-      // The caller gets the promise that the permit's reactions settle (they guard the user
-      // callbacks they run, so it rejects only with the function's own error). Being the only
-      // reaction on the function's promise keeps the caller's frames in the async stack trace
-      // of an error the function throws later, and a rejection its caller never handles is
-      // reported as unhandled, as it would be without the breaker.
-      if (promise !== undefined) {
-        this.promise = promise;
-        return observe(promise, this.onValue, this.onError);
-      }
-    } catch (error) {
-      return this.threw(error);
-    }
-    this.onValue(result);
-    return Promise.resolve(result);
+    return answerPlain(this, result, this.onValue, this.onError);
+  }
+}
+
+/**
+ * The one handle of every plain call a circuit admits in one closed (or disabled)
+ * state, from its admission to the next change of state. Such a call's ticket matters only for
+ * the state it was admitted in: a ticket from before the change makes it a straggler, and any
+ * ticket of the same state gives the same answer. So the calls share the ticket of the first of
+ * them, and this handle's reactions, made once: a call allocates nothing of the breaker's own,
+ * and holds nothing per call that a reaction would have to find. It settles each call through
+ * the circuit's {@link Settler} methods, as a permit does, once per call: the function's promise
+ * runs one of its reactions once, and `threw` is called instead of them.
+ */
+class EpochCalls implements PlainCall {
+  readonly circuit: Circuit;
+  /** The ticket of the first call of the state: every call's ticket here. */
+  readonly ticket: number;
+  readonly onValue = (value: unknown): unknown => {
+    const circuit = this.circuit;
+    // No start time: these calls' durations are not measured (see admitPlainCall).
+    if (failingResult(circuit, value)) circuit.failResult(this.ticket, Number.NaN, value);
+    else circuit.succeed(this.ticket, Number.NaN, undefined);
+    return value;
+  };
+  readonly onError = (error: unknown): RejectingThenable => {
+    this.#fail(error);
+    return new RejectingThenable(error);
+  };
+
+  constructor(circuit: Circuit, ticket: number) {
+    this.circuit = circuit;
+    this.ticket = ticket;
+  }
+
+  #fail(error: unknown): void {
+    this.circuit.failOrIgnore(this.ticket, Number.NaN, undefined, error, undefined);
+  }
+
+  threw(error: unknown): Promise<never> {
+    this.#fail(error);
+    return Promise.reject(error);
+  }
+
+  returned(result: unknown): Promise<unknown> {
+    return answerPlain(this, result, this.onValue, this.onError);
   }
 }
 
@@ -157,17 +206,17 @@ const maxSpares = 64;
 /** Puts a settled permit aside, holding on to no breaker. */
 function spare(permit: PlainCallPermit): void {
   permit.circuit = undefined;
-  permit.promise = undefined;
   permit.renew(noCall, -1, Number.NaN);
   if (spares.length < maxSpares) spares.push(permit);
 }
 
 /**
  * @internal Admits a call on the plain path: `execute` and `wrap` calls with no caller's signal,
- * on a breaker with no timeout, bulkhead or fallback ({@link Circuit.plainCalls}). Returns its
- * permit, or undefined when the circuit refuses it ({@link Circuit.refusal} is then the answer).
+ * on a breaker with no timeout, bulkhead or fallback ({@link Circuit.plainCalls}). Returns what
+ * settles it — its state's shared handle ({@link EpochCalls}), or a permit of its own — or
+ * undefined when the circuit refuses it ({@link Circuit.refusal} is then the answer).
  *
- * The caller calls the function itself, between this and the permit's `threw` or `returned`,
+ * The caller calls the function itself, between this and the handle's `threw` or `returned`,
  * rather than through a helper: every frame between the caller and the function is one more
  * that an Error the function throws captures in its stack trace, and capturing one costs about
  * as much as the rest of the call.
@@ -176,8 +225,18 @@ export function admitPlainCall(circuit: Circuit): PlainCall | undefined {
   // The circuit alone: a breaker whose calls are plain has no bulkhead.
   const ticket = circuit.admitCircuit();
   if (ticket < 0) return undefined;
+  const startedAt = circuit.admittedAt(ticket);
+  // A call whose duration nothing measures, admitted closed or disabled, shares its state's
+  // handle; a half-open trial, or a call that is timed, gets a permit of its own.
+  if (Number.isNaN(startedAt) && circuit.callsAlike) {
+    const shared = circuit.epochCalls as EpochCalls | undefined;
+    if (shared !== undefined && shared.ticket >= circuit.epochStart) return shared;
+    const calls = new EpochCalls(circuit, ticket);
+    circuit.epochCalls = calls;
+    return calls;
+  }
   const permit = spares.pop() ?? new PlainCallPermit(noCall, -1, Number.NaN);
-  permit.renew(circuit, ticket, circuit.admittedAt(ticket));
+  permit.renew(circuit, ticket, startedAt);
   permit.circuit = circuit;
   return permit;
 }

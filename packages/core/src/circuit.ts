@@ -147,6 +147,11 @@ export class Circuit implements Settler {
    * until the phase changes: offered again, it leaves the phase as it is.
    */
   #boundedFrom: SharedCircuitState | undefined;
+  /**
+   * The call runner's handle of the plain calls admitted in the current state, kept here for
+   * the runner (see `admitPlainCall`), which checks it is of the current epoch before use.
+   */
+  epochCalls: object | undefined;
 
   constructor(settings: Settings) {
     this.settings = settings;
@@ -255,6 +260,20 @@ export class Circuit implements Settler {
 
   get inFlight(): number {
     return this.#inFlight;
+  }
+
+  /** The ticket from which calls count in the current state; lower tickets are stragglers. */
+  get epochStart(): number {
+    return this.#epochStart;
+  }
+
+  /**
+   * Whether calls admitted now differ only in the state they were admitted in: closed or
+   * disabled. A half-open trial's ticket also says which trial it is.
+   */
+  get callsAlike(): boolean {
+    const kind = this.#phase.kind;
+    return kind === 'closed' || kind === 'disabled';
   }
 
   // --- events --------------------------------------------------------------------------------

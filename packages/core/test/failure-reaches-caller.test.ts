@@ -15,6 +15,7 @@ async function failLater(): Promise<never> {
 /** Each way a call can run: the plain path, and each of the runner's own. */
 const chained: Array<[string, CircuitBreakerOptions]> = [
   ['a breaker with the defaults', {}],
+  ['a breaker that times its calls', { slowCallDurationMs: 60_000 }],
   ['a breaker with a bulkhead', { bulkhead: { maxConcurrent: 2 } }],
   ['a breaker with a timeout', { timeoutMs: 60_000 }],
   [
@@ -81,6 +82,7 @@ failLater('no breaker')();
 new CircuitBreaker().execute(failLater('execute'));
 new CircuitBreaker().wrap(failLater('wrap'))();
 new CircuitBreaker().execute(() => { throw new Error('sync throw'); });
+new CircuitBreaker({ slowCallDurationMs: 60_000 }).execute(failLater('timed'));
 new CircuitBreaker({ bulkhead: { maxConcurrent: 1 } }).execute(failLater('bulkhead'));
 new CircuitBreaker({ timeoutMs: 60_000 }).execute(failLater('timeout'));
 new CircuitBreaker({ consecutiveFailures: 1 }).execute(failLater('opening'));
@@ -97,6 +99,7 @@ it('reports a failed call whose caller never handles it as an unhandled rejectio
       'no breaker',
       'opening',
       'sync throw',
+      'timed',
       'timeout',
       'wrap',
     ].sort(),
