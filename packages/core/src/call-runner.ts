@@ -230,11 +230,25 @@ export function admitPlainCall(circuit: Circuit): PlainCall | undefined {
   // handle; a half-open trial, or a call that is timed, gets a permit of its own.
   if (Number.isNaN(startedAt) && circuit.callsAlike) {
     const shared = circuit.epochCalls as EpochCalls | undefined;
-    if (shared !== undefined && shared.ticket >= circuit.epochStart) return shared;
-    const calls = new EpochCalls(circuit, ticket);
-    circuit.epochCalls = calls;
-    return calls;
+    return shared !== undefined && shared.ticket >= circuit.epochStart
+      ? shared
+      : newEpochCalls(circuit, ticket);
   }
+  return plainCallPermit(circuit, ticket, startedAt);
+}
+
+// The two below are out of admitPlainCall, which V8 inlines into every caller of `execute`: each
+// runs once per state or only for some breakers, and need not be inlined with it.
+
+/** The handle of the calls of a state that has none yet, starting with the call of `ticket`. */
+function newEpochCalls(circuit: Circuit, ticket: number): EpochCalls {
+  const calls = new EpochCalls(circuit, ticket);
+  circuit.epochCalls = calls;
+  return calls;
+}
+
+/** A permit of its own for the plain call of `ticket`, spare or new. */
+function plainCallPermit(circuit: Circuit, ticket: number, startedAt: number): PlainCallPermit {
   const permit = spares.pop() ?? new PlainCallPermit(noCall, -1, Number.NaN);
   permit.renew(circuit, ticket, startedAt);
   permit.circuit = circuit;
