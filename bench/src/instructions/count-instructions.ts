@@ -7,11 +7,15 @@ import type { ServerName } from '../http/servers.ts';
 const serverScript = new URL('./counted-server.ts', import.meta.url);
 const callsScript = new URL('./counted-calls.ts', import.meta.url);
 
-// Node under callgrind, counting instructions only (no output file).
+// Node under callgrind, counting instructions only (no output file). `--predictable` keeps V8
+// from compiling on background threads: under valgrind's serialized threads, when optimized code
+// gets installed then varies from run to run, and with it how many calls run unoptimized, which
+// made the difference of two runs meaningless (even negative) for the engine rows.
 const underCallgrind = [
   '--tool=callgrind',
   '--callgrind-out-file=/dev/null',
   process.execPath,
+  '--predictable',
   '--disable-warning=ExperimentalWarning',
 ];
 
