@@ -59,6 +59,7 @@ export class RejectingThenable {
     this.#reason = reason;
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: a thenable is what this class is for
   then(_onValue: unknown, onError: (reason: unknown) => void): void {
     onError(this.#reason);
   }
