@@ -154,14 +154,14 @@ class PlainCallPermit extends renewablePermitClass() implements PlainCall {
 }
 
 /**
- * The one handle of every plain call a circuit admits in one closed (or disabled)
- * state, from its admission to the next change of state. Such a call's ticket matters only for
- * the state it was admitted in: a ticket from before the change makes it a straggler, and any
- * ticket of the same state gives the same answer. So the calls share the ticket of the first of
- * them, and this handle's reactions, made once: a call allocates nothing of the breaker's own,
- * and holds nothing per call that a reaction would have to find. It settles each call through
- * the circuit's {@link Settler} methods, as a permit does, once per call: the function's promise
- * runs one of its reactions once, and `threw` is called instead of them.
+ * The one handle of every plain call a circuit admits in one closed (or disabled) state, from
+ * its admission to the next change of state. Such a call's ticket matters only for the state it
+ * was admitted in: a ticket from before the change makes it a straggler, and any ticket of the
+ * same state gives the same answer. So the calls share the ticket of the first of them, and this
+ * handle's reactions, made once: a call allocates nothing of the breaker's own, and holds
+ * nothing per call that a reaction would have to find. It settles each call through the
+ * circuit's {@link Settler} methods, as a permit does, once per call: the function's promise runs
+ * one of its reactions once, and `threw` is called instead of them.
  */
 class EpochCalls implements PlainCall {
   readonly circuit: Circuit;
@@ -169,7 +169,8 @@ class EpochCalls implements PlainCall {
   readonly ticket: number;
   readonly onValue = (value: unknown): unknown => {
     const circuit = this.circuit;
-    // No start time: these calls' durations are not measured (see admitPlainCall).
+    // The circuit's methods rather than settleValue, which takes a permit. No start time: these
+    // calls' durations are not measured (see admitPlainCall).
     if (failingResult(circuit, value)) circuit.failResult(this.ticket, Number.NaN, value);
     else circuit.succeed(this.ticket, Number.NaN, undefined);
     return value;

@@ -55,16 +55,16 @@ function script(name: string, body: string): Script {
 }
 
 // A state write also clears the trial leases and successes of the state it replaces, refreshes
-// the expiry, and publishes the new state with the breaker's name, which comes as JSON
-// ({@link tagArg}). KEYS: state, trials.
+// the expiry, and publishes the new state with the breaker's hash tag, which names it and comes
+// as JSON ({@link tagArg}). KEYS: state, trials.
 const writeState = `
-local function write_state(version, kind, body, channel, name_json, ttl)
+local function write_state(version, kind, body, channel, tag_json, ttl)
   local v = string.format('%d', version)
   local json = '{"version":' .. v .. ',' .. body .. '}'
   redis.call('HSET', KEYS[1], 'v', v, 'st', kind, 's', json, 'ok', 0)
   redis.call('PEXPIRE', KEYS[1], ttl)
   redis.call('DEL', KEYS[2])
-  redis.call('PUBLISH', channel, '{"n":' .. name_json .. ',"s":' .. json .. '}')
+  redis.call('PUBLISH', channel, '{"n":' .. tag_json .. ',"s":' .. json .. '}')
   return json
 end
 `;
@@ -85,7 +85,7 @@ export const putModeArg: Readonly<Record<PutMode, string>> = {
 
 /**
  * Writes a breaker's state. KEYS: state, trials. ARGV: expected version, the state's JSON after
- * its version, kind, channel, name ({@link tagArg}), state TTL (ms), mode ({@link putModeArg}).
+ * its version, kind, channel, tag ({@link tagArg}), state TTL (ms), mode ({@link putModeArg}).
  *
  * Unforced (a transition the breaker made, or its state put back): a compare-and-set. The state
  * is written at the version after the expected one when Redis holds the expected version, an
@@ -199,7 +199,7 @@ return {1, id, bad}
 
 /**
  * Settles a trial lease. KEYS: state, trials. ARGV: version, lease id, outcome (success,
- * failure, ignored), halfOpenMaxCalls, channel, name ({@link tagArg}), state TTL (ms). The
+ * failure, ignored), halfOpenMaxCalls, channel, tag ({@link tagArg}), state TTL (ms). The
  * lease is given back; a success of the current half-open state is counted, and the one that
  * brings the successes to halfOpenMaxCalls writes and publishes `closed` at the next version:
  * returns {1, its JSON, bad}. Otherwise returns {0, '', bad}. Successes that are no count, or
