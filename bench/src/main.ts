@@ -32,6 +32,7 @@ import { type Row, rows } from './rows.ts';
 import { bare } from './subjects/bare.ts';
 import { cockatiel } from './subjects/cockatiel.ts';
 import { floor } from './subjects/floor.ts';
+import { keptFrame } from './subjects/kept-frame.ts';
 import { opossum } from './subjects/opossum.ts';
 import { tripswitch } from './subjects/tripswitch.ts';
 import { judge } from './targets.ts';
@@ -39,7 +40,7 @@ import type { Library, Prepared } from './types.ts';
 
 const ours = tripswitch;
 const peers = [opossum, cockatiel];
-const libraries: readonly Library[] = [bare, floor, ours, ...peers];
+const libraries: readonly Library[] = [bare, floor, keptFrame, ours, ...peers];
 
 const plan: Plan = {
   warmupRounds: 2,
@@ -133,6 +134,7 @@ async function runCalls(environment: Environment, file: URL, problems: string[])
     heapPlan,
     baseline: bare,
     floor,
+    keptFrame,
     ours,
     peers,
     rows: rows.map((row) => ({

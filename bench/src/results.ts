@@ -14,6 +14,8 @@ export interface Results {
   baseline: Library;
   /** The floors: the least a breaker could cost, per row that has one. */
   floor: Library;
+  /** The floors through a frame V8 keeps: what of the gap to a floor the frame alone costs. */
+  keptFrame: Library;
   /** The library the targets are about. */
   ours: Library;
   /** The libraries it is compared with. */

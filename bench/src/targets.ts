@@ -51,10 +51,16 @@ function nearFloor(results: Results, rowId: string, limit: number): Verdict {
     return { target, met: false, evidence: 'not measured' };
   }
   const bare = vsBare(results, row, results.ours);
+  const frame = vsFloor(results, row, results.keptFrame);
   return {
     target,
     met: ratio <= limit,
-    evidence: `${results.ours.name} ÷ floor = ${x(ratio)}${bare === undefined ? '' : ` (÷ bare = ${x(bare)})`}`,
+    evidence:
+      `${results.ours.name} ÷ floor = ${x(ratio)}` +
+      (bare === undefined ? '' : ` (÷ bare = ${x(bare)})`) +
+      (frame === undefined
+        ? ''
+        : `; the floor through a frame V8 keeps, with no breaker ("${results.keptFrame.name}"), ÷ floor = ${x(frame)}`),
   };
 }
 
