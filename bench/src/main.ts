@@ -32,15 +32,15 @@ import { type Row, rows } from './rows.ts';
 import { bare } from './subjects/bare.ts';
 import { cockatiel } from './subjects/cockatiel.ts';
 import { floor } from './subjects/floor.ts';
-import { keptFrame } from './subjects/kept-frame.ts';
 import { opossum } from './subjects/opossum.ts';
+import { skeleton } from './subjects/skeleton.ts';
 import { tripswitch } from './subjects/tripswitch.ts';
 import { judge } from './targets.ts';
 import type { Library, Prepared } from './types.ts';
 
 const ours = tripswitch;
 const peers = [opossum, cockatiel];
-const libraries: readonly Library[] = [bare, floor, keptFrame, ours, ...peers];
+const libraries: readonly Library[] = [bare, floor, skeleton, ours, ...peers];
 
 const plan: Plan = {
   warmupRounds: 2,
@@ -134,7 +134,7 @@ async function runCalls(environment: Environment, file: URL, problems: string[])
     heapPlan,
     baseline: bare,
     floor,
-    keptFrame,
+    skeleton,
     ours,
     peers,
     rows: rows.map((row) => ({

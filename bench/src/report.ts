@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { medianNs, type Results, speedup, spread, vsBare, vsFloor } from './results.ts';
+import { medianNs, type Results, speedup, spread, vsBare, vsFloor, vsSkeleton } from './results.ts';
 import { type Verdict, verdictMarkdown, verdictText } from './targets.ts';
 import type { Library } from './types.ts';
 
@@ -19,7 +19,7 @@ const percent = (value: number | undefined) =>
 
 /** Every library of the timing table, baseline and floors first. */
 function columns(results: Results): Library[] {
-  return [results.baseline, results.floor, results.keptFrame, results.ours, ...results.peers];
+  return [results.baseline, results.floor, results.skeleton, results.ours, ...results.peers];
 }
 
 /** Median ns per operation per library, then the ratios, one line per row. */
@@ -32,6 +32,7 @@ export function timingTable(results: Results): Table {
       ...libraries.map((l) => `${l.name} ns/op`),
       ...compared.map((l) => `${l.name} ÷ bare`),
       `${results.ours.name} ÷ floor`,
+      `${results.ours.name} ÷ ${results.skeleton.name}`,
       ...results.peers.map((p) => `${p.name} ÷ ${results.ours.name}`),
     ],
     rows: results.rows.map((row) => [
@@ -39,6 +40,7 @@ export function timingTable(results: Results): Table {
       ...libraries.map((l) => `${ns(medianNs(row, l))}${percent(spread(row, l))}`),
       ...compared.map((l) => times(vsBare(results, row, l))),
       times(vsFloor(results, row)),
+      times(vsSkeleton(results, row)),
       ...results.peers.map((p) => times(speedup(results, row, p))),
     ]),
     numeric: true,
@@ -73,7 +75,7 @@ function setupTable(results: Results): Table {
     ...results.peers,
     results.baseline,
     results.floor,
-    results.keptFrame,
+    results.skeleton,
   ]) {
     for (const { row } of results.rows) {
       const contender = library.rows[row.id];
@@ -176,14 +178,17 @@ export function renderMarkdown(
     ),
     '',
     paragraph(
-      `"${results.keptFrame.name}" is a floor again, with its one function between the caller and`,
-      'the dependency made too big for V8 to inline (over the 460 bytes of bytecode of its',
-      '`--max-inlined-bytecode-size`, by statements behind a branch never taken): V8 inlines the',
-      "floor's `through` into its caller, so its frame costs nothing, but it keeps the entry point",
-      "of a breaker, which holds the breaker's admission and settlement code, as a frame of its",
-      'own. That frame costs a call, and an Error thrown inside the call one more optimized frame',
-      'to rebuild while V8 captures its stack trace. It is no target: it shows how much of the gap',
-      'between a breaker and its floor the frame alone accounts for.',
+      `The ${results.skeleton.name} is a breaker with no bookkeeping: what any breaker does before it`,
+      'counts anything. It calls the function through one function of its own, as the floor does,',
+      "but one V8 keeps as a frame, as it keeps a breaker's entry point (the floor's `through` is",
+      'inlined into its caller, where a breaker holds its admission and settlement code, too much',
+      "to inline; the skeleton's `passOn` is made too big to inline, over the 460 bytes of bytecode",
+      "of V8's `--max-inlined-bytecode-size`, by statements behind a branch never taken). And it",
+      'attaches the reaction pair that learns the outcome, on the failing call too, where that',
+      "row's floor has none. A kept frame costs a call, and an Error thrown inside the call one more",
+      'optimized frame to rebuild while V8 captures its stack trace. It is no target: the targets',
+      `are ratios to the floors; "÷ ${results.skeleton.name}" shows what ${results.ours.name}'s own`,
+      'bookkeeping costs.',
     ),
     '',
     markdownTable(setupTable(results)),

@@ -14,8 +14,8 @@ export interface Results {
   baseline: Library;
   /** The floors: the least a breaker could cost, per row that has one. */
   floor: Library;
-  /** The floors through a frame V8 keeps: what of the gap to a floor the frame alone costs. */
-  keptFrame: Library;
+  /** A breaker with no bookkeeping (see `subjects/skeleton.ts`): what ours adds to it is its own. */
+  skeleton: Library;
   /** The library the targets are about. */
   ours: Library;
   /** The libraries it is compared with. */
@@ -57,11 +57,7 @@ export function vsBare(results: Results, row: RowResults, library: Library): num
  * ours, paired per round. Above 1, ours is faster.
  */
 export function speedup(results: Results, row: RowResults, peer: Library): number | undefined {
-  const ours = row.series.get(results.ours.name);
-  const theirs = row.series.get(peer.name);
-  return ours === undefined || theirs === undefined
-    ? undefined
-    : pairedRatio(theirs.nsPerOp, ours.nsPerOp);
+  return paired(row, peer, results.ours);
 }
 
 /**
@@ -73,9 +69,22 @@ export function vsFloor(
   row: RowResults,
   library: Library = results.ours,
 ): number | undefined {
-  const own = row.series.get(library.name);
-  const floor = row.series.get(results.floor.name);
-  return own === undefined || floor === undefined
+  return paired(row, library, results.floor);
+}
+
+/**
+ * How many times the skeleton's time {@link Results.ours} takes in a row, paired per round: what
+ * its bookkeeping costs; undefined in a row without a skeleton.
+ */
+export function vsSkeleton(results: Results, row: RowResults): number | undefined {
+  return paired(row, results.ours, results.skeleton);
+}
+
+/** `a`'s time divided by `b`'s in a row, paired per round; undefined if either took no part. */
+function paired(row: RowResults, a: Library, b: Library): number | undefined {
+  const own = row.series.get(a.name);
+  const other = row.series.get(b.name);
+  return own === undefined || other === undefined
     ? undefined
-    : pairedRatio(own.nsPerOp, floor.nsPerOp);
+    : pairedRatio(own.nsPerOp, other.nsPerOp);
 }

@@ -1,4 +1,4 @@
-import { type Results, speedup, vsBare, vsFloor } from './results.ts';
+import { type Results, speedup, vsBare, vsFloor, vsSkeleton } from './results.ts';
 
 /** Whether a target of the project is met by a run, and the numbers that say so. */
 export interface Verdict {
@@ -51,16 +51,17 @@ function nearFloor(results: Results, rowId: string, limit: number): Verdict {
     return { target, met: false, evidence: 'not measured' };
   }
   const bare = vsBare(results, row, results.ours);
-  const frame = vsFloor(results, row, results.keptFrame);
+  const skeleton = vsFloor(results, row, results.skeleton);
+  const own = vsSkeleton(results, row);
   return {
     target,
     met: ratio <= limit,
     evidence:
       `${results.ours.name} ÷ floor = ${x(ratio)}` +
       (bare === undefined ? '' : ` (÷ bare = ${x(bare)})`) +
-      (frame === undefined
+      (skeleton === undefined || own === undefined
         ? ''
-        : `; the floor through a frame V8 keeps, with no breaker ("${results.keptFrame.name}"), ÷ floor = ${x(frame)}`),
+        : `; a breaker with no bookkeeping (the ${results.skeleton.name}) ÷ floor = ${x(skeleton)}, and ${results.ours.name} ÷ ${results.skeleton.name} = ${x(own)}`),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Library } from '../types.ts';
 import { succeed, throwFresh } from '../workload.ts';
 
-// The reactions of the closed row, made once, as in the floor.
+// The one reaction pair a breaker attaches to learn a call's outcome, made once, as in the floor.
 const onOk = (value: unknown): unknown => value;
 const onErr = (error: unknown): never => {
   throw error;
@@ -16,11 +16,9 @@ const neverRun = Array.from(
 
 /**
  * The floor's one function between caller and dependency, but one V8 keeps as a frame of its
- * own, as it keeps any breaker's: `(fn) => fn()` with a body too big to inline, behind a branch
- * never taken. The floor's `through` is inlined into its caller, so its frame costs nothing; a
- * breaker's entry point holds its admission and settlement code and is too big to inline. The
- * difference is what V8 charges for the frame: a call, and, for an Error thrown inside, one more
- * optimized frame to rebuild while capturing the stack trace.
+ * own, as it keeps a breaker's entry point: `(fn) => fn()` with a body too big to inline, behind
+ * a branch never taken. The floor's `through` is inlined into its caller, so its frame costs
+ * nothing; a breaker's entry point holds its admission and settlement code, too much to inline.
  */
 const passOn = new Function(
   'keep',
@@ -28,12 +26,13 @@ const passOn = new Function(
 )([]) as <T>(fn: () => T) => T;
 
 /**
- * The floors of the closed and throwing rows through a frame V8 keeps (see {@link passOn}): what
- * a breaker pays at least once its own code is too big to inline. Not a target: the targets are
- * ratios to the floors; this shows how much of the gap to them is the frame alone.
+ * A breaker with no bookkeeping: what any breaker does before it counts anything. Its entry
+ * point is a frame V8 keeps (see {@link passOn}), and it attaches the reaction that learns the
+ * outcome, on a failing call too, where the floor has none. Not a target: the targets are ratios
+ * to the floors; "÷ skeleton" shows what a breaker's own bookkeeping costs.
  */
-export const keptFrame: Library = {
-  name: 'floor + frame',
+export const skeleton: Library = {
+  name: 'skeleton',
   version: 'no breaker',
   rows: {
     closed: {
@@ -41,8 +40,8 @@ export const keptFrame: Library = {
       prepare: () => ({ op: () => passOn(succeed).then(onOk, onErr) }),
     },
     throwing: {
-      setup: 'await passOn(throwFresh)',
-      prepare: () => ({ op: () => passOn(throwFresh) }),
+      setup: 'await passOn(throwFresh).then(onOk, onErr)',
+      prepare: () => ({ op: () => passOn(throwFresh).then(onOk, onErr) }),
     },
   },
 };
