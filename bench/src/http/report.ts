@@ -94,12 +94,12 @@ export function renderHttpMarkdown(
   const { plan } = results;
   const n = plan.concurrency;
   return [
-    '_Written by `pnpm bench` (bench/src/adapters/ and bench/src/http/), in the same run as the calls above; edits are lost on the next run._',
+    '_Written by `pnpm bench` (bench/src/adapters/ and bench/src/http/), in a run of its own when `BENCH_PARTS` leaves the calls out; edits are lost on the next run._',
     '',
     ...(perCall === '' ? [] : [perCall]),
     '## HTTP throughput',
     '',
-    `- Date: ${env.date}`,
+    `- Date: ${env.date}; commit ${env.commit}`,
     `- Node.js: ${env.node}, ${env.platform}; CPU: ${env.cpu}, ${env.cores} logical cores`,
     `- Packages: ${results.versions}; Tripswitch's adapters as built in this workspace`,
     '',

@@ -121,7 +121,7 @@ export function renderRedisText(results: RedisResults): string {
 export function renderRedisMarkdown(results: RedisResults): string {
   const { plan } = results;
   return [
-    '_Written by `pnpm bench` (bench/src/redis/), in the same run as the calls above; edits are lost on the next run._',
+    '_Written by `pnpm bench` or `pnpm bench:redis` (bench/src/redis/), in a run of its own when `BENCH_PARTS` leaves the calls out; edits are lost on the next run._',
     '',
     '## Redis store',
     '',
