@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CountWindow } from './count-window.ts';
 
@@ -106,5 +107,41 @@ describe('CountWindow', () => {
     window.clear();
     record(window, 'ok', 'ok', 'ok', 'ok', 'ok');
     expect(counts(window)).toEqual({ calls: 4, failures: 0, slowCalls: 0 });
+  });
+});
+
+describe('CountWindow, against the last outcomes kept in a list', () => {
+  // Runs of good calls long enough to fill the window, where record() skips the ring, broken by
+  // bad ones that land wherever the ring's next slot was left.
+  const outcome = fc.oneof(
+    { weight: 6, arbitrary: fc.constant<Outcome>('ok') },
+    { weight: 1, arbitrary: fc.constantFrom<Outcome>('fail', 'slow', 'slow-fail') },
+  );
+  const runs = fc.array(fc.tuple(outcome, fc.integer({ min: 1, max: 20 })), { maxLength: 40 });
+
+  it('counts calls, failures, slow calls and the run of failures as the list does', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), runs, (size, sequence) => {
+        const window = new CountWindow(size);
+        const history: Outcome[] = [];
+        for (const [each, times] of sequence) {
+          for (let i = 0; i < times; i++) {
+            record(window, each);
+            history.push(each);
+            const last = history.slice(-size);
+            let run = 0;
+            while (run < history.length && history[history.length - 1 - run]?.endsWith('fail')) {
+              run++;
+            }
+            expect({ ...counts(window), consecutiveFailures: window.consecutiveFailures }).toEqual({
+              calls: last.length,
+              failures: last.filter((o) => o.endsWith('fail')).length,
+              slowCalls: last.filter((o) => o.startsWith('slow')).length,
+              consecutiveFailures: run,
+            });
+          }
+        }
+      }),
+    );
   });
 });
