@@ -3,7 +3,7 @@ import type { Circuit } from './circuit.ts';
 import { CircuitTimeoutError } from './errors.ts';
 import type { LateSettlementCause } from './events.ts';
 import { BreakerPermit, renewablePermitClass, type Settler } from './permit.ts';
-import { observe, promiseOf, RejectingThenable } from './thenable.ts';
+import { observe, observeResult, promiseOf, RejectingThenable } from './thenable.ts';
 
 /** Options of a single call through {@link CircuitBreaker.execute}. */
 export interface ExecuteOptions {
@@ -105,13 +105,13 @@ function answerPlain(
   // Whatever the result does while it is looked at — a `then` getter that throws, a promise
   // whose `constructor` getter throws — is the function's outcome.
   try {
-    const promise = promiseOf(result);
     // The caller gets the promise that the call's reactions settle (they guard the user
     // callbacks they run, so it rejects only with the function's own error). Being the only
     // reaction on the function's promise keeps the caller's frames in the async stack trace
     // of an error the function throws later, and a rejection its caller never handles is
     // reported as unhandled, as it would be without the breaker.
-    if (promise !== undefined) return observe(promise, onValue, onError);
+    const observed = observeResult(result, onValue, onError);
+    if (observed !== undefined) return observed;
   } catch (error) {
     return call.threw(error);
   }

@@ -229,6 +229,18 @@ const hostileResults: Array<[string, () => unknown, 'fails with' | 'succeeds wit
     'inside',
   ],
   [
+    // As for `await`, which takes a native promise as it is, without reading its `then`.
+    'a promise whose then getter throws',
+    () =>
+      Object.defineProperty(Promise.resolve('inside'), 'then', {
+        get() {
+          throw new Error('then getter');
+        },
+      }),
+    'succeeds with',
+    'inside',
+  ],
+  [
     'a promise whose constructor getter throws',
     () => {
       const promise = Promise.reject(thenGetterError);

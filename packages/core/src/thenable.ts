@@ -11,10 +11,39 @@
  * resolution calls it; what it throws then rejects the promise, and it settles it only once.
  */
 export function promiseOf(value: unknown): Promise<unknown> | undefined {
-  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) {
-    return undefined;
+  if (!isObjectLike(value)) return undefined;
+  if (isPromiseInstance(value) && value.constructor === Promise) return value;
+  return adoptedThenable(value);
+}
+
+/**
+ * @internal {@link observe} of {@link promiseOf}`(value)`, or undefined for a plain value: what a
+ * function returned, judged as `await` would, with `onValue` and `onError` attached. It may throw
+ * as promiseOf does.
+ */
+export function observeResult<V, E>(
+  value: unknown,
+  onValue: (value: unknown) => V | PromiseLike<V>,
+  onError: (error: unknown) => E | PromiseLike<E>,
+): Promise<V | E> | undefined {
+  if (!isObjectLike(value)) return undefined;
+  // The same judgement as promiseOf's, but a native promise is observed right where its
+  // `constructor` was read, in an `if` of its own: there V8 still knows the promise's shape, and
+  // inlines the `then` that observe calls (about 2 ns of a 70 ns call). Where two paths meet —
+  // after a condition joined with `&&`, or promiseOf's two answers — it no longer does.
+  if (isPromiseInstance(value)) {
+    if (value.constructor === Promise) return observe(value, onValue, onError);
   }
-  if (isNativePromise(value)) return value;
+  const adopted = adoptedThenable(value);
+  return adopted === undefined ? undefined : observe(adopted, onValue, onError);
+}
+
+function isObjectLike(value: unknown): value is object {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null;
+}
+
+/** A thenable adopted into a new promise, its `then` read once; undefined for anything else. */
+function adoptedThenable(value: object): Promise<unknown> | undefined {
   const then: unknown = (value as { then?: unknown }).then;
   if (typeof then !== 'function') return undefined;
   return new Promise((resolve, reject) => {
@@ -29,17 +58,16 @@ export function promiseOf(value: unknown): Promise<unknown> | undefined {
 }
 
 /**
- * A native promise that `await` would take as it is. False for a proxy whose `getPrototypeOf`
- * trap throws, as for `await`; a `constructor` getter that throws is the function's outcome.
+ * Whether `value` is a promise, of this realm's `Promise` or a subclass; `await` takes it as it is
+ * only when its `constructor` is also `Promise` (read by the callers, where a getter that throws
+ * is the function's outcome). False for a proxy whose `getPrototypeOf` trap throws, as for `await`.
  */
-function isNativePromise(value: object): value is Promise<unknown> {
-  let native: boolean;
+function isPromiseInstance(value: object): value is Promise<unknown> {
   try {
-    native = value instanceof Promise;
+    return value instanceof Promise;
   } catch {
     return false;
   }
-  return native && (value as Promise<unknown>).constructor === Promise;
 }
 
 const promiseThen = Promise.prototype.then;
@@ -69,18 +97,13 @@ export class RejectingThenable {
  * @internal `promise.then(onValue, onError)` with `Promise.prototype.then` itself, not whatever
  * `then` the promise carries, so the handlers run once, later, whatever the promise's owner did
  * to it. For a promise from {@link promiseOf}, which is always a plain `Promise`, it returns a
- * plain `Promise` too. It reads the promise's `then` once, as `await` reads a thenable's: call
- * it where a getter that throws counts as the function's own outcome.
+ * plain `Promise` too.
  */
 export function observe<T, V, E>(
   promise: Promise<T>,
   onValue: (value: T) => V | PromiseLike<V>,
   onError: (error: unknown) => E | PromiseLike<E>,
 ): Promise<V | E> {
-  // Read and not used: reading it has V8 check the promise's shape, which lets it inline the
-  // call below (measured: about 2 ns of a 70 ns call). The call is to the original `then`
-  // whatever the read gives.
-  promise.then;
   return promiseThen.call(promise, onValue, onError) as Promise<V | E>;
 }
 
